@@ -1,0 +1,138 @@
+package se.assistansbryggan.app;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.w3c.dom.Document;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import se.assistansbryggan.intake.SecureXml;
+import se.assistansbryggan.operations.GatewayClient;
+import se.assistansbryggan.operations.MessageSigner;
+import se.assistansbryggan.operations.QueueReader;
+import se.assistansbryggan.trust.KeyMaterial;
+import se.assistansbryggan.trust.SamplePki;
+
+/** The command line: run the gateway, send a signed message as a party, read a party's queue, make the sample PKI. */
+@Command(name = "assistansbryggan", mixinStandardHelpOptions = true, version = "0.1.0",
+        description = "Secure messaging gateway for personlig assistans (kommuner, Försäkringskassan, IVO).",
+        subcommands = {Cli.Run.class, Cli.Send.class, Cli.Receive.class, Cli.SamplePkiCommand.class})
+public final class Cli {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Cli()).execute(args));
+    }
+
+    @Command(name = "run", description = "Start the gateway with its embedded broker; stop with Ctrl-C.")
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--config", defaultValue = "config/application.properties", description = "settings file (${DEFAULT-VALUE})")
+        Path config;
+
+        @Override
+        public Integer call() throws Exception {
+            Gateway gateway = new Gateway(GatewayConfig.load(config, Map.of()), Clock.systemUTC()).start();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    gateway.close();
+                } catch (Exception e) {
+                    System.err.println("stopping: " + e.getMessage());
+                } finally {
+                    stopped.countDown();
+                }
+            }));
+            System.out.println("Assistansbryggan is listening on " + gateway.baseUrl() + " (/soap, /messages)");
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "send", description = "Sign a message file with a party's key and post it over mutual TLS.")
+    static final class Send implements Callable<Integer> {
+        @Option(names = "--as", required = true, description = "the party's keystore in the certs folder, e.g. fk")
+        String party;
+
+        @Option(names = "--file", required = true, description = "the unsigned message document")
+        Path file;
+
+        @Option(names = "--url", defaultValue = "https://127.0.0.1:8443", description = "gateway base URL (${DEFAULT-VALUE})")
+        String url;
+
+        @Option(names = "--soap", description = "use the SOAP service instead of POST /messages")
+        boolean soap;
+
+        @Option(names = "--keep-id", description = "send the file's own MeddelandeId and Skapad instead of fresh ones")
+        boolean keepId;
+
+        @Option(names = "--certs", defaultValue = "certs-sample", description = "folder with <party>.p12 and truststore.p12")
+        Path certs;
+
+        @Option(names = "--password", defaultValue = "${env:ASSISTANSBRYGGAN_KEYSTORE_PASSWORD:-changeit}",
+                description = "keystore password (env ASSISTANSBRYGGAN_KEYSTORE_PASSWORD)")
+        String password;
+
+        @Override
+        public Integer call() throws Exception {
+            Document document = SecureXml.parse(Files.readAllBytes(file));
+            if (!keepId) {
+                MessageSigner.stampFresh(document);
+            }
+            Path keystore = certs.resolve(party + ".p12");
+            byte[] signed = MessageSigner.sign(document, KeyMaterial.fromPkcs12(keystore, password.toCharArray()));
+            GatewayClient client = new GatewayClient(url, keystore, certs.resolve("truststore.p12"), password.toCharArray());
+            GatewayClient.Answer answer = soap ? client.postSoap(new String(signed, StandardCharsets.UTF_8)) : client.post(signed);
+            System.out.println("HTTP " + answer.status());
+            System.out.println(answer.body());
+            return answer.status() == 200 && answer.body().contains("ACCEPTED") ? 0 : 1;
+        }
+    }
+
+    @Command(name = "receive", description = "Read the next message from a party's queue.")
+    static final class Receive implements Callable<Integer> {
+        @Option(names = "--queue", required = true, description = "e.g. kommun.0180, fk, ivo")
+        String queue;
+
+        @Option(names = "--broker", defaultValue = "tcp://127.0.0.1:61616", description = "broker URL (${DEFAULT-VALUE})")
+        String broker;
+
+        @Option(names = "--wait", defaultValue = "5000", description = "milliseconds to wait (${DEFAULT-VALUE})")
+        long waitMillis;
+
+        @Override
+        public Integer call() throws Exception {
+            try (QueueReader reader = new QueueReader(broker)) {
+                var received = reader.receive(queue, waitMillis);
+                if (received.isEmpty()) {
+                    System.err.println("no message on " + queue);
+                    return 3;
+                }
+                var r = received.get();
+                System.err.println("message " + r.messageId() + " type " + r.type() + " rules " + r.rules()
+                        + " legal basis " + r.legalBasis());
+                System.out.println(r.text());
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "sample-pki", description = "Generate the sample PKI (NOT FOR PRODUCTION) into a folder.")
+    static final class SamplePkiCommand implements Callable<Integer> {
+        @Option(names = "--out", defaultValue = "certs-sample", description = "target folder (${DEFAULT-VALUE})")
+        Path out;
+
+        @Option(names = "--password", defaultValue = "changeit", description = "keystore password (${DEFAULT-VALUE})")
+        String password;
+
+        @Override
+        public Integer call() throws Exception {
+            new SamplePki(out, password.toCharArray()).generate();
+            System.out.println("sample PKI written to " + out.toAbsolutePath());
+            return 0;
+        }
+    }
+}

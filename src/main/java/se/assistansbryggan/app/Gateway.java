@@ -1,0 +1,124 @@
+package se.assistansbryggan.app;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import se.assistansbryggan.delivery.Deliverer;
+import se.assistansbryggan.delivery.EmbeddedBroker;
+import se.assistansbryggan.intake.Channels;
+import se.assistansbryggan.intake.Receipts;
+import se.assistansbryggan.intake.SchemaGuard;
+import se.assistansbryggan.policy.Party;
+import se.assistansbryggan.policy.PartyDirectory;
+import se.assistansbryggan.policy.PolicyEngine;
+import se.assistansbryggan.policy.PolicyRules;
+import se.assistansbryggan.transform.Transformer;
+import se.assistansbryggan.trust.CertificatePaths;
+import se.assistansbryggan.trust.IdentityBinder;
+import se.assistansbryggan.trust.KeyMaterial;
+import se.assistansbryggan.trust.SignatureVerifier;
+
+/**
+ * The whole gateway in one process: the embedded broker, the Camel context with the routes of
+ * {@code routes/}, the stations as beans, and the HTTPS endpoints. Start and stop in that order.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final AtomicInteger IN_VM_IDS = new AtomicInteger();
+    private final GatewayConfig config;
+    private final Clock clock;
+    private EmbeddedBroker broker;
+    private HttpsEndpoints https;
+    private CamelContext camel;
+    private PartyDirectory directory;
+
+    public Gateway(GatewayConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public Gateway start() throws Exception {
+        directory = PartyDirectory.load(config.path("gateway.parties"));
+        PolicyRules policy = PolicyRules.load(config.path("gateway.policy"));
+        broker = new EmbeddedBroker(config.path("gateway.data.dir"), config.getOrEmpty("gateway.broker.acceptor"),
+                IN_VM_IDS.getAndIncrement());
+        broker.start(directory.all().stream().map(Party::queue).toList());
+        https = new HttpsEndpoints(config);
+        camel = new DefaultCamelContext();
+        camel.getCamelContextExtension().setName("assistansbryggan");
+        bindStations(camel.getRegistry(), policy);
+        camel.addComponent("jms", JmsComponent.jmsComponentAutoAcknowledge(new ActiveMQConnectionFactory(broker.inVmUrl())));
+        PluginHelper.getRoutesLoader(camel).loadRoutes(routeResources());
+        camel.start();
+        return this;
+    }
+
+    private void bindStations(Registry registry, PolicyRules policy) {
+        KeyMaterial signingKey = KeyMaterial.fromPkcs12(config.path("gateway.signing.keystore"),
+                config.secret("gateway.signing.keystore.password"));
+        CertificatePaths paths = new CertificatePaths(
+                KeyMaterial.trustedCertificates(config.path("gateway.truststore"), config.secret("gateway.truststore.password")),
+                CertificatePaths.readCrls(config.getOrEmpty("gateway.crl").isEmpty() ? null : config.path("gateway.crl")));
+        int maxBytes = config.integer("gateway.intake.max-bytes");
+        registry.bind("channels", new Channels(maxBytes));
+        registry.bind("schemaGuard", new SchemaGuard(maxBytes));
+        registry.bind("signatureVerifier", new SignatureVerifier(paths));
+        registry.bind("identityBinder", new IdentityBinder(paths, directory, clock,
+                config.duration("gateway.replay.clock-skew"), config.duration("gateway.replay.max-age")));
+        registry.bind("policyEngine", new PolicyEngine(policy, directory, clock));
+        registry.bind("transformer", new Transformer(signingKey, clock));
+        registry.bind("deliverer", new Deliverer());
+        registry.bind("receipts", new Receipts(signingKey, clock));
+        registry.bind("soapIntake", https.soap(camel));
+        registry.bind("postIntake", https.post(camel));
+    }
+
+    private Resource[] routeResources() throws IOException {
+        Path dir = config.path("gateway.routes");
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> yaml = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+            if (yaml.isEmpty()) {
+                throw new IllegalStateException("no routes in " + dir.toAbsolutePath());
+            }
+            return yaml.stream().map(p -> ResourceHelper.resolveResource(camel, "file:" + p.toAbsolutePath()))
+                    .toArray(Resource[]::new);
+        }
+    }
+
+    /** The base URL of the HTTPS listener, e.g. {@code https://127.0.0.1:8443}. */
+    public String baseUrl() {
+        return https.base();
+    }
+
+    public EmbeddedBroker broker() {
+        return broker;
+    }
+
+    public PartyDirectory directory() {
+        return directory;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (camel != null) {
+            camel.stop();
+        }
+        if (https != null) {
+            https.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package se.assistansbryggan.app;
+
+import java.security.KeyStore;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+import javax.xml.namespace.QName;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.cxf.common.DataFormat;
+import org.apache.camel.component.cxf.jaxrs.BindingStyle;
+import org.apache.camel.component.cxf.jaxrs.CxfRsEndpoint;
+import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
+import org.apache.cxf.Bus;
+import org.apache.cxf.BusFactory;
+import org.apache.cxf.configuration.jsse.TLSServerParameters;
+import org.apache.cxf.configuration.security.ClientAuthentication;
+import org.apache.cxf.transport.http_undertow.UndertowHTTPServerEngineFactory;
+import se.assistansbryggan.intake.MessageResource;
+import se.assistansbryggan.trust.KeyMaterial;
+
+/**
+ * The CXF bus and the two intake endpoints on one Undertow HTTPS listener with mutual TLS:
+ * TLS 1.2/1.3 only, a client certificate from the configured trust anchors required.
+ */
+final class HttpsEndpoints implements AutoCloseable {
+    private static final String INTAKE_NS = "urn:se:assistansbryggan:intake:v1";
+    private final Bus bus = BusFactory.newInstance().createBus();
+    private final String host;
+    private final int port;
+
+    HttpsEndpoints(GatewayConfig config) throws Exception {
+        this.host = config.get("gateway.https.host");
+        this.port = config.integer("gateway.https.port");
+        bus.getExtension(UndertowHTTPServerEngineFactory.class).setTLSServerParametersForPort(host, port, tls(config));
+    }
+
+    CxfEndpoint soap(CamelContext context) {
+        CxfEndpoint soap = new CxfEndpoint();
+        soap.setCamelContext(context);
+        soap.setBus(bus);
+        soap.setAddress(base() + "/soap");
+        soap.setWsdlURL(HttpsEndpoints.class.getResource("/schemas/intake.wsdl").toExternalForm());
+        soap.setServiceName(new QName(INTAKE_NS, "IntakeService").toString());
+        soap.setEndpointName(new QName(INTAKE_NS, "IntakePort").toString());
+        soap.setDataFormat(DataFormat.PAYLOAD);
+        return soap;
+    }
+
+    CxfRsEndpoint post(CamelContext context) {
+        CxfRsEndpoint post = new CxfRsEndpoint();
+        post.setCamelContext(context);
+        post.setBus(bus);
+        post.setAddress(base() + "/messages");
+        post.setResourceClasses(MessageResource.class);
+        post.setBindingStyle(BindingStyle.SimpleConsumer);
+        return post;
+    }
+
+    String base() {
+        return "https://" + host + ":" + port;
+    }
+
+    private static TLSServerParameters tls(GatewayConfig config) throws Exception {
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(KeyMaterial.loadPkcs12(config.path("gateway.tls.keystore"), config.secret("gateway.tls.keystore.password")),
+                config.secret("gateway.tls.keystore.password"));
+        KeyStore trustStore = KeyMaterial.loadPkcs12(config.path("gateway.truststore"), config.secret("gateway.truststore.password"));
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trustStore);
+        TLSServerParameters tls = new TLSServerParameters();
+        tls.setKeyManagers(keys.getKeyManagers());
+        tls.setTrustManagers(trust.getTrustManagers());
+        tls.setIncludeProtocols(List.of("TLSv1.3", "TLSv1.2"));
+        ClientAuthentication clientAuth = new ClientAuthentication();
+        clientAuth.setRequired(true);
+        clientAuth.setWant(true);
+        tls.setClientAuthentication(clientAuth);
+        return tls;
+    }
+
+    @Override
+    public void close() {
+        bus.shutdown(true);
+        UndertowHTTPServerEngineFactory.destroyForPort(port);
+    }
+}

@@ -1,0 +1,77 @@
+package se.assistansbryggan.intake;
+
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.cxf.common.CxfPayload;
+import org.apache.camel.component.cxf.common.message.CxfConstants;
+import org.apache.cxf.binding.soap.SoapHeader;
+import org.apache.cxf.security.transport.TLSSessionInfo;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+/**
+ * The two doors into intake: the SOAP service (WSDL {@code schemas/intake.wsdl}, PAYLOAD mode)
+ * and the plain {@code POST /messages}. Each turns its request into the raw document bytes plus
+ * the TLS client certificate, and the receipt back into its own response. They never refuse:
+ * an oversize body is read only to one byte past the limit, and the intake route refuses it.
+ */
+public final class Channels {
+    private final int maxBytes;
+
+    public Channels(int maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    public void fromPost(Exchange exchange) throws IOException {
+        InputStream body = exchange.getIn().getBody(InputStream.class);
+        byte[] bytes = body == null ? new byte[0] : body.readNBytes(maxBytes + 1);
+        begin(exchange, "post", bytes);
+    }
+
+    public void toPost(Exchange exchange) {
+        Document receipt = exchange.getMessage().getBody(Document.class);
+        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
+        exchange.getMessage().setBody(Response.status(status).type("application/xml")
+                .entity(SecureXml.serialize(receipt)).build());
+    }
+
+    public void fromSoap(Exchange exchange) {
+        CxfPayload<?> payload = exchange.getIn().getBody(CxfPayload.class);
+        Element wrapper = payload == null || payload.getBody().isEmpty() ? null : payload.getBody().get(0);
+        Element document = wrapper == null ? null : firstElement(wrapper);
+        begin(exchange, "soap", document == null ? new byte[0] : SecureXml.serialize(document));
+    }
+
+    public void toSoap(Exchange exchange) {
+        Document receipt = exchange.getMessage().getBody(Document.class);
+        exchange.getMessage().getHeaders().remove(Exchange.HTTP_RESPONSE_CODE);
+        exchange.getMessage().setBody(new CxfPayload<SoapHeader>(null, List.of(receipt.getDocumentElement())));
+    }
+
+    private static void begin(Exchange exchange, String channel, byte[] bytes) {
+        exchange.setProperty(Submission.PROPERTY, new Submission(channel, clientCertificate(exchange)));
+        exchange.getMessage().setBody(bytes);
+    }
+
+    private static X509Certificate clientCertificate(Exchange exchange) {
+        var cxf = exchange.getIn().getHeader(CxfConstants.CAMEL_CXF_MESSAGE, org.apache.cxf.message.Message.class);
+        TLSSessionInfo tls = cxf == null ? null : cxf.get(TLSSessionInfo.class);
+        Certificate[] peer = tls == null ? null : tls.getPeerCertificates();
+        return peer != null && peer.length > 0 && peer[0] instanceof X509Certificate x ? x : null;
+    }
+
+    private static Element firstElement(Element parent) {
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e) {
+                return e;
+            }
+        }
+        return null;
+    }
+}

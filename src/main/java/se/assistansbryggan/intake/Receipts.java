@@ -1,0 +1,92 @@
+package se.assistansbryggan.intake;
+
+import jakarta.xml.bind.JAXBElement;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.w3c.dom.Document;
+import se.assistansbryggan.schema.kvittens.v1.KvittensTyp;
+import se.assistansbryggan.schema.kvittens.v1.ObjectFactory;
+import se.assistansbryggan.schema.kvittens.v1.StatusTyp;
+import se.assistansbryggan.transform.Jaxb;
+import se.assistansbryggan.trust.KeyMaterial;
+import se.assistansbryggan.trust.XmlSignatures;
+
+/**
+ * The gateway's answer to a sender: a kvittens (receipt) signed with the gateway's key, ACCEPTED
+ * after the broker committed the message or REFUSED with a stable code. The receipt document is
+ * the exchange body afterwards; the HTTP status goes in {@link Exchange#HTTP_RESPONSE_CODE}.
+ */
+public final class Receipts {
+    private static final Logger LOG = LoggerFactory.getLogger(Receipts.class);
+    private static final ObjectFactory KVITTENS = new ObjectFactory();
+    private final KeyMaterial gatewayKey;
+    private final Clock clock;
+
+    public Receipts(KeyMaterial gatewayKey, Clock clock) {
+        this.gatewayKey = gatewayKey;
+        this.clock = clock;
+    }
+
+    public void accepted(Exchange exchange) {
+        Submission submission = exchange.getProperty(Submission.PROPERTY, Submission.class);
+        String id = submission.messageId().orElseThrow();
+        LOG.info("accepted {} {} from {} to {} rules={}", submission.type(), id, submission.sender().id(),
+                submission.recipient().id(), submission.verdict().rules());
+        answer(exchange, receipt(id, StatusTyp.ACCEPTED, null, "delivered to " + submission.recipient().name(), null), 200);
+    }
+
+    /** Turns whatever stopped the message into a REFUSED receipt; unexpected failures become INTERNAL_ERROR. */
+    public void refused(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        RefusedException refusal = asRefusal(caught);
+        Submission submission = exchange.getProperty(Submission.PROPERTY, Submission.class);
+        String id = submission == null ? null : submission.messageId().orElse(null);
+        String incident = UUID.randomUUID().toString();
+        if (refusal.refusal().blame() == Refusal.Blame.GATEWAY) {
+            LOG.error("incident {}: {} for message {}", incident, refusal.refusal(), id, caught);
+        } else {
+            LOG.info("refused message {} with {} (incident {}): {}", id, refusal.refusal(), incident, refusal.detail());
+        }
+        String text = refusal.refusal().sentence() + " (" + refusal.detail() + ")";
+        answer(exchange, receipt(id, StatusTyp.REFUSED, refusal.refusal().name(), text, incident),
+                refusal.refusal().httpStatus());
+    }
+
+    private static RefusedException asRefusal(Throwable caught) {
+        for (Throwable t = caught; t != null; t = t.getCause()) {
+            if (t instanceof RefusedException r) {
+                return r;
+            }
+            if (t instanceof jakarta.jms.JMSException || t instanceof org.springframework.jms.JmsException) {
+                return Refusal.BROKER_UNAVAILABLE.because("the broker did not confirm the message", caught);
+            }
+        }
+        return Refusal.INTERNAL_ERROR.because("unexpected " + (caught == null ? "failure" : caught.getClass().getSimpleName()), caught);
+    }
+
+    private Document receipt(String messageId, StatusTyp status, String code, String text, String incident) {
+        KvittensTyp k = KVITTENS.createKvittensTyp();
+        k.setKvittensId(UUID.randomUUID().toString());
+        k.setMeddelandeId(messageId);
+        k.setStatus(status);
+        k.setKod(code);
+        k.setText(text);
+        k.setIncidentId(incident);
+        k.setTidpunkt(Jaxb.dateTime(OffsetDateTime.now(clock)));
+        JAXBElement<KvittensTyp> element = KVITTENS.createKvittens(k);
+        Document document = Jaxb.marshal(element);
+        XmlSignatures.sign(document, gatewayKey);
+        return document;
+    }
+
+    private static void answer(Exchange exchange, Document receipt, int status) {
+        exchange.getMessage().getHeaders().clear();
+        exchange.getMessage().setBody(receipt);
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/xml");
+    }
+}

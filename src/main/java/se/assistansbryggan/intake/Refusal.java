@@ -1,0 +1,66 @@
+package se.assistansbryggan.intake;
+
+/**
+ * Every reason the gateway refuses a message, with a stable code and who is at fault. The code
+ * is the contract with senders; the sentence is for the person reading the receipt.
+ */
+public enum Refusal {
+    MESSAGE_TOO_LARGE(Blame.SENDER, 413, "the message is larger than the gateway accepts"),
+    XML_MALFORMED(Blame.SENDER, 400, "the body is not well-formed XML"),
+    XML_FORBIDDEN_CONSTRUCT(Blame.SENDER, 400, "the document contains a DTD or an entity declaration, which are not allowed"),
+    SCHEMA_INVALID(Blame.SENDER, 400, "the document is not valid against its schema"),
+    UNSUPPORTED_MESSAGE_TYPE(Blame.SENDER, 400, "the gateway does not accept this kind of document"),
+    SIGNATURE_MISSING(Blame.SENDER, 400, "the document carries no enveloped XML signature"),
+    SIGNATURE_INVALID(Blame.SENDER, 400, "the signature does not verify"),
+    SIGNATURE_POLICY_VIOLATED(Blame.SENDER, 400,
+            "the signature must cover the whole document with exclusive canonicalisation and SHA-256"),
+    CERT_UNTRUSTED(Blame.SENDER, 403, "the signing certificate does not chain to a trusted authority"),
+    CERT_EXPIRED(Blame.SENDER, 403, "the signing certificate is expired or not yet valid"),
+    CERT_REVOKED(Blame.SENDER, 403, "the signing certificate is revoked"),
+    CLIENT_CERT_MISSING(Blame.SENDER, 403, "the connection carries no TLS client certificate"),
+    CLIENT_CERT_MISMATCH(Blame.SENDER, 403,
+            "the TLS client certificate belongs to another organisation than the signer"),
+    SENDER_MISMATCH(Blame.SENDER, 403, "the document is signed by another organisation than the declared sender"),
+    UNKNOWN_SENDER(Blame.SENDER, 403, "the sending organisation is not in the party directory"),
+    SENDER_NOT_ALLOWED(Blame.SENDER, 403, "this party may not send this type of message"),
+    UNKNOWN_RECIPIENT(Blame.SENDER, 400, "the recipient is not in the party directory"),
+    RECIPIENT_NOT_ALLOWED(Blame.SENDER, 400, "this type of message may not be sent to this recipient"),
+    STALE_MESSAGE(Blame.SENDER, 400, "the creation time is outside the accepted window; check the sender's clock"),
+    CONSENT_MISSING(Blame.SENDER, 403, "the person has not consented to this disclosure"),
+    BROKER_UNAVAILABLE(Blame.GATEWAY, 503, "the message could not be stored; send it again"),
+    INTERNAL_ERROR(Blame.GATEWAY, 500, "the gateway failed to process the message; send it again or contact the operators");
+
+    /** Whether the sender can fix it (SENDER) or should simply retry later (GATEWAY). */
+    public enum Blame { SENDER, GATEWAY }
+
+    private final Blame blame;
+    private final int httpStatus;
+    private final String sentence;
+
+    Refusal(Blame blame, int httpStatus, String sentence) {
+        this.blame = blame;
+        this.httpStatus = httpStatus;
+        this.sentence = sentence;
+    }
+
+    public Blame blame() {
+        return blame;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public String sentence() {
+        return sentence;
+    }
+
+    /** An exception carrying this refusal, with detail for the receipt (never personal data). */
+    public RefusedException because(String detail) {
+        return new RefusedException(this, detail, null);
+    }
+
+    public RefusedException because(String detail, Throwable cause) {
+        return new RefusedException(this, detail, cause);
+    }
+}

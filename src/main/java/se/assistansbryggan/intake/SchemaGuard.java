@@ -1,0 +1,129 @@
+package se.assistansbryggan.intake;
+
+import java.io.IOException;
+import java.net.URL;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import javax.xml.XMLConstants;
+import javax.xml.namespace.QName;
+import javax.xml.transform.Source;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamSource;
+import javax.xml.validation.Schema;
+import javax.xml.validation.SchemaFactory;
+import javax.xml.validation.Validator;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.xml.sax.SAXException;
+import se.assistansbryggan.intake.Submission.MessageHeader;
+import se.assistansbryggan.policy.MessageType;
+import se.assistansbryggan.trust.Personnummer;
+
+/**
+ * Intake's gate: a size limit, hardened parsing ({@link SecureXml}), a known root element and
+ * validation against the schemas in {@code schemas/}. Reads the message header for later stations.
+ */
+public final class SchemaGuard {
+
+    public static final String FK_NS = "urn:se:assistansbryggan:fk:v1";
+    public static final String KOMMUN_NS = "urn:se:assistansbryggan:kommun:v1";
+    public static final String RECEIPT_NS = "urn:se:assistansbryggan:kvittens:v1";
+
+    /** Root elements the gateway accepts from senders, and the message type each carries. */
+    private static final Map<QName, MessageType> INBOUND = Map.of(
+            new QName(FK_NS, "IndragenAssistansersattning"), MessageType.WITHDRAWAL_NOTICE);
+
+    private static final Schema SCHEMA = loadSchema("fk/fk-meddelanden-v1.xsd", "kommun/kommun-meddelanden-v1.xsd",
+            "receipt/kvittens-v1.xsd");
+    private static final ThreadLocal<Validator> VALIDATOR = ThreadLocal.withInitial(SchemaGuard::newValidator);
+
+    private final int maxBytes;
+
+    public SchemaGuard(int maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    public int maxBytes() {
+        return maxBytes;
+    }
+
+    /** Parses, recognises and validates the body; the parsed document goes into the submission. */
+    public void admit(@Body byte[] body, @ExchangeProperty(Submission.PROPERTY) Submission submission) {
+        if (body.length > maxBytes) {
+            throw Refusal.MESSAGE_TOO_LARGE.because("the limit is " + maxBytes + " bytes");
+        }
+        Document document = SecureXml.parse(body);
+        Element root = document.getDocumentElement();
+        MessageType type = INBOUND.get(new QName(root.getNamespaceURI(), root.getLocalName()));
+        if (type == null) {
+            throw Refusal.UNSUPPORTED_MESSAGE_TYPE.because("unknown root element {" + root.getNamespaceURI() + "}"
+                    + root.getLocalName());
+        }
+        validate(document);
+        submission.parsed(document, type, readHeader(root));
+    }
+
+    /** Validates any document of the three schema families; used for what the gateway produces too. */
+    public static void validate(Document document) {
+        Validator validator = VALIDATOR.get();
+        try {
+            validator.validate(new DOMSource(document));
+        } catch (SAXException e) {
+            throw Refusal.SCHEMA_INVALID.because(String.valueOf(e.getMessage()));
+        } catch (IOException e) {
+            throw Refusal.SCHEMA_INVALID.because("the document could not be read");
+        }
+    }
+
+    private static MessageHeader readHeader(Element root) {
+        Element huvud = Dom.child(root, "Huvud");
+        Element from = Dom.child(huvud, "Avsandare");
+        Element to = Dom.child(huvud, "Mottagare");
+        Element insured = Dom.child(root, "Forsakrad");
+        try {
+            return new MessageHeader(Dom.text(huvud, "MeddelandeId"), Dom.textOrNull(huvud, "ReferensMeddelandeId"),
+                    Dom.text(from, "Organisationsnummer"), Dom.text(to, "Organisationsnummer"),
+                    Dom.textOrNull(to, "Kommunkod"), Dom.textOrNull(to, "Enhet"),
+                    OffsetDateTime.parse(Dom.text(huvud, "Skapad")),
+                    Personnummer.parse(Dom.text(insured, "Personnummer")));
+        } catch (DateTimeParseException e) {
+            throw Refusal.SCHEMA_INVALID.because("Skapad must carry a time zone offset");
+        } catch (IllegalArgumentException e) {
+            throw Refusal.SCHEMA_INVALID.because(e.getMessage());
+        }
+    }
+
+    private static Schema loadSchema(String... paths) {
+        SchemaFactory factory = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
+        try {
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            factory.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "jar,file");
+            Source[] sources = new Source[paths.length];
+            for (int i = 0; i < paths.length; i++) {
+                URL url = SchemaGuard.class.getResource("/schemas/" + paths[i]);
+                if (url == null) {
+                    throw new IllegalStateException("schema missing from the classpath: " + paths[i]);
+                }
+                sources[i] = new StreamSource(url.toExternalForm());
+            }
+            return factory.newSchema(sources);
+        } catch (SAXException e) {
+            throw new IllegalStateException("the schemas do not load: " + e.getMessage(), e);
+        }
+    }
+
+    private static Validator newValidator() {
+        Validator validator = SCHEMA.newValidator();
+        try {
+            validator.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            validator.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+        } catch (SAXException e) {
+            throw new IllegalStateException(e);
+        }
+        return validator;
+    }
+}

@@ -1,0 +1,71 @@
+package se.assistansbryggan.intake;
+
+import java.security.cert.X509Certificate;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import org.w3c.dom.Document;
+import se.assistansbryggan.policy.MessageType;
+import se.assistansbryggan.policy.Party;
+import se.assistansbryggan.policy.Verdict;
+import se.assistansbryggan.trust.Personnummer;
+
+/**
+ * One message on its way through the stations. Each station fills in what it established;
+ * later stations read it. Lives in the exchange property {@value #PROPERTY}.
+ */
+public final class Submission {
+    public static final String PROPERTY = "submission";
+
+    private final String channel;
+    private final X509Certificate clientCertificate;
+    private Document document;
+    private MessageHeader header;
+    private MessageType type;
+    private X509Certificate signer;
+    private byte[] originalDigest;
+    private Party sender;
+    private Party recipient;
+    private Verdict verdict;
+    private String deliveredXml;
+
+    public Submission(String channel, X509Certificate clientCertificate) {
+        this.channel = channel;
+        this.clientCertificate = clientCertificate;
+    }
+
+    public String channel() { return channel; }
+    public Optional<X509Certificate> clientCertificate() { return Optional.ofNullable(clientCertificate); }
+    public Document document() { return document; }
+    public MessageHeader header() { return header; }
+    public MessageType type() { return type; }
+    public X509Certificate signer() { return signer; }
+    public byte[] originalDigest() { return originalDigest.clone(); }
+    public Party sender() { return sender; }
+    public Party recipient() { return recipient; }
+    public Verdict verdict() { return verdict; }
+    public String deliveredXml() { return deliveredXml; }
+
+    /** The message id, once the header has been read. */
+    public Optional<String> messageId() {
+        return Optional.ofNullable(header).map(MessageHeader::messageId);
+    }
+
+    void parsed(Document document, MessageType type, MessageHeader header) {
+        this.document = document;
+        this.type = type;
+        this.header = header;
+    }
+
+    public void signedBy(X509Certificate signer, byte[] originalDigest) {
+        this.signer = signer;
+        this.originalDigest = originalDigest.clone();
+    }
+
+    public void sentBy(Party sender) { this.sender = sender; }
+    public void decided(Party recipient, Verdict verdict) { this.recipient = recipient; this.verdict = verdict; }
+    public void transformed(String deliveredXml) { this.deliveredXml = deliveredXml; }
+
+    /** The envelope fields every FK-family message carries in its Huvud. */
+    public record MessageHeader(String messageId, String referenceId, String senderOrgnr, String recipientOrgnr,
+            String recipientKommunkod, String recipientUnit, OffsetDateTime created, Personnummer person) {}
+}

@@ -1,0 +1,75 @@
+package se.assistansbryggan.operations;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import se.assistansbryggan.trust.KeyMaterial;
+
+/**
+ * A sender's side of the gateway: posts a document over HTTPS with the party's client
+ * certificate (mutual TLS), trusting only the given truststore. Used by the {@code send}
+ * command, the tests and the benchmark.
+ */
+public final class GatewayClient {
+    private final HttpClient http;
+    private final URI baseUrl;
+
+    public GatewayClient(String baseUrl, Path clientKeystore, Path truststore, char[] password) {
+        this.baseUrl = URI.create(baseUrl);
+        this.http = HttpClient.newBuilder().sslContext(sslContext(clientKeystore, truststore, password))
+                .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** The HTTP status and body of the gateway's answer to {@code POST /messages}. */
+    public record Answer(int status, String body) {}
+
+    public Answer post(byte[] document) throws IOException, InterruptedException {
+        return send("/messages", "application/xml", null, document);
+    }
+
+    /** Wraps the document in the SOAP envelope of {@code schemas/intake.wsdl} and posts it to /soap. */
+    public Answer postSoap(String documentXml) throws IOException, InterruptedException {
+        String envelope = "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>"
+                + "<in:Inlamning xmlns:in=\"urn:se:assistansbryggan:intake:v1\">" + documentXml
+                + "</in:Inlamning></soap:Body></soap:Envelope>";
+        return send("/soap", "text/xml; charset=UTF-8", "\"urn:se:assistansbryggan:intake:v1:Skicka\"",
+                envelope.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private Answer send(String path, String contentType, String soapAction, byte[] body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (soapAction != null) {
+            request.header("SOAPAction", soapAction);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.body());
+    }
+
+    static SSLContext sslContext(Path clientKeystore, Path truststore, char[] password) {
+        try {
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(KeyMaterial.loadPkcs12(clientKeystore, password), password);
+            KeyStore trusted = KeyMaterial.loadPkcs12(truststore, password);
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+}

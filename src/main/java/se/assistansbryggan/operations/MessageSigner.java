@@ -1,0 +1,31 @@
+package se.assistansbryggan.operations;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import se.assistansbryggan.intake.Dom;
+import se.assistansbryggan.intake.SecureXml;
+import se.assistansbryggan.trust.KeyMaterial;
+import se.assistansbryggan.trust.XmlSignatures;
+
+/** What a sending agency's system does before posting: stamp a fresh id and time, then sign. */
+public final class MessageSigner {
+    private MessageSigner() {}
+
+    /** Gives the message a new MeddelandeId and Skapad (now), so a sample file can be sent again. */
+    public static void stampFresh(Document document) {
+        Element huvud = Dom.child(document.getDocumentElement(), "Huvud");
+        Dom.child(huvud, "MeddelandeId").setTextContent(UUID.randomUUID().toString());
+        Dom.child(huvud, "Skapad").setTextContent(
+                OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString());
+    }
+
+    /** Signs the whole document with the party's key (enveloped, exclusive c14n, SHA-256). */
+    public static byte[] sign(Document document, KeyMaterial key) {
+        XmlSignatures.sign(document, key);
+        return SecureXml.serialize(document);
+    }
+}

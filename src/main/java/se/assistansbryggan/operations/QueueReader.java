@@ -1,0 +1,47 @@
+package se.assistansbryggan.operations;
+
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.util.Optional;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/** A consumer's side: reads one message from a party's queue over JMS (Artemis Core protocol). */
+public final class QueueReader implements AutoCloseable {
+    private final ActiveMQConnectionFactory factory;
+    private final Connection connection;
+
+    public QueueReader(String brokerUrl) throws JMSException {
+        this.factory = new ActiveMQConnectionFactory(brokerUrl);
+        this.connection = factory.createConnection();
+        connection.start();
+    }
+
+    /** A received message: its text and the gateway's metadata headers. */
+    public record Received(String text, String messageId, String type, String rules, String legalBasis) {}
+
+    /** Takes the next message from the queue, waiting up to the timeout; acknowledged on return. */
+    public Optional<Received> receive(String queue, long timeoutMillis) throws JMSException {
+        try (Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+                MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
+            Message message = consumer.receive(timeoutMillis);
+            if (message == null) {
+                return Optional.empty();
+            }
+            Received received = new Received(((TextMessage) message).getText(), message.getStringProperty("AbMessageId"),
+                    message.getStringProperty("AbMessageType"), message.getStringProperty("AbRules"),
+                    message.getStringProperty("AbLegalBasis"));
+            message.acknowledge();
+            return Optional.of(received);
+        }
+    }
+
+    @Override
+    public void close() throws JMSException {
+        connection.close();
+        factory.close();
+    }
+}

@@ -1,0 +1,197 @@
+package se.assistansbryggan.trust;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * Generates the sample PKI in {@code certs-sample/}: a root CA, a CRL, one certificate per sample
+ * party (used both as TLS client certificate and for signing), the gateway's TLS and signing
+ * certificates, and a revoked and an expired party certificate for tests. NOT FOR PRODUCTION.
+ */
+public final class SamplePki {
+
+    /** A sample party: file name, display name, organisation number. */
+    public record SampleParty(String file, String name, String orgnr) {}
+
+    public static final List<SampleParty> PARTIES = List.of(
+            new SampleParty("fk", "Försäkringskassan", "202100-5521"),
+            new SampleParty("ivo", "Inspektionen för vård och omsorg", "202100-6255"),
+            new SampleParty("kommun-0180", "Stockholms stad", "212000-0142"),
+            new SampleParty("kommun-1480", "Göteborgs stad", "212000-1355"),
+            new SampleParty("kommun-1280", "Malmö stad", "212000-1124"));
+
+    private static final Duration VALIDITY = Duration.ofDays(3650);
+    private final Path dir;
+    private final char[] password;
+    private final SecureRandom random = new SecureRandom();
+    private final Instant now = Instant.now();
+    private KeyPair caKeys;
+    private X509Certificate ca;
+
+    public SamplePki(Path dir, char[] password) {
+        this.dir = dir;
+        this.password = password.clone();
+    }
+
+    /** Writes every file of the sample PKI into the directory. */
+    public void generate() throws IOException, GeneralSecurityException {
+        Files.createDirectories(dir);
+        caKeys = rsa();
+        ca = createCa();
+        writePem("ca.crt", ca);
+        writeTruststore("truststore.p12", ca);
+        for (SampleParty party : PARTIES) {
+            issueParty(party.file(), party, now.minus(Duration.ofDays(1)), now.plus(VALIDITY));
+        }
+        X509Certificate revoked = issueParty("kommun-1480-revoked", PARTIES.get(3),
+                now.minus(Duration.ofDays(1)), now.plus(VALIDITY));
+        issueParty("kommun-1280-expired", PARTIES.get(4), now.minus(Duration.ofDays(400)), now.minus(Duration.ofDays(35)));
+        issueGatewayTls();
+        issue("gateway-sign", gatewayName("Assistansbryggan signering"), rsa(), now.minus(Duration.ofDays(1)), now.plus(VALIDITY),
+                new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation), null, null);
+        writePem("ca.crl", createCrl(revoked));
+    }
+
+    private X509Certificate issueParty(String file, SampleParty party, Instant from, Instant to)
+            throws IOException, GeneralSecurityException {
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.C, "SE")
+                .addRDN(BCStyle.O, party.name())
+                .addRDN(BCStyle.ORGANIZATION_IDENTIFIER, Organisationsnummer.of(party.orgnr()).asOrganizationIdentifier())
+                .addRDN(BCStyle.CN, party.name() + " (sample " + file + ")")
+                .build();
+        return issue(file, subject, rsa(), from, to,
+                new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment),
+                new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth), null);
+    }
+
+    private void issueGatewayTls() throws IOException, GeneralSecurityException {
+        GeneralNames names = new GeneralNames(new GeneralName[] {
+            new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")});
+        issue("gateway-tls", gatewayName("localhost"), rsa(), now.minus(Duration.ofDays(1)), now.plus(VALIDITY),
+                new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment),
+                new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth), names);
+    }
+
+    private static X500Name gatewayName(String cn) {
+        return new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.C, "SE").addRDN(BCStyle.O, "Assistansbryggan (sample)").addRDN(BCStyle.CN, cn).build();
+    }
+
+    private X509Certificate issue(String file, X500Name subject, KeyPair keys, Instant from, Instant to, KeyUsage usage,
+            ExtendedKeyUsage extendedUsage, GeneralNames altNames) throws IOException, GeneralSecurityException {
+        JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca, serial(), Date.from(from), Date.from(to),
+                subject, keys.getPublic());
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        builder.addExtension(Extension.keyUsage, true, usage);
+        builder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
+        builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
+        if (extendedUsage != null) {
+            builder.addExtension(Extension.extendedKeyUsage, false, extendedUsage);
+        }
+        if (altNames != null) {
+            builder.addExtension(Extension.subjectAlternativeName, false, altNames);
+        }
+        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(builder.build(signer()));
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry(file, keys.getPrivate(), password, new Certificate[] {cert, ca});
+        try (OutputStream out = Files.newOutputStream(dir.resolve(file + ".p12"))) {
+            store.store(out, password);
+        }
+        return cert;
+    }
+
+    private X509Certificate createCa() throws IOException, GeneralSecurityException {
+        X500Name name = gatewayName("Assistansbryggan Sample Root CA - NOT FOR PRODUCTION");
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(),
+                Date.from(now.minus(Duration.ofDays(2))), Date.from(now.plus(VALIDITY.multipliedBy(2))), name, caKeys.getPublic());
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        builder.addExtension(Extension.subjectKeyIdentifier, false,
+                new JcaX509ExtensionUtils().createSubjectKeyIdentifier(caKeys.getPublic()));
+        return new JcaX509CertificateConverter().getCertificate(builder.build(signer()));
+    }
+
+    private X509CRL createCrl(X509Certificate revoked) throws IOException, GeneralSecurityException {
+        X509v2CRLBuilder builder = new JcaX509v2CRLBuilder(ca, Date.from(now));
+        builder.setNextUpdate(Date.from(now.plus(VALIDITY)));
+        builder.addCRLEntry(revoked.getSerialNumber(), Date.from(now), CRLReason.keyCompromise);
+        builder.addExtension(Extension.authorityKeyIdentifier, false,
+                new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca));
+        return new JcaX509CRLConverter().getCRL(builder.build(signer()));
+    }
+
+    private void writeTruststore(String file, X509Certificate anchor) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("sample-root-ca", anchor);
+        try (OutputStream out = Files.newOutputStream(dir.resolve(file))) {
+            store.store(out, password);
+        }
+    }
+
+    private void writePem(String file, Object object) throws IOException {
+        StringWriter text = new StringWriter();
+        try (JcaPEMWriter pem = new JcaPEMWriter(text)) {
+            pem.writeObject(object);
+        }
+        Files.writeString(dir.resolve(file), text.toString());
+    }
+
+    private ContentSigner signer() throws GeneralSecurityException {
+        try {
+            return new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate());
+        } catch (OperatorCreationException e) {
+            throw new GeneralSecurityException(e);
+        }
+    }
+
+    private KeyPair rsa() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048, random);
+        return generator.generateKeyPair();
+    }
+
+    private BigInteger serial() {
+        return new BigInteger(64, random).abs().add(BigInteger.ONE);
+    }
+}

@@ -1,0 +1,151 @@
+package se.assistansbryggan.trust;
+
+import java.io.ByteArrayOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.ECPrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Set;
+import org.apache.xml.security.c14n.Canonicalizer;
+import org.apache.xml.security.exceptions.XMLSecurityException;
+import org.apache.xml.security.keys.KeyInfo;
+import org.apache.xml.security.signature.Reference;
+import org.apache.xml.security.signature.SignedInfo;
+import org.apache.xml.security.signature.XMLSignature;
+import org.apache.xml.security.transforms.Transforms;
+import org.apache.xml.security.utils.Constants;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import se.assistansbryggan.intake.Refusal;
+
+/**
+ * Enveloped XML signatures (XMLDSig with Apache Santuario) the way the gateway allows them: one
+ * ds:Signature as the last child of the document root, one Reference with URI="" (the whole
+ * document), exactly the enveloped-signature and exclusive-c14n transforms, SHA-256 digests and
+ * RSA-SHA256 or ECDSA-SHA256. Anything else is refused, which is what defeats signature
+ * wrapping: the element processed is the root, and the root is what was signed.
+ */
+public final class XmlSignatures {
+
+    private static final String EXC_C14N = Canonicalizer.ALGO_ID_C14N_EXCL_OMIT_COMMENTS;
+    private static final String SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256";
+    private static final Set<String> SIGNATURE_ALGORITHMS = Set.of(
+            XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256, XMLSignature.ALGO_ID_SIGNATURE_ECDSA_SHA256);
+    private static final List<String> TRANSFORMS = List.of(Transforms.TRANSFORM_ENVELOPED_SIGNATURE, EXC_C14N);
+
+    static {
+        System.setProperty("org.apache.xml.security.ignoreLineBreaks", "true");
+        org.apache.xml.security.Init.init();
+    }
+
+    private XmlSignatures() {}
+
+    /** Signs the whole document with an enveloped signature appended to the root. */
+    public static void sign(Document document, KeyMaterial key) {
+        try {
+            String algorithm = key.privateKey() instanceof ECPrivateKey
+                    ? XMLSignature.ALGO_ID_SIGNATURE_ECDSA_SHA256
+                    : XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256;
+            XMLSignature signature = new XMLSignature(document, "", algorithm, EXC_C14N);
+            document.getDocumentElement().appendChild(signature.getElement());
+            Transforms transforms = new Transforms(document);
+            TRANSFORMS.forEach(t -> addTransform(transforms, t));
+            signature.addDocument("", transforms, SHA256);
+            signature.addKeyInfo(key.certificate());
+            signature.sign(key.privateKey());
+        } catch (XMLSecurityException e) {
+            throw new IllegalStateException("cannot sign: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Verifies the document's enveloped signature against the certificate in its KeyInfo and
+     * returns that certificate; the caller still has to validate the certificate's path.
+     */
+    public static X509Certificate verify(Document document) {
+        Element signatureElement = theSignature(document);
+        try {
+            XMLSignature signature = new XMLSignature(signatureElement, "", true);
+            checkShape(signature);
+            X509Certificate certificate = certificateOf(signature);
+            if (!signature.checkSignatureValue(certificate)) {
+                throw Refusal.SIGNATURE_INVALID.because("the signature value or a digest does not match the document");
+            }
+            return certificate;
+        } catch (XMLSecurityException e) {
+            throw Refusal.SIGNATURE_INVALID.because("the signature cannot be processed: " + e.getMessage());
+        }
+    }
+
+    /** SHA-256 over the exclusive canonical form of the whole document, signature included. */
+    public static byte[] digest(Document document) {
+        try {
+            ByteArrayOutputStream c14n = new ByteArrayOutputStream();
+            Canonicalizer.getInstance(EXC_C14N).canonicalizeSubtree(document.getDocumentElement(), c14n);
+            return MessageDigest.getInstance("SHA-256").digest(c14n.toByteArray());
+        } catch (XMLSecurityException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Element theSignature(Document document) {
+        NodeList all = document.getElementsByTagNameNS(Constants.SignatureSpecNS, "Signature");
+        if (all.getLength() == 0) {
+            throw Refusal.SIGNATURE_MISSING.because("no ds:Signature element");
+        }
+        Element signature = (Element) all.item(0);
+        if (all.getLength() > 1 || signature.getParentNode() != document.getDocumentElement()) {
+            throw Refusal.SIGNATURE_POLICY_VIOLATED.because("exactly one ds:Signature, as a child of the root element");
+        }
+        return signature;
+    }
+
+    private static void checkShape(XMLSignature signature) throws XMLSecurityException {
+        SignedInfo info = signature.getSignedInfo();
+        if (!SIGNATURE_ALGORITHMS.contains(info.getSignatureMethodURI())) {
+            throw Refusal.SIGNATURE_POLICY_VIOLATED.because("signature method " + info.getSignatureMethodURI());
+        }
+        if (!EXC_C14N.equals(info.getCanonicalizationMethodURI())) {
+            throw Refusal.SIGNATURE_POLICY_VIOLATED.because("canonicalisation " + info.getCanonicalizationMethodURI());
+        }
+        if (info.getLength() != 1 || signature.getObjectLength() != 0) {
+            throw Refusal.SIGNATURE_POLICY_VIOLATED.because("exactly one Reference and no ds:Object");
+        }
+        Reference reference = info.item(0);
+        if (!"".equals(reference.getURI())) {
+            throw Refusal.SIGNATURE_POLICY_VIOLATED.because("the Reference must have URI=\"\" (the whole document)");
+        }
+        if (!SHA256.equals(reference.getMessageDigestAlgorithm().getAlgorithmURI())) {
+            throw Refusal.SIGNATURE_POLICY_VIOLATED.because("digest " + reference.getMessageDigestAlgorithm().getAlgorithmURI());
+        }
+        Transforms transforms = reference.getTransforms();
+        int count = transforms == null ? 0 : transforms.getLength();
+        if (count != TRANSFORMS.size()) {
+            throw Refusal.SIGNATURE_POLICY_VIOLATED.because("transforms must be enveloped-signature then exclusive c14n");
+        }
+        for (int i = 0; i < count; i++) {
+            if (!TRANSFORMS.get(i).equals(transforms.item(i).getURI())) {
+                throw Refusal.SIGNATURE_POLICY_VIOLATED.because("transform " + transforms.item(i).getURI());
+            }
+        }
+    }
+
+    private static X509Certificate certificateOf(XMLSignature signature) throws XMLSecurityException {
+        KeyInfo keyInfo = signature.getKeyInfo();
+        X509Certificate certificate = keyInfo == null ? null : keyInfo.getX509Certificate();
+        if (certificate == null) {
+            throw Refusal.SIGNATURE_INVALID.because("KeyInfo must carry the signer's X.509 certificate");
+        }
+        return certificate;
+    }
+
+    private static void addTransform(Transforms transforms, String uri) {
+        try {
+            transforms.addTransform(uri);
+        } catch (XMLSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
