@@ -101,6 +101,10 @@ public final class Gateway implements AutoCloseable {
         return https.base();
     }
 
+    public GatewayConfig config() {
+        return config;
+    }
+
     public EmbeddedBroker broker() {
         return broker;
     }

@@ -61,7 +61,7 @@ public final class GatewayClient {
     static SSLContext sslContext(Path clientKeystore, Path truststore, char[] password) {
         try {
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(KeyMaterial.loadPkcs12(clientKeystore, password), password);
+            keys.init(clientKeystore == null ? null : KeyMaterial.loadPkcs12(clientKeystore, password), password);
             KeyStore trusted = KeyMaterial.loadPkcs12(truststore, password);
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(trusted);

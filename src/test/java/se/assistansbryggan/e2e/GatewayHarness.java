@@ -1,0 +1,120 @@
+package se.assistansbryggan.e2e;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import se.assistansbryggan.app.Gateway;
+import se.assistansbryggan.app.GatewayConfig;
+import se.assistansbryggan.intake.Dom;
+import se.assistansbryggan.intake.SecureXml;
+import se.assistansbryggan.operations.GatewayClient;
+import se.assistansbryggan.operations.MessageSigner;
+import se.assistansbryggan.operations.QueueReader;
+import se.assistansbryggan.trust.KeyMaterial;
+
+/**
+ * Starts the real gateway (embedded broker with its journal, HTTPS with mutual TLS on a free
+ * port, routes from routes/) with the committed sample PKI, and plays the parties around it.
+ */
+final class GatewayHarness implements AutoCloseable {
+    static final Path CERTS = Path.of("certs-sample");
+    static final char[] PASSWORD = "changeit".toCharArray();
+
+    private final Path dataDir;
+    private final int port;
+    private Gateway gateway;
+
+    GatewayHarness(Path dataDir) {
+        this.dataDir = dataDir;
+        this.port = freePort();
+    }
+
+    GatewayHarness start() throws Exception {
+        GatewayConfig config = GatewayConfig.load(Path.of("config/application.properties"), Map.of(
+                "gateway.https.port", Integer.toString(port),
+                "gateway.data.dir", dataDir.toString(),
+                "gateway.broker.acceptor", ""));
+        gateway = new Gateway(config, Clock.systemUTC()).start();
+        return this;
+    }
+
+    /** Stops and starts the gateway on the same data directory and port. */
+    void restart() throws Exception {
+        gateway.close();
+        start();
+    }
+
+    Gateway gateway() {
+        return gateway;
+    }
+
+    /** A client presenting the given party's TLS client certificate. */
+    GatewayClient clientAs(String party) {
+        return new GatewayClient(gateway.baseUrl(), CERTS.resolve(party + ".p12"), CERTS.resolve("truststore.p12"), PASSWORD);
+    }
+
+    QueueReader reader() throws Exception {
+        return new QueueReader(gateway.broker().inVmUrl());
+    }
+
+    static KeyMaterial key(String party) {
+        return KeyMaterial.fromPkcs12(CERTS.resolve(party + ".p12"), PASSWORD);
+    }
+
+    static byte[] fixture(String name) throws IOException {
+        try (InputStream in = GatewayHarness.class.getResourceAsStream("/fixtures/" + name)) {
+            if (in == null) {
+                throw new IOException("no fixture " + name);
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    /** The fixture with a fresh id and creation time, signed by the party's key. */
+    static byte[] signedFixture(String name, String signer) throws IOException {
+        Document document = freshFixture(name);
+        return MessageSigner.sign(document, key(signer));
+    }
+
+    static Document freshFixture(String name) throws IOException {
+        Document document = SecureXml.parse(fixture(name));
+        MessageSigner.stampFresh(document);
+        return document;
+    }
+
+    static String messageIdOf(byte[] document) {
+        Element huvud = Dom.child(SecureXml.parse(document).getDocumentElement(), "Huvud");
+        return Dom.text(huvud, "MeddelandeId");
+    }
+
+    /** A receipt read back: its status, code and message id. */
+    record Receipt(String status, String code, String messageId, Document document) {
+        static Receipt parse(String xml) {
+            Document document = SecureXml.parse(xml.getBytes(StandardCharsets.UTF_8));
+            Element root = document.getDocumentElement();
+            return new Receipt(Dom.text(root, "Status"), Dom.textOrNull(root, "Kod"), Dom.textOrNull(root, "MeddelandeId"),
+                    document);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

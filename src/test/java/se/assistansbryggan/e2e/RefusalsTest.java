@@ -1,0 +1,134 @@
+package se.assistansbryggan.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static se.assistansbryggan.e2e.GatewayHarness.fixture;
+import static se.assistansbryggan.e2e.GatewayHarness.freshFixture;
+import static se.assistansbryggan.e2e.GatewayHarness.signedFixture;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.assistansbryggan.e2e.GatewayHarness.Receipt;
+import se.assistansbryggan.intake.SecureXml;
+import se.assistansbryggan.operations.GatewayClient;
+import se.assistansbryggan.operations.GatewayClient.Answer;
+import se.assistansbryggan.trust.XmlSignatures;
+
+/**
+ * Every bad input gets a signed REFUSED receipt with its stable code, and leaves no trace in any
+ * queue. Each test asserts the code (never the wording) and that the broker holds nothing.
+ */
+class RefusalsTest {
+    @TempDir
+    static Path data;
+    static GatewayHarness harness;
+    static final X509Certificate GATEWAY_SIGNER = GatewayHarness.key("gateway-sign").certificate();
+
+    @BeforeAll
+    static void start() throws Exception {
+        harness = new GatewayHarness(data).start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        harness.close();
+    }
+
+    @AfterEach
+    void no_queue_received_anything() {
+        assertEquals(0, harness.gateway().broker().totalMessages(), "a refused message left a trace in a queue");
+    }
+
+    @Test
+    void unsigned() throws Exception {
+        byte[] unsigned = SecureXml.serialize(freshFixture("withdrawal-with-reasons-no-consent.xml"));
+        assertRefused("SIGNATURE_MISSING", 400, harness.clientAs("fk").post(unsigned));
+    }
+
+    @Test
+    void one_character_changed_after_signing() throws Exception {
+        String signed = new String(signedFixture("withdrawal-with-reasons-no-consent.xml", "fk"), StandardCharsets.UTF_8);
+        String tampered = signed.replace("FK-2026-104233", "FK-2026-104234");
+        assertRefused("SIGNATURE_INVALID", 400, harness.clientAs("fk").post(tampered.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void signed_by_a_party_that_is_not_the_declared_sender() throws Exception {
+        byte[] signedByKommun = signedFixture("withdrawal-with-reasons-no-consent.xml", "kommun-0180");
+        assertRefused("SENDER_MISMATCH", 403, harness.clientAs("fk").post(signedByKommun));
+    }
+
+    @Test
+    void tls_client_certificate_of_another_organisation() throws Exception {
+        byte[] signedByFk = signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
+        assertRefused("CLIENT_CERT_MISMATCH", 403, harness.clientAs("kommun-0180").post(signedByFk));
+    }
+
+    @Test
+    void schema_invalid_document() throws Exception {
+        byte[] invalid = signedFixture("withdrawal-schema-invalid.xml", "fk");
+        assertRefused("SCHEMA_INVALID", 400, harness.clientAs("fk").post(invalid));
+    }
+
+    @Test
+    void document_with_a_dtd_and_an_external_entity() throws Exception {
+        assertRefused("XML_FORBIDDEN_CONSTRUCT", 400,
+                harness.clientAs("fk").post(fixture("withdrawal-with-external-entity.xml")));
+    }
+
+    @Test
+    void not_xml_at_all() throws Exception {
+        assertRefused("XML_MALFORMED", 400, harness.clientAs("fk").post("hej".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void document_larger_than_the_limit() throws Exception {
+        int limit = harness.gateway().config().integer("gateway.intake.max-bytes");
+        byte[] big = new byte[limit + 4096];
+        Arrays.fill(big, (byte) ' ');
+        byte[] signed = signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
+        System.arraycopy(signed, 0, big, 0, signed.length);
+        assertRefused("MESSAGE_TOO_LARGE", 413, harness.clientAs("fk").post(big));
+    }
+
+    @Test
+    void a_kommun_sending_a_withdrawal_notice() throws Exception {
+        byte[] fromKommun = signedFixture("withdrawal-from-kommun.xml", "kommun-0180");
+        assertRefused("SENDER_NOT_ALLOWED", 403, harness.clientAs("kommun-0180").post(fromKommun));
+    }
+
+    @Test
+    void signing_certificate_revoked() throws Exception {
+        byte[] fromKommun = signedFixture("withdrawal-from-kommun.xml", "kommun-1480-revoked");
+        assertRefused("CERT_REVOKED", 403, harness.clientAs("kommun-0180").post(fromKommun));
+    }
+
+    @Test
+    void signing_certificate_expired() throws Exception {
+        byte[] fromKommun = signedFixture("withdrawal-from-kommun.xml", "kommun-1280-expired");
+        assertRefused("CERT_EXPIRED", 403, harness.clientAs("kommun-0180").post(fromKommun));
+    }
+
+    @Test
+    void no_client_certificate_no_connection() {
+        GatewayClient anonymous = new GatewayClient(harness.gateway().baseUrl(), null,
+                GatewayHarness.CERTS.resolve("truststore.p12"), GatewayHarness.PASSWORD);
+        assertThrows(IOException.class, () -> anonymous.post(fixture("withdrawal-with-reasons-no-consent.xml")));
+    }
+
+    private static void assertRefused(String code, int httpStatus, Answer answer) {
+        Receipt receipt = Receipt.parse(answer.body());
+        assertEquals("REFUSED", receipt.status(), answer.body());
+        assertEquals(code, receipt.code(), answer.body());
+        assertEquals(httpStatus, answer.status());
+        assertEquals(GATEWAY_SIGNER, XmlSignatures.verify(receipt.document()));
+    }
+}

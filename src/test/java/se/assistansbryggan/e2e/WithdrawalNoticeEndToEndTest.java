@@ -1,0 +1,115 @@
+package se.assistansbryggan.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static se.assistansbryggan.e2e.GatewayHarness.signedFixture;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import se.assistansbryggan.e2e.GatewayHarness.Receipt;
+import se.assistansbryggan.intake.Dom;
+import se.assistansbryggan.intake.SchemaGuard;
+import se.assistansbryggan.intake.SecureXml;
+import se.assistansbryggan.operations.GatewayClient.Answer;
+import se.assistansbryggan.operations.QueueReader;
+import se.assistansbryggan.operations.QueueReader.Received;
+import se.assistansbryggan.trust.XmlSignatures;
+
+/** FK's signed withdrawal notice, over HTTPS with mutual TLS, to kommun 0180's queue. */
+class WithdrawalNoticeEndToEndTest {
+    @TempDir
+    static Path data;
+    static GatewayHarness harness;
+    static final X509Certificate GATEWAY_SIGNER = GatewayHarness.key("gateway-sign").certificate();
+
+    @BeforeAll
+    static void start() throws Exception {
+        harness = new GatewayHarness(data).start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void withdrawal_without_consent_reaches_the_kommun_signed_in_the_municipal_schema_without_reasons() throws Exception {
+        byte[] notice = signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
+        Answer answer = harness.clientAs("fk").post(notice);
+
+        assertEquals(200, answer.status());
+        Receipt receipt = Receipt.parse(answer.body());
+        assertEquals("ACCEPTED", receipt.status());
+        assertEquals(GatewayHarness.messageIdOf(notice), receipt.messageId());
+        assertSignedByGateway(receipt.document());
+
+        Document delivered = takeFrom("kommun.0180", receipt.messageId());
+        Element root = delivered.getDocumentElement();
+        assertEquals(SchemaGuard.KOMMUN_NS, root.getNamespaceURI());
+        assertEquals("MeddelandeOmIndragenAssistansersattning", root.getLocalName());
+        SchemaGuard.validate(delivered);
+        assertSignedByGateway(delivered);
+        assertNull(Dom.childOrNull(Dom.child(root, "Beslut"), "Motivering"));
+        assertEquals("Motivering", Dom.text(Dom.child(root, "Utlamnande"), "UtelamnadUppgift"));
+        assertEquals("51 kap. 21 § SFB", Dom.text(Dom.child(root, "Utlamnande"), "Rattsliggrund"));
+        assertFalse(new String(SecureXml.serialize(delivered), StandardCharsets.UTF_8).contains("understiga 20 timmar"));
+    }
+
+    @Test
+    void withdrawal_with_consent_reaches_the_kommun_with_reasons() throws Exception {
+        byte[] notice = signedFixture("withdrawal-with-reasons-and-consent.xml", "fk");
+        Receipt receipt = Receipt.parse(harness.clientAs("fk").post(notice).body());
+        assertEquals("ACCEPTED", receipt.status());
+
+        Element root = takeFrom("kommun.0180", receipt.messageId()).getDocumentElement();
+        assertTrue(Dom.text(Dom.child(root, "Beslut"), "Motivering").contains("understiga 20 timmar"));
+        assertNull(Dom.childOrNull(Dom.child(root, "Utlamnande"), "UtelamnadUppgift"));
+    }
+
+    @Test
+    void withdrawn_consent_counts_as_none() throws Exception {
+        byte[] notice = signedFixture("withdrawal-with-reasons-consent-withdrawn.xml", "fk");
+        Receipt receipt = Receipt.parse(harness.clientAs("fk").post(notice).body());
+        assertEquals("ACCEPTED", receipt.status());
+
+        Element root = takeFrom("kommun.0180", receipt.messageId()).getDocumentElement();
+        assertNull(Dom.childOrNull(Dom.child(root, "Beslut"), "Motivering"));
+    }
+
+    @Test
+    void the_soap_service_feeds_the_same_route() throws Exception {
+        byte[] notice = signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
+        Answer answer = harness.clientAs("fk").postSoap(new String(notice, StandardCharsets.UTF_8));
+
+        assertEquals(200, answer.status());
+        Document envelope = SecureXml.parse(answer.body().getBytes(StandardCharsets.UTF_8));
+        Element kvittens = (Element) envelope.getElementsByTagNameNS(SchemaGuard.RECEIPT_NS, "Kvittens").item(0);
+        assertEquals("ACCEPTED", Dom.text(kvittens, "Status"));
+        Document standalone = SecureXml.parse(SecureXml.serialize(kvittens));
+        assertSignedByGateway(standalone);
+        takeFrom("kommun.0180", Dom.text(kvittens, "MeddelandeId"));
+    }
+
+    private static Document takeFrom(String queue, String messageId) throws Exception {
+        try (QueueReader reader = harness.reader()) {
+            Received received = reader.receive(queue, 5000).orElseThrow(() -> new AssertionError("nothing on " + queue));
+            assertEquals(messageId, received.messageId());
+            assertEquals("WITHDRAWAL_NOTICE", received.type());
+            return SecureXml.parse(received.text().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void assertSignedByGateway(Document document) {
+        SchemaGuard.validate(document);
+        assertEquals(GATEWAY_SIGNER, XmlSignatures.verify(document));
+    }
+}
