@@ -1,0 +1,61 @@
+package se.assistansbryggan.trust;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.assistansbryggan.intake.Refusal;
+import se.assistansbryggan.intake.RefusedException;
+
+/** A freshly generated sample PKI: parties chain to the CA, the revoked and expired ones are refused. */
+class SamplePkiTest {
+    static final char[] PASSWORD = "test-password".toCharArray();
+    @TempDir
+    static Path dir;
+    static CertificatePaths paths;
+
+    @BeforeAll
+    static void generate() throws Exception {
+        new SamplePki(dir, PASSWORD).generate();
+        paths = new CertificatePaths(KeyMaterial.trustedCertificates(dir.resolve("truststore.p12"), PASSWORD),
+                CertificatePaths.readCrls(dir.resolve("ca.crl")));
+    }
+
+    @Test
+    void every_party_certificate_chains_to_the_sample_ca() {
+        for (SamplePki.SampleParty party : SamplePki.PARTIES) {
+            paths.validate(certificate(party.file()));
+        }
+    }
+
+    @Test
+    void the_revoked_certificate_is_refused_as_revoked() {
+        assertRefusal(Refusal.CERT_REVOKED, "kommun-1480-revoked");
+    }
+
+    @Test
+    void the_expired_certificate_is_refused_as_expired() {
+        assertRefusal(Refusal.CERT_EXPIRED, "kommun-1280-expired");
+    }
+
+    @Test
+    void a_certificate_from_another_ca_is_untrusted() {
+        CertificatePaths committed = new CertificatePaths(
+                KeyMaterial.trustedCertificates(Path.of("certs-sample/truststore.p12"), "changeit".toCharArray()),
+                java.util.List.of());
+        RefusedException e = assertThrows(RefusedException.class, () -> committed.validate(certificate("fk")));
+        assertEquals(Refusal.CERT_UNTRUSTED, e.refusal());
+    }
+
+    private static void assertRefusal(Refusal expected, String file) {
+        RefusedException e = assertThrows(RefusedException.class, () -> paths.validate(certificate(file)));
+        assertEquals(expected, e.refusal());
+    }
+
+    private static java.security.cert.X509Certificate certificate(String file) {
+        return KeyMaterial.fromPkcs12(dir.resolve(file + ".p12"), PASSWORD).certificate();
+    }
+}

@@ -1,0 +1,81 @@
+package se.assistansbryggan.trust;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import se.assistansbryggan.intake.Refusal;
+import se.assistansbryggan.intake.RefusedException;
+import se.assistansbryggan.intake.SecureXml;
+
+/** The signature shape the gateway accepts, and the wrapping tricks it refuses. */
+class XmlSignaturesTest {
+    static final KeyMaterial FK = KeyMaterial.fromPkcs12(Path.of("certs-sample/fk.p12"), "changeit".toCharArray());
+    static final String DOC = "<a:Root xmlns:a=\"urn:test\"><a:Value>42</a:Value></a:Root>";
+
+    @Test
+    void a_signed_document_verifies_and_names_its_signer() {
+        Document document = parse(DOC);
+        XmlSignatures.sign(document, FK);
+        assertEquals(FK.certificate(), XmlSignatures.verify(reparse(document)));
+    }
+
+    @Test
+    void a_changed_value_does_not_verify() {
+        Document document = parse(DOC);
+        XmlSignatures.sign(document, FK);
+        String tampered = new String(SecureXml.serialize(document), StandardCharsets.UTF_8).replace(">42<", ">43<");
+        assertRefusal(Refusal.SIGNATURE_INVALID, parse(tampered));
+    }
+
+    @Test
+    void a_signed_document_wrapped_in_another_root_is_refused() {
+        Document signed = parse(DOC);
+        XmlSignatures.sign(signed, FK);
+        Document wrapper = parse("<a:Root xmlns:a=\"urn:test\"><a:Value>999</a:Value></a:Root>");
+        Element moved = (Element) wrapper.importNode(signed.getDocumentElement().getLastChild(), true);
+        wrapper.getDocumentElement().appendChild(wrapper.importNode(signed.getDocumentElement(), true));
+        wrapper.getDocumentElement().appendChild(moved);
+        assertRefusal(Refusal.SIGNATURE_POLICY_VIOLATED, reparse(wrapper));
+    }
+
+    @Test
+    void a_signature_nested_below_the_root_is_refused() {
+        Document signed = parse(DOC);
+        XmlSignatures.sign(signed, FK);
+        Element root = signed.getDocumentElement();
+        Element signature = (Element) root.getLastChild();
+        root.getFirstChild().appendChild(signature);
+        assertRefusal(Refusal.SIGNATURE_POLICY_VIOLATED, reparse(signed));
+    }
+
+    @Test
+    void a_reference_to_a_part_of_the_document_is_refused() {
+        Document signed = parse(DOC);
+        XmlSignatures.sign(signed, FK);
+        String text = new String(SecureXml.serialize(signed), StandardCharsets.UTF_8).replace("URI=\"\"", "URI=\"#x\"");
+        assertRefusal(Refusal.SIGNATURE_POLICY_VIOLATED, parse(text));
+    }
+
+    @Test
+    void an_unsigned_document_is_refused() {
+        assertRefusal(Refusal.SIGNATURE_MISSING, parse(DOC));
+    }
+
+    private static void assertRefusal(Refusal expected, Document document) {
+        RefusedException e = assertThrows(RefusedException.class, () -> XmlSignatures.verify(document));
+        assertEquals(expected, e.refusal());
+    }
+
+    private static Document parse(String xml) {
+        return SecureXml.parse(xml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Document reparse(Document document) {
+        return SecureXml.parse(SecureXml.serialize(document));
+    }
+}
