@@ -72,10 +72,15 @@ public final class SchemaGuard {
         try {
             validator.validate(new DOMSource(document));
         } catch (SAXException e) {
-            throw Refusal.SCHEMA_INVALID.because(String.valueOf(e.getMessage()));
+            throw Refusal.SCHEMA_INVALID.because(withoutValues(e.getMessage()));
         } catch (IOException e) {
             throw Refusal.SCHEMA_INVALID.because("the document could not be read");
         }
+    }
+
+    /** The validator quotes offending values, which may be personal numbers; keep only the rule that failed. */
+    static String withoutValues(String validatorMessage) {
+        return String.valueOf(validatorMessage).replaceAll("'[^']*'", "'…'").replaceAll("\"[^\"]*\"", "\"…\"");
     }
 
     private static MessageHeader readHeader(Element root) {

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import org.apache.camel.ExchangeProperty;
 import org.w3c.dom.Document;
+import se.assistansbryggan.intake.RefusedException;
 import se.assistansbryggan.intake.SchemaGuard;
 import se.assistansbryggan.intake.SecureXml;
 import se.assistansbryggan.intake.Submission;
@@ -31,7 +32,11 @@ public final class Transformer {
             case WITHDRAWAL_NOTICE -> WithdrawalNoticeToKommun.map(submission, OffsetDateTime.now(clock));
         };
         Document delivered = Jaxb.marshal(mapped);
-        SchemaGuard.validate(delivered);
+        try {
+            SchemaGuard.validate(delivered);
+        } catch (RefusedException e) {
+            throw new IllegalStateException("the gateway produced an invalid " + submission.type() + ": " + e.detail(), e);
+        }
         XmlSignatures.sign(delivered, gatewayKey);
         submission.transformed(new String(SecureXml.serialize(delivered), StandardCharsets.UTF_8));
     }

@@ -1,6 +1,7 @@
 package se.assistansbryggan.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static se.assistansbryggan.e2e.GatewayHarness.fixture;
 import static se.assistansbryggan.e2e.GatewayHarness.freshFixture;
@@ -76,6 +77,13 @@ class RefusalsTest {
     void schema_invalid_document() throws Exception {
         byte[] invalid = signedFixture("withdrawal-schema-invalid.xml", "fk");
         assertRefused("SCHEMA_INVALID", 400, harness.clientAs("fk").post(invalid));
+    }
+
+    @Test
+    void a_malformed_personnummer_is_refused_without_being_echoed() throws Exception {
+        Answer answer = harness.clientAs("fk").post(signedFixture("withdrawal-personnummer-malformed.xml", "fk"));
+        assertRefused("SCHEMA_INVALID", 400, answer);
+        assertFalse(answer.body().contains("19840709238"), "the refusal repeats the personal number");
     }
 
     @Test

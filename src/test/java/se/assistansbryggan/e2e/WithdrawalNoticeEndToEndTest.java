@@ -99,6 +99,18 @@ class WithdrawalNoticeEndToEndTest {
         takeFrom("kommun.0180", Dom.text(kvittens, "MeddelandeId"));
     }
 
+    @Test
+    void the_same_message_sent_twice_is_delivered_once() throws Exception {
+        byte[] notice = signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
+        Receipt first = Receipt.parse(harness.clientAs("fk").post(notice).body());
+        Receipt second = Receipt.parse(harness.clientAs("fk").post(notice).body());
+
+        assertEquals("ACCEPTED", first.status());
+        assertEquals("ACCEPTED", second.status());
+        assertEquals(1, harness.gateway().broker().depth("kommun.0180"));
+        takeFrom("kommun.0180", first.messageId());
+    }
+
     private static Document takeFrom(String queue, String messageId) throws Exception {
         try (QueueReader reader = harness.reader()) {
             Received received = reader.receive(queue, 5000).orElseThrow(() -> new AssertionError("nothing on " + queue));
