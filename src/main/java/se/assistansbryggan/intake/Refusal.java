@@ -14,6 +14,8 @@ public enum Refusal {
     SIGNATURE_INVALID(Blame.SENDER, 400, "the signature does not verify"),
     SIGNATURE_POLICY_VIOLATED(Blame.SENDER, 400,
             "the signature must cover the whole document with exclusive canonicalisation and SHA-256"),
+    ALGORITHM_REJECTED(Blame.SENDER, 400,
+            "a weak algorithm or key: SHA-1, MD5, RSA below 2048 bits and EC below 256 bits are refused"),
     CERT_UNTRUSTED(Blame.SENDER, 403, "the signing certificate does not chain to a trusted authority"),
     CERT_EXPIRED(Blame.SENDER, 403, "the signing certificate is expired or not yet valid"),
     CERT_REVOKED(Blame.SENDER, 403, "the signing certificate is revoked"),

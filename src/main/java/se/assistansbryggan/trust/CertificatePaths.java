@@ -57,6 +57,7 @@ public final class CertificatePaths {
 
     /** Refuses (CERT_UNTRUSTED, CERT_EXPIRED or CERT_REVOKED) unless the certificate chains to an anchor. */
     public void validate(X509Certificate certificate) {
+        AlgorithmPolicy.checkCertificate(certificate);
         try {
             certificate.checkValidity();
         } catch (CertificateExpiredException | CertificateNotYetValidException e) {

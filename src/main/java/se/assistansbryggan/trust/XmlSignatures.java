@@ -70,6 +70,7 @@ public final class XmlSignatures {
             XMLSignature signature = new XMLSignature(signatureElement, "", true);
             checkShape(signature);
             X509Certificate certificate = certificateOf(signature);
+            AlgorithmPolicy.checkKey(certificate.getPublicKey());
             if (!signature.checkSignatureValue(certificate)) {
                 throw Refusal.SIGNATURE_INVALID.because("the signature value or a digest does not match the document");
             }
@@ -105,7 +106,7 @@ public final class XmlSignatures {
     private static void checkShape(XMLSignature signature) throws XMLSecurityException {
         SignedInfo info = signature.getSignedInfo();
         if (!SIGNATURE_ALGORITHMS.contains(info.getSignatureMethodURI())) {
-            throw Refusal.SIGNATURE_POLICY_VIOLATED.because("signature method " + info.getSignatureMethodURI());
+            throw Refusal.ALGORITHM_REJECTED.because("signature method " + info.getSignatureMethodURI());
         }
         if (!EXC_C14N.equals(info.getCanonicalizationMethodURI())) {
             throw Refusal.SIGNATURE_POLICY_VIOLATED.because("canonicalisation " + info.getCanonicalizationMethodURI());
@@ -118,7 +119,7 @@ public final class XmlSignatures {
             throw Refusal.SIGNATURE_POLICY_VIOLATED.because("the Reference must have URI=\"\" (the whole document)");
         }
         if (!SHA256.equals(reference.getMessageDigestAlgorithm().getAlgorithmURI())) {
-            throw Refusal.SIGNATURE_POLICY_VIOLATED.because("digest " + reference.getMessageDigestAlgorithm().getAlgorithmURI());
+            throw Refusal.ALGORITHM_REJECTED.because("digest " + reference.getMessageDigestAlgorithm().getAlgorithmURI());
         }
         Transforms transforms = reference.getTransforms();
         int count = transforms == null ? 0 : transforms.getLength();
