@@ -32,6 +32,8 @@ public final class Channels {
         InputStream body = exchange.getIn().getBody(InputStream.class);
         byte[] bytes = body == null ? new byte[0] : body.readNBytes(maxBytes + 1);
         begin(exchange, "post", bytes);
+        String contentType = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, "", String.class);
+        exchange.getProperty(Submission.PROPERTY, Submission.class).declaredContentType(contentType);
     }
 
     public void toPost(Exchange exchange) {

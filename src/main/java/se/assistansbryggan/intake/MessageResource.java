@@ -7,11 +7,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 
-/** {@code POST /messages}: the signed XML document as the body; the signed receipt as the answer. */
+/**
+ * {@code POST /messages}: the signed XML document as the body; the signed receipt as the answer.
+ * Any content type reaches intake, so that a wrong one gets a signed refusal, not a bare 415.
+ */
 @Path("/")
 public interface MessageResource {
     @POST
-    @Consumes({"application/xml", "text/xml"})
+    @Consumes("*/*")
     @Produces("application/xml")
     Response submit(InputStream document);
 }

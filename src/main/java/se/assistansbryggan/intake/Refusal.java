@@ -6,6 +6,8 @@ package se.assistansbryggan.intake;
  */
 public enum Refusal {
     MESSAGE_TOO_LARGE(Blame.SENDER, 413, "the message is larger than the gateway accepts"),
+    CONTENT_TYPE_UNSUPPORTED(Blame.SENDER, 415, "send the document as application/xml or text/xml"),
+    XML_LIMIT_EXCEEDED(Blame.SENDER, 400, "the document nests too deep or has too many attributes or too long names"),
     XML_MALFORMED(Blame.SENDER, 400, "the body is not well-formed XML"),
     XML_FORBIDDEN_CONSTRUCT(Blame.SENDER, 400, "the document contains a DTD or an entity declaration, which are not allowed"),
     SCHEMA_INVALID(Blame.SENDER, 400, "the document is not valid against its schema"),

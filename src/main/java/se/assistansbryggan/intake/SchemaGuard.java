@@ -52,6 +52,7 @@ public final class SchemaGuard {
 
     /** Parses, recognises and validates the body; the parsed document goes into the submission. */
     public void admit(@Body byte[] body, @ExchangeProperty(Submission.PROPERTY) Submission submission) {
+        submission.declaredContentType().ifPresent(SchemaGuard::checkContentType);
         if (body.length > maxBytes) {
             throw Refusal.MESSAGE_TOO_LARGE.because("the limit is " + maxBytes + " bytes");
         }
@@ -64,6 +65,13 @@ public final class SchemaGuard {
         }
         validate(document);
         submission.parsed(document, type, readHeader(root));
+    }
+
+    private static void checkContentType(String declared) {
+        String mediaType = declared.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (!mediaType.equals("application/xml") && !mediaType.equals("text/xml")) {
+            throw Refusal.CONTENT_TYPE_UNSUPPORTED.because("declared " + (mediaType.isEmpty() ? "nothing" : mediaType));
+        }
     }
 
     /** Validates any document of the three schema families; used for what the gateway produces too. */

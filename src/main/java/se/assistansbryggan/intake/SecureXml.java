@@ -25,6 +25,9 @@ import org.xml.sax.SAXParseException;
  */
 public final class SecureXml {
 
+    static final int MAX_DEPTH = 64;
+    static final int MAX_ATTRIBUTES = 64;
+    static final int MAX_NAME = 256;
     private static final DocumentBuilderFactory FACTORY = factory();
     private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(SecureXml::newBuilder);
     private static final TransformerFactory TRANSFORMERS = transformers();
@@ -40,7 +43,11 @@ public final class SecureXml {
             return builder.parse(new ByteArrayInputStream(xml));
         } catch (SAXException e) {
             String text = String.valueOf(e.getMessage());
-            if (text.contains("DOCTYPE") || text.contains("ENTITY") || text.contains("entity")) {
+            if (text.contains("JAXP0")) {
+                throw Refusal.XML_LIMIT_EXCEEDED.because("limits: depth " + MAX_DEPTH + ", attributes per element "
+                        + MAX_ATTRIBUTES + ", name length " + MAX_NAME);
+            }
+            if (text.contains("DOCTYPE") || text.contains("was referenced, but not declared")) {
                 throw Refusal.XML_FORBIDDEN_CONSTRUCT.because("DTDs and entities are refused");
             }
             throw Refusal.XML_MALFORMED.because(location(e));
@@ -87,6 +94,9 @@ public final class SecureXml {
         }
         f.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
         f.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+        f.setAttribute("jdk.xml.maxElementDepth", Integer.toString(MAX_DEPTH));
+        f.setAttribute("jdk.xml.elementAttributeLimit", Integer.toString(MAX_ATTRIBUTES));
+        f.setAttribute("jdk.xml.maxXMLNameLimit", Integer.toString(MAX_NAME));
         f.setNamespaceAware(true);
         f.setXIncludeAware(false);
         f.setExpandEntityReferences(false);

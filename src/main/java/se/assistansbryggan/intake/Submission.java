@@ -18,6 +18,7 @@ public final class Submission {
 
     private final String channel;
     private final X509Certificate clientCertificate;
+    private String declaredContentType;
     private Document document;
     private MessageHeader header;
     private MessageType type;
@@ -49,6 +50,11 @@ public final class Submission {
     public Optional<String> messageId() {
         return Optional.ofNullable(header).map(MessageHeader::messageId);
     }
+
+    /** The Content-Type the sender declared, where its door has one (POST); null for SOAP. */
+    public Optional<String> declaredContentType() { return Optional.ofNullable(declaredContentType); }
+
+    void declaredContentType(String contentType) { this.declaredContentType = contentType; }
 
     void parsed(Document document, MessageType type, MessageHeader header) {
         this.document = document;

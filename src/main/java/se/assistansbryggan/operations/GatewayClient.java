@@ -33,7 +33,11 @@ public final class GatewayClient {
     public record Answer(int status, String body) {}
 
     public Answer post(byte[] document) throws IOException, InterruptedException {
-        return send("/messages", "application/xml", null, document);
+        return post(document, "application/xml");
+    }
+
+    public Answer post(byte[] document, String contentType) throws IOException, InterruptedException {
+        return send("/messages", contentType, null, document);
     }
 
     /** Wraps the document in the SOAP envelope of {@code schemas/intake.wsdl} and posts it to /soap. */

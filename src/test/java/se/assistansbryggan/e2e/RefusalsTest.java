@@ -98,6 +98,24 @@ class RefusalsTest {
     }
 
     @Test
+    void wrong_content_type() throws Exception {
+        byte[] notice = signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
+        assertRefused("CONTENT_TYPE_UNSUPPORTED", 415, harness.clientAs("fk").post(notice, "application/json"));
+    }
+
+    @Test
+    void nesting_deeper_than_any_message_needs() throws Exception {
+        String deep = "<a xmlns=\"urn:x\">".repeat(10_000) + "</a>".repeat(10_000);
+        assertRefused("XML_LIMIT_EXCEEDED", 400, harness.clientAs("fk").post(deep.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void a_truncated_body() throws Exception {
+        byte[] notice = signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
+        assertRefused("XML_MALFORMED", 400, harness.clientAs("fk").post(Arrays.copyOf(notice, notice.length / 2)));
+    }
+
+    @Test
     void document_larger_than_the_limit() throws Exception {
         int limit = harness.gateway().config().integer("gateway.intake.max-bytes");
         byte[] big = new byte[limit + 4096];
