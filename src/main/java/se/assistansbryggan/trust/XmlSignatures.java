@@ -19,6 +19,7 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 import se.assistansbryggan.intake.Refusal;
+import se.assistansbryggan.intake.RefusedException;
 
 /**
  * Enveloped XML signatures (XMLDSig with Apache Santuario) the way the gateway allows them: one
@@ -77,6 +78,11 @@ public final class XmlSignatures {
             return certificate;
         } catch (XMLSecurityException e) {
             throw Refusal.SIGNATURE_INVALID.because("the signature cannot be processed: " + e.getMessage());
+        } catch (RefusedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Santuario parses attacker-controlled signature elements (base64, certificates); any failure there is the sender's.
+            throw Refusal.SIGNATURE_INVALID.because("the signature element is damaged: " + e.getClass().getSimpleName());
         }
     }
 
