@@ -4,6 +4,7 @@ import jakarta.xml.bind.JAXBElement;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.UUID;
+import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,11 @@ public final class Receipts {
             if (t instanceof RefusedException r) {
                 return r;
             }
+            if (t instanceof ActiveMQDuplicateIdException) {
+                return Refusal.DUPLICATE.because("the broker has already stored this message id for this recipient");
+            }
+        }
+        for (Throwable t = caught; t != null; t = t.getCause()) {
             if (t instanceof jakarta.jms.JMSException || t instanceof org.springframework.jms.JmsException) {
                 return Refusal.BROKER_UNAVAILABLE.because("the broker did not confirm the message", caught);
             }

@@ -31,6 +31,7 @@ public enum Refusal {
     RECIPIENT_NOT_ALLOWED(Blame.SENDER, 400, "this type of message may not be sent to this recipient"),
     STALE_MESSAGE(Blame.SENDER, 400, "the creation time is outside the accepted window; check the sender's clock"),
     CONSENT_MISSING(Blame.SENDER, 403, "the person has not consented to this disclosure"),
+    DUPLICATE(Blame.SENDER, 409, "a message with this id was already accepted; the earlier one stands and is delivered once"),
     BROKER_UNAVAILABLE(Blame.GATEWAY, 503, "the message could not be stored; send it again"),
     INTERNAL_ERROR(Blame.GATEWAY, 500, "the gateway failed to process the message; send it again or contact the operators");
 

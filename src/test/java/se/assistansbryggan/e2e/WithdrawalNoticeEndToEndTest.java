@@ -20,6 +20,7 @@ import se.assistansbryggan.intake.Dom;
 import se.assistansbryggan.intake.SchemaGuard;
 import se.assistansbryggan.intake.SecureXml;
 import se.assistansbryggan.operations.GatewayClient.Answer;
+import se.assistansbryggan.operations.MessageSigner;
 import se.assistansbryggan.operations.QueueReader;
 import se.assistansbryggan.operations.QueueReader.Received;
 import se.assistansbryggan.trust.XmlSignatures;
@@ -100,15 +101,33 @@ class WithdrawalNoticeEndToEndTest {
     }
 
     @Test
-    void the_same_message_sent_twice_is_delivered_once() throws Exception {
+    void the_same_message_sent_twice_is_delivered_once_and_the_retry_is_told_so() throws Exception {
         byte[] notice = signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
         Receipt first = Receipt.parse(harness.clientAs("fk").post(notice).body());
         Receipt second = Receipt.parse(harness.clientAs("fk").post(notice).body());
 
         assertEquals("ACCEPTED", first.status());
-        assertEquals("ACCEPTED", second.status());
+        assertEquals("REFUSED", second.status());
+        assertEquals("DUPLICATE", second.code());
+        assertEquals(first.messageId(), second.messageId());
         assertEquals(1, harness.gateway().broker().depth("kommun.0180"));
         takeFrom("kommun.0180", first.messageId());
+    }
+
+    @Test
+    void a_different_message_reusing_an_accepted_id_is_refused_and_the_first_stands() throws Exception {
+        Document original = GatewayHarness.freshFixture("withdrawal-with-reasons-no-consent.xml");
+        Document changed = (Document) original.cloneNode(true);
+        Dom.child(changed.getDocumentElement(), "Beslut").getElementsByTagNameNS("*", "Arendenummer").item(0)
+                .setTextContent("FK-2026-999999");
+        Receipt first = Receipt.parse(harness.clientAs("fk").post(MessageSigner.sign(original, GatewayHarness.key("fk"))).body());
+        Receipt second = Receipt.parse(harness.clientAs("fk").post(MessageSigner.sign(changed, GatewayHarness.key("fk"))).body());
+
+        assertEquals("ACCEPTED", first.status());
+        assertEquals("DUPLICATE", second.code());
+        Element delivered = takeFrom("kommun.0180", first.messageId()).getDocumentElement();
+        assertEquals("FK-2026-104233", Dom.text(Dom.child(delivered, "Beslut"), "Beslutsnummer"));
+        assertEquals(0, harness.gateway().broker().depth("kommun.0180"));
     }
 
     private static Document takeFrom(String queue, String messageId) throws Exception {
