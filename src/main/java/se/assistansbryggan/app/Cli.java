@@ -11,6 +11,7 @@ import org.w3c.dom.Document;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import se.assistansbryggan.audit.AuditTrail;
 import se.assistansbryggan.intake.SecureXml;
 import se.assistansbryggan.operations.GatewayClient;
 import se.assistansbryggan.operations.MessageSigner;
@@ -21,7 +22,7 @@ import se.assistansbryggan.trust.SamplePki;
 /** The command line: run the gateway, send a signed message as a party, read a party's queue, make the sample PKI. */
 @Command(name = "assistansbryggan", mixinStandardHelpOptions = true, version = "0.1.0",
         description = "Secure messaging gateway for personlig assistans (kommuner, Försäkringskassan, IVO).",
-        subcommands = {Cli.Run.class, Cli.Send.class, Cli.Receive.class, Cli.SamplePkiCommand.class})
+        subcommands = {Cli.Run.class, Cli.Send.class, Cli.Receive.class, Cli.AuditVerify.class, Cli.SamplePkiCommand.class})
 public final class Cli {
 
     public static void main(String[] args) {
@@ -117,6 +118,27 @@ public final class Cli {
                 System.out.println(r.text());
                 return 0;
             }
+        }
+    }
+
+    @Command(name = "audit-verify", description = "Check the audit trail's chain; report the first broken line.")
+    static final class AuditVerify implements Callable<Integer> {
+        @Option(names = "--file", defaultValue = "data/audit/trail.jsonl", description = "the trail (${DEFAULT-VALUE})")
+        Path file;
+
+        @Option(names = "--config", defaultValue = "config/application.properties", description = "settings with the secret")
+        Path config;
+
+        @Override
+        public Integer call() throws Exception {
+            byte[] secret = GatewayConfig.load(config, Map.of()).get("gateway.audit.hmac-secret").getBytes(StandardCharsets.UTF_8);
+            var broken = AuditTrail.verify(file, secret);
+            if (broken.isPresent()) {
+                System.out.println("BROKEN at line " + broken.get() + " of " + file);
+                return 2;
+            }
+            System.out.println("OK: every line of " + file + " is in its chain");
+            return 0;
         }
     }
 

@@ -1,6 +1,7 @@
 package se.assistansbryggan.app;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,6 +16,7 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import se.assistansbryggan.audit.AuditTrail;
 import se.assistansbryggan.delivery.Deliverer;
 import se.assistansbryggan.delivery.EmbeddedBroker;
 import se.assistansbryggan.intake.Channels;
@@ -79,7 +81,9 @@ public final class Gateway implements AutoCloseable {
         registry.bind("policyEngine", new PolicyEngine(policy, directory, clock));
         registry.bind("transformer", new Transformer(signingKey, clock));
         registry.bind("deliverer", new Deliverer());
-        registry.bind("receipts", new Receipts(signingKey, clock));
+        AuditTrail audit = new AuditTrail(config.path("gateway.data.dir").resolve("audit/trail.jsonl"),
+                config.get("gateway.audit.hmac-secret").getBytes(StandardCharsets.UTF_8), clock);
+        registry.bind("receipts", new Receipts(signingKey, audit, clock));
         registry.bind("soapIntake", https.soap(camel));
         registry.bind("postIntake", https.post(camel));
     }

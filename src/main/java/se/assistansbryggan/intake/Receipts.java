@@ -3,12 +3,15 @@ package se.assistansbryggan.intake;
 import jakarta.xml.bind.JAXBElement;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.w3c.dom.Document;
+import se.assistansbryggan.audit.AuditTrail;
 import se.assistansbryggan.schema.kvittens.v1.KvittensTyp;
 import se.assistansbryggan.schema.kvittens.v1.ObjectFactory;
 import se.assistansbryggan.schema.kvittens.v1.StatusTyp;
@@ -25,10 +28,12 @@ public final class Receipts {
     private static final Logger LOG = LoggerFactory.getLogger(Receipts.class);
     private static final ObjectFactory KVITTENS = new ObjectFactory();
     private final KeyMaterial gatewayKey;
+    private final AuditTrail audit;
     private final Clock clock;
 
-    public Receipts(KeyMaterial gatewayKey, Clock clock) {
+    public Receipts(KeyMaterial gatewayKey, AuditTrail audit, Clock clock) {
         this.gatewayKey = gatewayKey;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -37,6 +42,11 @@ public final class Receipts {
         String id = submission.messageId().orElseThrow();
         LOG.info("accepted {} {} from {} to {} rules={}", submission.type(), id, submission.sender().id(),
                 submission.recipient().id(), submission.verdict().rules());
+        Map<String, Object> event = describe(submission);
+        event.put("recipient", submission.recipient().id());
+        event.put("rules", String.join(",", submission.verdict().rules()));
+        event.put("legalBasis", String.join(" | ", submission.verdict().legalBasis()));
+        audit(Event.ACCEPTED, event);
         answer(exchange, receipt(id, StatusTyp.ACCEPTED, null, "delivered to " + submission.recipient().name(), null), 200);
     }
 
@@ -52,9 +62,37 @@ public final class Receipts {
         } else {
             LOG.info("refused message {} with {} (incident {}): {}", id, refusal.refusal(), incident, refusal.detail());
         }
+        Map<String, Object> event = describe(submission);
+        event.put("code", refusal.refusal().name());
+        event.put("incident", incident);
+        audit(Event.REFUSED, event);
         String text = refusal.refusal().sentence() + " (" + refusal.detail() + ")";
         answer(exchange, receipt(id, StatusTyp.REFUSED, refusal.refusal().name(), text, incident),
                 refusal.refusal().httpStatus());
+    }
+
+    /** What the audit trail records of every outcome; the person only as a keyed hash. */
+    private enum Event { ACCEPTED, REFUSED }
+
+    private static Map<String, Object> describe(Submission submission) {
+        Map<String, Object> event = new HashMap<>();
+        if (submission != null) {
+            event.put("channel", submission.channel());
+            submission.messageId().ifPresent(id -> event.put("messageId", id));
+            event.put("type", submission.type() == null ? null : submission.type().name());
+            event.put("sender", submission.sender() == null ? null : submission.sender().id());
+            event.put("person", submission.header() == null ? null : submission.header().person());
+        }
+        return event;
+    }
+
+    private void audit(Event event, Map<String, Object> fields) {
+        try {
+            audit.record(event.name(), fields);
+        } catch (RuntimeException e) {
+            // The outcome stands (the broker has committed it, or nothing was stored); operators must see the gap.
+            LOG.error("AUDIT GAP: {} for message {} could not be recorded", event, fields.get("messageId"), e);
+        }
     }
 
     private static RefusedException asRefusal(Throwable caught) {

@@ -130,6 +130,21 @@ class WithdrawalNoticeEndToEndTest {
         assertEquals(0, harness.gateway().broker().depth("kommun.0180"));
     }
 
+    @Test
+    void every_outcome_is_in_a_verifiable_audit_trail_without_personal_numbers() throws Exception {
+        byte[] notice = signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
+        Receipt receipt = Receipt.parse(harness.clientAs("fk").post(notice).body());
+        takeFrom("kommun.0180", receipt.messageId());
+
+        Path trail = data.resolve("audit/trail.jsonl");
+        String text = java.nio.file.Files.readString(trail);
+        assertTrue(text.contains("\"messageId\":\"" + receipt.messageId() + "\""));
+        assertFalse(text.contains("198407092389"));
+        assertFalse(text.contains("19840709-2389"));
+        byte[] secret = harness.gateway().config().get("gateway.audit.hmac-secret").getBytes(StandardCharsets.UTF_8);
+        assertEquals(java.util.Optional.empty(), se.assistansbryggan.audit.AuditTrail.verify(trail, secret));
+    }
+
     private static Document takeFrom(String queue, String messageId) throws Exception {
         try (QueueReader reader = harness.reader()) {
             Received received = reader.receive(queue, 5000).orElseThrow(() -> new AssertionError("nothing on " + queue));

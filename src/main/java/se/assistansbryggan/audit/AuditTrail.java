@@ -1,0 +1,124 @@
+package se.assistansbryggan.audit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.camel.util.json.Jsoner;
+import se.assistansbryggan.trust.Personnummer;
+
+/**
+ * The append-only, hash-chained audit trail: one JSON line per event, each ending with a MAC
+ * (HMAC-SHA256 with the configured secret) over the line and the previous line's MAC. Changing,
+ * removing or reordering a line breaks the chain at that line, which {@link #verify} reports.
+ * Personal numbers appear only as a keyed hash, never in clear text.
+ */
+public final class AuditTrail {
+    private static final String MAC_FIELD = ",\"mac\":\"";
+    private static final String GENESIS = "0".repeat(64);
+
+    private final Path file;
+    private final byte[] secret;
+    private final Clock clock;
+    private long sequence;
+    private String previousMac;
+
+    public AuditTrail(Path file, byte[] secret, Clock clock) {
+        this.file = file;
+        this.secret = secret.clone();
+        this.clock = clock;
+        resume();
+    }
+
+    /** Appends one event; fields with null values are left out. */
+    public synchronized void record(String event, Map<String, Object> fields) {
+        Map<String, Object> entry = new TreeMap<>();
+        fields.forEach((k, v) -> {
+            if (v != null) {
+                entry.put(k, v instanceof Personnummer p ? personHash(p) : v);
+            }
+        });
+        entry.put("seq", ++sequence);
+        entry.put("time", Instant.now(clock).toString());
+        entry.put("event", event);
+        entry.put("prev", previousMac);
+        String body = Jsoner.serialize(entry);
+        body = body.substring(0, body.length() - 1);
+        String mac = mac(previousMac, body);
+        try {
+            Files.writeString(file, body + MAC_FIELD + mac + "\"}\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.SYNC);
+        } catch (IOException e) {
+            throw new IllegalStateException("the audit trail cannot be written: " + e.getMessage(), e);
+        }
+        previousMac = mac;
+    }
+
+    /** The keyed hash a personal number is recorded as: the same person always gets the same value. */
+    public String personHash(Personnummer person) {
+        return "hmac:" + hmac(secret, "person:" + person.twelveDigits()).substring(0, 32);
+    }
+
+    /** The number of the first line whose link is broken, or empty when the whole trail verifies. */
+    public static Optional<Integer> verify(Path file, byte[] secret) throws IOException {
+        String previous = GENESIS;
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int at = line.lastIndexOf(MAC_FIELD);
+            if (at < 0 || !line.endsWith("\"}")) {
+                return Optional.of(i + 1);
+            }
+            String body = line.substring(0, at);
+            String claimed = line.substring(at + MAC_FIELD.length(), line.length() - 2);
+            if (!body.contains("\"prev\":\"" + previous + "\"") || !hmac(secret, previous + "\n" + body).equals(claimed)) {
+                return Optional.of(i + 1);
+            }
+            previous = claimed;
+        }
+        return Optional.empty();
+    }
+
+    private String mac(String previous, String body) {
+        return hmac(secret, previous + "\n" + body);
+    }
+
+    private void resume() {
+        previousMac = GENESIS;
+        try {
+            Files.createDirectories(file.getParent());
+            if (!Files.exists(file)) {
+                return;
+            }
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            if (!lines.isEmpty()) {
+                String last = lines.get(lines.size() - 1);
+                previousMac = last.substring(last.lastIndexOf(MAC_FIELD) + MAC_FIELD.length(), last.length() - 2);
+                sequence = lines.size();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("the audit trail cannot be opened: " + e.getMessage(), e);
+        }
+    }
+
+    private static String hmac(byte[] key, String text) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
