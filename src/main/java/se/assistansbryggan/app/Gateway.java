@@ -8,9 +8,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.Resource;
@@ -19,6 +17,7 @@ import org.apache.camel.support.ResourceHelper;
 import se.assistansbryggan.audit.AuditTrail;
 import se.assistansbryggan.delivery.Deliverer;
 import se.assistansbryggan.delivery.EmbeddedBroker;
+import se.assistansbryggan.delivery.Handoff;
 import se.assistansbryggan.intake.Channels;
 import se.assistansbryggan.intake.Receipts;
 import se.assistansbryggan.intake.SchemaGuard;
@@ -41,6 +40,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final Clock clock;
     private EmbeddedBroker broker;
+    private Handoff handoff;
     private HttpsEndpoints https;
     private CamelContext camel;
     private PartyDirectory directory;
@@ -54,13 +54,13 @@ public final class Gateway implements AutoCloseable {
         directory = PartyDirectory.load(config.path("gateway.parties"));
         PolicyRules policy = PolicyRules.load(config.path("gateway.policy"));
         broker = new EmbeddedBroker(config.path("gateway.data.dir"), config.getOrEmpty("gateway.broker.acceptor"),
-                IN_VM_IDS.getAndIncrement());
+                IN_VM_IDS.getAndIncrement(), config.integer("gateway.broker.id-cache-size"));
         broker.start(directory.all().stream().map(Party::queue).toList());
+        handoff = new Handoff(broker.inVmUrl(), config.duration("gateway.replay.max-age").plus(config.duration("gateway.replay.clock-skew")));
         https = new HttpsEndpoints(config);
         camel = new DefaultCamelContext();
         camel.getCamelContextExtension().setName("assistansbryggan");
         bindStations(camel.getRegistry(), policy);
-        camel.addComponent("jms", JmsComponent.jmsComponentAutoAcknowledge(new ActiveMQConnectionFactory(broker.inVmUrl())));
         PluginHelper.getRoutesLoader(camel).loadRoutes(routeResources());
         camel.start();
         return this;
@@ -80,7 +80,7 @@ public final class Gateway implements AutoCloseable {
                 config.duration("gateway.replay.clock-skew"), config.duration("gateway.replay.max-age")));
         registry.bind("policyEngine", new PolicyEngine(policy, directory, clock));
         registry.bind("transformer", new Transformer(signingKey, clock));
-        registry.bind("deliverer", new Deliverer());
+        registry.bind("deliverer", new Deliverer(handoff));
         AuditTrail audit = new AuditTrail(config.path("gateway.data.dir").resolve("audit/trail.jsonl"),
                 config.get("gateway.audit.hmac-secret").getBytes(StandardCharsets.UTF_8), clock);
         registry.bind("receipts", new Receipts(signingKey, audit, clock));
@@ -124,6 +124,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (https != null) {
             https.close();
+        }
+        if (handoff != null) {
+            handoff.close();
         }
         if (broker != null) {
             broker.close();

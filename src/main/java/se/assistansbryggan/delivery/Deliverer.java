@@ -1,33 +1,64 @@
 package se.assistansbryggan.delivery;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
+import jakarta.jms.JMSException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.camel.ExchangeProperty;
+import se.assistansbryggan.delivery.Handoff.StoredReceipt;
+import se.assistansbryggan.intake.Refusal;
 import se.assistansbryggan.intake.Submission;
 
 /**
- * Delivery station: puts the signed, transformed document in the body and says where it goes.
- * The route sends it persistently to the recipient's queue; the JMS send returns only once the
- * broker has stored it (blocking durable send), so the receipt that follows is truthful.
- * The broker's duplicate-id cache drops a second copy of the same message for the same recipient.
+ * Delivery station: hands the signed, transformed document and the sender's receipt to the
+ * broker in one transaction. A resend of an accepted message (same id, same signed content) is
+ * answered with the original receipt and delivers nothing new; the same id with other content
+ * is refused (DUPLICATE_CONFLICT). The broker's duplicate detection decides, so this holds
+ * across restarts and across gateway instances.
  */
 public final class Deliverer {
-    /** Exchange property naming the destination queue, used by the route's {@code toD}. */
-    public static final String QUEUE = "recipientQueue";
-    static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+    private static final int NORMAL_PRIORITY = 4;
+    private final Handoff handoff;
 
-    public void prepare(Exchange exchange) {
-        Submission submission = exchange.getProperty(Submission.PROPERTY, Submission.class);
+    public Deliverer(Handoff handoff) {
+        this.handoff = handoff;
+    }
+
+    public void deliver(@ExchangeProperty(Submission.PROPERTY) Submission submission) {
         String messageId = submission.messageId().orElseThrow();
-        Message out = exchange.getMessage();
-        out.getHeaders().clear();
-        out.setBody(submission.deliveredXml());
-        out.setHeader("AbMessageId", messageId);
-        out.setHeader("AbMessageType", submission.type().name());
-        out.setHeader("AbSender", submission.sender().id());
-        out.setHeader("AbRecipient", submission.recipient().id());
-        out.setHeader("AbRules", String.join(",", submission.verdict().rules()));
-        out.setHeader("AbLegalBasis", String.join(" | ", submission.verdict().legalBasis()));
-        out.setHeader(DUPLICATE_ID, messageId + "/" + submission.recipient().id());
-        exchange.setProperty(QUEUE, submission.recipient().queue());
+        try {
+            handoff.commit(messageId, submission.contentDigest(), submission.receiptXml(), List.of(deliveryOf(submission)));
+        } catch (Handoff.AlreadyStored duplicate) {
+            answerResend(submission, messageId);
+        } catch (JMSException e) {
+            throw Refusal.BROKER_UNAVAILABLE.because("the broker did not confirm the message", e);
+        }
+    }
+
+    private void answerResend(Submission submission, String messageId) {
+        Optional<StoredReceipt> stored;
+        try {
+            stored = handoff.storedReceipt(messageId);
+        } catch (JMSException e) {
+            throw Refusal.BROKER_UNAVAILABLE.because("the broker could not be asked for the earlier receipt", e);
+        }
+        if (stored.isEmpty()) {
+            throw Refusal.DUPLICATE.because("the earlier receipt is no longer kept");
+        }
+        if (!stored.get().contentDigest().equals(Base64.getEncoder().encodeToString(submission.contentDigest()))) {
+            throw Refusal.DUPLICATE_CONFLICT.because("message id " + messageId);
+        }
+        submission.replayOf(stored.get().receiptXml());
+    }
+
+    private static Handoff.Delivery deliveryOf(Submission submission) {
+        return new Handoff.Delivery(submission.recipient().queue(), submission.deliveredXml(), Map.of(
+                "AbMessageId", submission.messageId().orElseThrow(),
+                "AbMessageType", submission.type().name(),
+                "AbSender", submission.sender().id(),
+                "AbRecipient", submission.recipient().id(),
+                "AbRules", String.join(",", submission.verdict().rules()),
+                "AbLegalBasis", String.join(" | ", submission.verdict().legalBasis())), NORMAL_PRIORITY);
     }
 }

@@ -16,7 +16,8 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 /**
  * The ActiveMQ Artemis broker inside the gateway's JVM, with its persistent journal under the
  * data directory. Durable anycast queues are created for every recipient up front; auto-creation
- * is off, so nothing can be delivered to an address the directory does not know. Failed
+ * is off, so nothing can be delivered to an address the directory does not know. The duplicate-id
+ * cache is persistent and sized to outlast the accepted creation-time window. Failed
  * deliveries go to {@value #DEAD_LETTERS} after the configured attempts; expired ones to
  * {@value #EXPIRED}.
  */
@@ -27,7 +28,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
     private final String inVmUrl;
 
-    public EmbeddedBroker(Path dataDir, String acceptorUrl, int inVmId) {
+    public EmbeddedBroker(Path dataDir, String acceptorUrl, int inVmId, int idCacheSize) {
         this.inVmUrl = "vm://" + inVmId;
         Configuration config = new ConfigurationImpl()
                 .setName("assistansbryggan")
@@ -40,6 +41,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setPagingDirectory(dataDir.resolve("paging").toString())
                 .setLargeMessagesDirectory(dataDir.resolve("large-messages").toString())
                 .setGracefulShutdownEnabled(true)
+                .setPersistIDCache(true)
+                .setIDCacheSize(idCacheSize)
                 .addAddressSetting("#", new AddressSettings()
                         .setAutoCreateAddresses(false)
                         .setAutoCreateQueues(false)
@@ -48,7 +51,12 @@ public final class EmbeddedBroker implements AutoCloseable {
                         .setMaxDeliveryAttempts(10)
                         .setRedeliveryDelay(1000)
                         .setRedeliveryMultiplier(2.0)
-                        .setMaxRedeliveryDelay(60_000));
+                        .setMaxRedeliveryDelay(60_000))
+                // kept receipts simply vanish when their retention ends
+                .addAddressSetting(Handoff.RECEIPTS, new AddressSettings()
+                        .setAutoCreateAddresses(false)
+                        .setAutoCreateQueues(false)
+                        .setExpiryAddress(null));
         try {
             config.addAcceptorConfiguration("in-vm", inVmUrl);
             if (acceptorUrl != null && !acceptorUrl.isBlank()) {
@@ -64,7 +72,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     public void start(List<String> queues) {
         try {
             embedded.start();
-            for (String queue : concat(queues, List.of(DEAD_LETTERS, EXPIRED))) {
+            for (String queue : concat(queues, List.of(DEAD_LETTERS, EXPIRED, Handoff.RECEIPTS))) {
                 server().createQueue(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST)
                         .setDurable(true).setAutoCreateAddress(true), true);
             }
@@ -88,10 +96,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         return q == null ? -1 : q.getMessageCount();
     }
 
-    /** Messages held by all queues together. */
+    /** Messages held by all recipient, dead-letter and expiry queues together (kept receipts not counted). */
     public long totalMessages() {
         return server().getPostOffice().getAllBindings()
                 .filter(LocalQueueBinding.class::isInstance)
+                .filter(b -> !b.getUniqueName().toString().equals(Handoff.RECEIPTS))
                 .mapToLong(b -> ((LocalQueueBinding) b).getQueue().getMessageCount())
                 .sum();
     }

@@ -37,10 +37,9 @@ public final class Channels {
     }
 
     public void toPost(Exchange exchange) {
-        Document receipt = exchange.getMessage().getBody(Document.class);
+        byte[] receipt = exchange.getMessage().getBody(byte[].class);
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
-        exchange.getMessage().setBody(Response.status(status).type("application/xml")
-                .entity(SecureXml.serialize(receipt)).build());
+        exchange.getMessage().setBody(Response.status(status).type("application/xml").entity(receipt).build());
     }
 
     public void fromSoap(Exchange exchange) {
@@ -51,7 +50,7 @@ public final class Channels {
     }
 
     public void toSoap(Exchange exchange) {
-        Document receipt = exchange.getMessage().getBody(Document.class);
+        Document receipt = SecureXml.parse(exchange.getMessage().getBody(byte[].class));
         exchange.getMessage().getHeaders().remove(Exchange.HTTP_RESPONSE_CODE);
         exchange.getMessage().setBody(new CxfPayload<SoapHeader>(null, List.of(receipt.getDocumentElement())));
     }

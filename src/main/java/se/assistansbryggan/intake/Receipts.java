@@ -1,12 +1,12 @@
 package se.assistansbryggan.intake;
 
 import jakarta.xml.bind.JAXBElement;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +22,7 @@ import se.assistansbryggan.trust.XmlSignatures;
 /**
  * The gateway's answer to a sender: a kvittens (receipt) signed with the gateway's key, ACCEPTED
  * after the broker committed the message or REFUSED with a stable code. The receipt document is
- * the exchange body afterwards; the HTTP status goes in {@link Exchange#HTTP_RESPONSE_CODE}.
+ * the exchange body afterwards (bytes); the HTTP status goes in {@link Exchange#HTTP_RESPONSE_CODE}.
  */
 public final class Receipts {
     private static final Logger LOG = LoggerFactory.getLogger(Receipts.class);
@@ -37,17 +37,26 @@ public final class Receipts {
         this.clock = clock;
     }
 
+    /** Makes and signs the ACCEPTED receipt before the hand-off, so the broker stores it with the message. */
+    public void prepare(Exchange exchange) {
+        Submission submission = exchange.getProperty(Submission.PROPERTY, Submission.class);
+        String text = "delivered to " + submission.recipient().name();
+        Document receipt = receipt(submission.messageId().orElseThrow(), StatusTyp.ACCEPTED, null, text, null);
+        submission.receiptMade(new String(SecureXml.serialize(receipt), StandardCharsets.UTF_8));
+    }
+
+    /** Answers with the receipt the broker committed, or the original one for a resend. */
     public void accepted(Exchange exchange) {
         Submission submission = exchange.getProperty(Submission.PROPERTY, Submission.class);
-        String id = submission.messageId().orElseThrow();
-        LOG.info("accepted {} {} from {} to {} rules={}", submission.type(), id, submission.sender().id(),
-                submission.recipient().id(), submission.verdict().rules());
+        LOG.info("{} {} {} from {} to {} rules={}", submission.replayed() ? "resent" : "accepted", submission.type(),
+                submission.messageId().orElseThrow(), submission.sender().id(), submission.recipient().id(),
+                submission.verdict().rules());
         Map<String, Object> event = describe(submission);
         event.put("recipient", submission.recipient().id());
         event.put("rules", String.join(",", submission.verdict().rules()));
         event.put("legalBasis", String.join(" | ", submission.verdict().legalBasis()));
-        audit(Event.ACCEPTED, event);
-        answer(exchange, receipt(id, StatusTyp.ACCEPTED, null, "delivered to " + submission.recipient().name(), null), 200);
+        audit(submission.replayed() ? Event.RESENT : Event.ACCEPTED, event);
+        answer(exchange, submission.receiptXml().getBytes(StandardCharsets.UTF_8), 200);
     }
 
     /** Turns whatever stopped the message into a REFUSED receipt; unexpected failures become INTERNAL_ERROR. */
@@ -67,12 +76,12 @@ public final class Receipts {
         event.put("incident", incident);
         audit(Event.REFUSED, event);
         String text = refusal.refusal().sentence() + " (" + refusal.detail() + ")";
-        answer(exchange, receipt(id, StatusTyp.REFUSED, refusal.refusal().name(), text, incident),
+        answer(exchange, SecureXml.serialize(receipt(id, StatusTyp.REFUSED, refusal.refusal().name(), text, incident)),
                 refusal.refusal().httpStatus());
     }
 
     /** What the audit trail records of every outcome; the person only as a keyed hash. */
-    private enum Event { ACCEPTED, REFUSED }
+    private enum Event { ACCEPTED, RESENT, REFUSED }
 
     private static Map<String, Object> describe(Submission submission) {
         Map<String, Object> event = new HashMap<>();
@@ -100,12 +109,7 @@ public final class Receipts {
             if (t instanceof RefusedException r) {
                 return r;
             }
-            if (t instanceof ActiveMQDuplicateIdException) {
-                return Refusal.DUPLICATE.because("the broker has already stored this message id for this recipient");
-            }
-        }
-        for (Throwable t = caught; t != null; t = t.getCause()) {
-            if (t instanceof jakarta.jms.JMSException || t instanceof org.springframework.jms.JmsException) {
+            if (t instanceof jakarta.jms.JMSException) {
                 return Refusal.BROKER_UNAVAILABLE.because("the broker did not confirm the message", caught);
             }
         }
@@ -127,7 +131,7 @@ public final class Receipts {
         return document;
     }
 
-    private static void answer(Exchange exchange, Document receipt, int status) {
+    private static void answer(Exchange exchange, byte[] receipt, int status) {
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setBody(receipt);
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);

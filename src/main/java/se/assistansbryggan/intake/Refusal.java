@@ -32,6 +32,8 @@ public enum Refusal {
     STALE_MESSAGE(Blame.SENDER, 400, "the creation time is outside the accepted window; check the sender's clock"),
     CONSENT_MISSING(Blame.SENDER, 403, "the person has not consented to this disclosure"),
     DUPLICATE(Blame.SENDER, 409, "a message with this id was already accepted; the earlier one stands and is delivered once"),
+    DUPLICATE_CONFLICT(Blame.SENDER, 409,
+            "this message id was already used for a message with other content; give a new message a new id"),
     BROKER_UNAVAILABLE(Blame.GATEWAY, 503, "the message could not be stored; send it again"),
     INTERNAL_ERROR(Blame.GATEWAY, 500, "the gateway failed to process the message; send it again or contact the operators");
 

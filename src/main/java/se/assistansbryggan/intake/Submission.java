@@ -24,6 +24,9 @@ public final class Submission {
     private MessageType type;
     private X509Certificate signer;
     private byte[] originalDigest;
+    private byte[] contentDigest;
+    private String receiptXml;
+    private boolean replayed;
     private Party sender;
     private Party recipient;
     private Verdict verdict;
@@ -62,10 +65,22 @@ public final class Submission {
         this.header = header;
     }
 
-    public void signedBy(X509Certificate signer, byte[] originalDigest) {
+    public void signedBy(X509Certificate signer, byte[] originalDigest, byte[] contentDigest) {
         this.signer = signer;
         this.originalDigest = originalDigest.clone();
+        this.contentDigest = contentDigest.clone();
     }
+
+    /** SHA-256 of the signed content (the signature's reference digest): equal for a resend of the same message. */
+    public byte[] contentDigest() { return contentDigest.clone(); }
+
+    /** The signed ACCEPTED receipt, made before the hand-off and stored with it. */
+    public String receiptXml() { return receiptXml; }
+    public void receiptMade(String receiptXml) { this.receiptXml = receiptXml; }
+
+    /** True when this is a resend of a message already accepted: the answer is the original receipt. */
+    public boolean replayed() { return replayed; }
+    public void replayOf(String originalReceiptXml) { this.receiptXml = originalReceiptXml; this.replayed = true; }
 
     public void sentBy(Party sender) { this.sender = sender; }
     public void decided(Party recipient, Verdict verdict) { this.recipient = recipient; this.verdict = verdict; }

@@ -2,7 +2,7 @@ package se.assistansbryggan.operations;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -13,14 +13,15 @@ import se.assistansbryggan.trust.XmlSignatures;
 
 /** What a sending agency's system does before posting: stamp a fresh id and time, then sign. */
 public final class MessageSigner {
+    private static final DateTimeFormatter XS_DATE_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
     private MessageSigner() {}
 
     /** Gives the message a new MeddelandeId and Skapad (now), so a sample file can be sent again. */
     public static void stampFresh(Document document) {
         Element huvud = Dom.child(document.getDocumentElement(), "Huvud");
         Dom.child(huvud, "MeddelandeId").setTextContent(UUID.randomUUID().toString());
-        Dom.child(huvud, "Skapad").setTextContent(
-                OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString());
+        // an explicit pattern: OffsetDateTime.toString() drops ":00" seconds, which xs:dateTime does not allow
+        Dom.child(huvud, "Skapad").setTextContent(OffsetDateTime.now(ZoneOffset.UTC).format(XS_DATE_TIME));
     }
 
     /** Signs the whole document with the party's key (enveloped, exclusive c14n, SHA-256). */

@@ -1,6 +1,5 @@
 package se.assistansbryggan.trust;
 
-import java.security.cert.X509Certificate;
 import org.apache.camel.ExchangeProperty;
 import se.assistansbryggan.intake.Submission;
 
@@ -14,8 +13,8 @@ public final class SignatureVerifier {
 
     public void verify(@ExchangeProperty(Submission.PROPERTY) Submission submission) {
         byte[] digest = XmlSignatures.digest(submission.document());
-        X509Certificate signer = XmlSignatures.verify(submission.document());
-        paths.validate(signer);
-        submission.signedBy(signer, digest);
+        XmlSignatures.Verified verified = XmlSignatures.check(submission.document());
+        paths.validate(verified.signer());
+        submission.signedBy(verified.signer(), digest, verified.contentDigest());
     }
 }

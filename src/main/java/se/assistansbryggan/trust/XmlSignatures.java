@@ -61,11 +61,19 @@ public final class XmlSignatures {
         }
     }
 
+    /** A verified signature: who signed (not yet path-validated) and the SHA-256 digest of the content signed. */
+    public record Verified(X509Certificate signer, byte[] contentDigest) {}
+
     /**
      * Verifies the document's enveloped signature against the certificate in its KeyInfo and
      * returns that certificate; the caller still has to validate the certificate's path.
      */
     public static X509Certificate verify(Document document) {
+        return check(document).signer();
+    }
+
+    /** As {@link #verify}, also returning the verified reference digest: the same content has the same digest. */
+    public static Verified check(Document document) {
         Element signatureElement = theSignature(document);
         try {
             XMLSignature signature = new XMLSignature(signatureElement, "", true);
@@ -75,7 +83,7 @@ public final class XmlSignatures {
             if (!signature.checkSignatureValue(certificate)) {
                 throw Refusal.SIGNATURE_INVALID.because("the signature value or a digest does not match the document");
             }
-            return certificate;
+            return new Verified(certificate, signature.getSignedInfo().item(0).getDigestValue());
         } catch (XMLSecurityException e) {
             throw Refusal.SIGNATURE_INVALID.because("the signature cannot be processed: " + e.getMessage());
         } catch (RefusedException e) {

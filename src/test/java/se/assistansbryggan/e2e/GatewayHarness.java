@@ -94,11 +94,11 @@ final class GatewayHarness implements AutoCloseable {
     }
 
     /** A receipt read back: its status, code and message id. */
-    record Receipt(String status, String code, String messageId, Document document) {
+    record Receipt(String receiptId, String status, String code, String messageId, Document document) {
         static Receipt parse(String xml) {
             Document document = SecureXml.parse(xml.getBytes(StandardCharsets.UTF_8));
             Element root = document.getDocumentElement();
-            return new Receipt(Dom.text(root, "Status"), Dom.textOrNull(root, "Kod"), Dom.textOrNull(root, "MeddelandeId"),
+            return new Receipt(Dom.text(root, "KvittensId"), Dom.text(root, "Status"), Dom.textOrNull(root, "Kod"), Dom.textOrNull(root, "MeddelandeId"),
                     document);
         }
     }

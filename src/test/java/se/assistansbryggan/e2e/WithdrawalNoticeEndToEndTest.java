@@ -92,8 +92,7 @@ class WithdrawalNoticeEndToEndTest {
         Answer answer = harness.clientAs("fk").postSoap(new String(notice, StandardCharsets.UTF_8));
 
         assertEquals(200, answer.status());
-        Document envelope = SecureXml.parse(answer.body().getBytes(StandardCharsets.UTF_8));
-        Element kvittens = (Element) envelope.getElementsByTagNameNS(SchemaGuard.RECEIPT_NS, "Kvittens").item(0);
+        Element kvittens = soapReceipt(answer);
         assertEquals("ACCEPTED", Dom.text(kvittens, "Status"));
         Document standalone = SecureXml.parse(SecureXml.serialize(kvittens));
         assertSignedByGateway(standalone);
@@ -101,17 +100,18 @@ class WithdrawalNoticeEndToEndTest {
     }
 
     @Test
-    void the_same_message_sent_twice_is_delivered_once_and_the_retry_is_told_so() throws Exception {
+    void the_same_message_sent_twice_is_delivered_once_and_the_resend_gets_the_original_receipt() throws Exception {
         byte[] notice = signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
-        Receipt first = Receipt.parse(harness.clientAs("fk").post(notice).body());
-        Receipt second = Receipt.parse(harness.clientAs("fk").post(notice).body());
+        Answer first = harness.clientAs("fk").post(notice);
+        Answer second = harness.clientAs("fk").postSoap(new String(notice, StandardCharsets.UTF_8));
 
-        assertEquals("ACCEPTED", first.status());
-        assertEquals("REFUSED", second.status());
-        assertEquals("DUPLICATE", second.code());
-        assertEquals(first.messageId(), second.messageId());
+        Receipt original = Receipt.parse(first.body());
+        assertEquals("ACCEPTED", original.status());
+        assertEquals(200, second.status());
+        Element resent = soapReceipt(second);
+        assertEquals(original.receiptId(), Dom.text(resent, "KvittensId"), "the resend is answered with the original receipt");
         assertEquals(1, harness.gateway().broker().depth("kommun.0180"));
-        takeFrom("kommun.0180", first.messageId());
+        takeFrom("kommun.0180", original.messageId());
     }
 
     @Test
@@ -124,7 +124,7 @@ class WithdrawalNoticeEndToEndTest {
         Receipt second = Receipt.parse(harness.clientAs("fk").post(MessageSigner.sign(changed, GatewayHarness.key("fk"))).body());
 
         assertEquals("ACCEPTED", first.status());
-        assertEquals("DUPLICATE", second.code());
+        assertEquals("DUPLICATE_CONFLICT", second.code());
         Element delivered = takeFrom("kommun.0180", first.messageId()).getDocumentElement();
         assertEquals("FK-2026-104233", Dom.text(Dom.child(delivered, "Beslut"), "Beslutsnummer"));
         assertEquals(0, harness.gateway().broker().depth("kommun.0180"));
@@ -143,6 +143,11 @@ class WithdrawalNoticeEndToEndTest {
         assertFalse(text.contains("19840709-2389"));
         byte[] secret = harness.gateway().config().get("gateway.audit.hmac-secret").getBytes(StandardCharsets.UTF_8);
         assertEquals(java.util.Optional.empty(), se.assistansbryggan.audit.AuditTrail.verify(trail, secret));
+    }
+
+    private static Element soapReceipt(Answer answer) {
+        Document envelope = SecureXml.parse(answer.body().getBytes(StandardCharsets.UTF_8));
+        return (Element) envelope.getElementsByTagNameNS(SchemaGuard.RECEIPT_NS, "Kvittens").item(0);
     }
 
     private static Document takeFrom(String queue, String messageId) throws Exception {

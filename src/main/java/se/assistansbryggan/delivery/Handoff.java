@@ -1,0 +1,153 @@
+package se.assistansbryggan.delivery;
+
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Optional;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/**
+ * The transactional hand-off to the broker. One JMS transaction holds the message for the
+ * recipient's queue and the sender's receipt for {@value #RECEIPTS}; the commit returns only when
+ * the broker has stored both. Artemis duplicate detection makes a reused message id fail the
+ * commit (the receipt record's duplicate id is the message id; the delivery's is id and
+ * recipient), so nothing is ever stored twice, whichever gateway instance sees the retry.
+ */
+public final class Handoff implements AutoCloseable {
+    /** Where accepted receipts are kept, keyed by message id, for as long as a resend is possible. */
+    public static final String RECEIPTS = "gateway.receipts";
+    static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+
+    private final ActiveMQConnectionFactory factory;
+    private final Connection connection;
+    private final ThreadLocal<Transacted> sessions = new ThreadLocal<>();
+    private final long retentionMillis;
+
+    public Handoff(String brokerUrl, Duration retention) throws JMSException {
+        this.factory = new ActiveMQConnectionFactory(brokerUrl);
+        this.connection = factory.createConnection();
+        this.connection.start();
+        this.retentionMillis = retention.toMillis();
+    }
+
+    /** What one delivery puts on one queue. */
+    public record Delivery(String queue, String body, java.util.Map<String, String> properties, int priority) {}
+
+    /** A receipt kept for resends: the content digest it answered and the receipt itself. */
+    public record StoredReceipt(String contentDigest, String receiptXml) {}
+
+    /** Thrown when the broker refused the transaction because the message id was already stored. */
+    public static final class AlreadyStored extends Exception {
+        AlreadyStored(Throwable cause) {
+            super("message id already stored", cause, false, false);
+        }
+    }
+
+    /** Stores the deliveries and the receipt in one transaction. */
+    public void commit(String messageId, byte[] contentDigest, String receiptXml, java.util.List<Delivery> deliveries)
+            throws JMSException, AlreadyStored {
+        Transacted tx = session();
+        try {
+            for (Delivery delivery : deliveries) {
+                TextMessage message = tx.session.createTextMessage(delivery.body());
+                delivery.properties().forEach((k, v) -> setProperty(message, k, v));
+                message.setStringProperty(DUPLICATE_ID, messageId + "/" + delivery.queue());
+                tx.producer.send(tx.session.createQueue(delivery.queue()), message, DeliveryMode.PERSISTENT,
+                        delivery.priority(), 0);
+            }
+            TextMessage record = tx.session.createTextMessage(receiptXml);
+            record.setStringProperty("AbMessageId", messageId);
+            record.setStringProperty("AbContentDigest", Base64.getEncoder().encodeToString(contentDigest));
+            record.setStringProperty(DUPLICATE_ID, messageId);
+            tx.producer.send(tx.session.createQueue(RECEIPTS), record, DeliveryMode.PERSISTENT, 4, retentionMillis);
+            tx.session.commit();
+        } catch (JMSException e) {
+            if (isDuplicate(e)) {
+                rollback(tx);
+                throw new AlreadyStored(e);
+            }
+            discard(tx);
+            throw e;
+        } catch (RuntimeException e) {
+            discard(tx);
+            throw e;
+        }
+    }
+
+    /** The receipt stored for a message id, if it is still kept. */
+    public Optional<StoredReceipt> storedReceipt(String messageId) throws JMSException {
+        if (!messageId.matches("[0-9a-f-]{36}")) {
+            return Optional.empty();
+        }
+        try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                QueueBrowser browser = session.createBrowser(session.createQueue(RECEIPTS), "AbMessageId = '" + messageId + "'")) {
+            for (Object found : Collections.list(browser.getEnumeration())) {
+                Message message = (Message) found;
+                return Optional.of(new StoredReceipt(message.getStringProperty("AbContentDigest"),
+                        ((TextMessage) message).getText()));
+            }
+            return Optional.empty();
+        }
+    }
+
+    private static boolean isDuplicate(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException
+                    || String.valueOf(t.getMessage()).contains("Duplicate message detected")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void setProperty(Message message, String key, String value) {
+        try {
+            message.setStringProperty(key, value);
+        } catch (JMSException e) {
+            throw new IllegalArgumentException("bad message property " + key, e);
+        }
+    }
+
+    private Transacted session() throws JMSException {
+        Transacted tx = sessions.get();
+        if (tx == null) {
+            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            tx = new Transacted(session, session.createProducer(null));
+            sessions.set(tx);
+        }
+        return tx;
+    }
+
+    private void rollback(Transacted tx) {
+        try {
+            tx.session.rollback();
+        } catch (JMSException e) {
+            discard(tx);
+        }
+    }
+
+    private void discard(Transacted tx) {
+        sessions.remove();
+        try {
+            tx.session.close();
+        } catch (JMSException ignored) {
+            // the session is unusable either way; the next hand-off opens a new one
+        }
+    }
+
+    private record Transacted(Session session, MessageProducer producer) {}
+
+    @Override
+    public void close() throws JMSException {
+        connection.close();
+        factory.close();
+    }
+}
