@@ -29,6 +29,7 @@ import se.assistansbryggan.transform.Transformer;
 import se.assistansbryggan.trust.CertificatePaths;
 import se.assistansbryggan.trust.IdentityBinder;
 import se.assistansbryggan.trust.KeyMaterial;
+import se.assistansbryggan.trust.RevocationChecker;
 import se.assistansbryggan.trust.SignatureVerifier;
 
 /**
@@ -69,9 +70,13 @@ public final class Gateway implements AutoCloseable {
     private void bindStations(Registry registry, PolicyRules policy) {
         KeyMaterial signingKey = KeyMaterial.fromPkcs12(config.path("gateway.signing.keystore"),
                 config.secret("gateway.signing.keystore.password"));
+        RevocationChecker revocation = new RevocationChecker(
+                CertificatePaths.readCrls(config.getOrEmpty("gateway.crl").isEmpty() ? null : config.path("gateway.crl")),
+                new RevocationChecker.Settings(config.flag("gateway.revocation.online"), config.flag("gateway.revocation.soft-fail"),
+                        config.duration("gateway.revocation.freshness")), clock);
         CertificatePaths paths = new CertificatePaths(
                 KeyMaterial.trustedCertificates(config.path("gateway.truststore"), config.secret("gateway.truststore.password")),
-                CertificatePaths.readCrls(config.getOrEmpty("gateway.crl").isEmpty() ? null : config.path("gateway.crl")));
+                revocation);
         int maxBytes = config.integer("gateway.intake.max-bytes");
         registry.bind("channels", new Channels(maxBytes));
         registry.bind("schemaGuard", new SchemaGuard(maxBytes));

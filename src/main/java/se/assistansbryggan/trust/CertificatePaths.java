@@ -5,39 +5,50 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
-import java.security.cert.CertStore;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
-import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.PKIXCertPathValidatorResult;
 import java.security.cert.PKIXParameters;
 import java.security.cert.PKIXReason;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import se.assistansbryggan.intake.Refusal;
 
 /**
- * Validates a certificate's path to the configured trust anchors with Bouncy Castle's PKIX
- * implementation, checking validity dates and, when a CRL file is configured, revocation.
+ * Validates a certificate for one use: algorithms ({@link AlgorithmPolicy}), validity dates, key
+ * usage, the path to the configured trust anchors (Bouncy Castle's PKIX), and revocation
+ * ({@link RevocationChecker}: OCSP and CRLs).
  */
 public final class CertificatePaths {
 
-    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
-    private final Set<TrustAnchor> anchors;
-    private final List<X509CRL> crls;
+    /** What the certificate is used for here, and the key usage that allows it. */
+    public enum Purpose {
+        /** Signing a message: digitalSignature or nonRepudiation. */
+        SIGNING,
+        /** Authenticating a TLS client: digitalSignature, and clientAuth if extended key usage is present. */
+        TLS_CLIENT
+    }
 
-    public CertificatePaths(List<X509Certificate> trusted, List<X509CRL> crls) {
+    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+    private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+    private final Set<TrustAnchor> anchors;
+    private final RevocationChecker revocation;
+
+    public CertificatePaths(List<X509Certificate> trusted, RevocationChecker revocation) {
         this.anchors = trusted.stream().map(c -> new TrustAnchor(c, null)).collect(Collectors.toUnmodifiableSet());
-        this.crls = List.copyOf(crls);
+        this.revocation = revocation;
     }
 
     /** Reads CRLs (PEM or DER) from a file; none when the path is null. */
@@ -46,31 +57,33 @@ public final class CertificatePaths {
             return List.of();
         }
         try (InputStream in = Files.newInputStream(file)) {
-            Collection<? extends java.security.cert.CRL> read = CertificateFactory.getInstance("X.509").generateCRLs(in);
             List<X509CRL> out = new ArrayList<>();
-            read.forEach(c -> out.add((X509CRL) c));
+            CertificateFactory.getInstance("X.509").generateCRLs(in).forEach(c -> out.add((X509CRL) c));
             return out;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot read CRL " + file + ": " + e.getMessage(), e);
         }
     }
 
-    /** Refuses (CERT_UNTRUSTED, CERT_EXPIRED or CERT_REVOKED) unless the certificate chains to an anchor. */
-    public void validate(X509Certificate certificate) {
+    /** Refuses with a CERT_ or ALGORITHM_ code unless the certificate may be trusted for the purpose. */
+    public void validate(X509Certificate certificate, Purpose purpose) {
         AlgorithmPolicy.checkCertificate(certificate);
         try {
             certificate.checkValidity();
         } catch (CertificateExpiredException | CertificateNotYetValidException e) {
             throw Refusal.CERT_EXPIRED.because("valid from " + certificate.getNotBefore() + " to " + certificate.getNotAfter());
         }
+        checkKeyUsage(certificate, purpose);
+        PKIXCertPathValidatorResult result = validatePath(certificate);
+        revocation.check(certificate, result.getTrustAnchor().getTrustedCert());
+    }
+
+    private PKIXCertPathValidatorResult validatePath(X509Certificate certificate) {
         try {
             PKIXParameters parameters = new PKIXParameters(anchors);
-            parameters.setRevocationEnabled(!crls.isEmpty());
-            if (!crls.isEmpty()) {
-                parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));
-            }
-            var path = CertificateFactory.getInstance("X.509", BC).generateCertPath(List.of(certificate));
-            CertPathValidator.getInstance("PKIX", BC).validate(path, parameters);
+            parameters.setRevocationEnabled(false);
+            CertPath path = CertificateFactory.getInstance("X.509", BC).generateCertPath(List.of(certificate));
+            return (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX", BC).validate(path, parameters);
         } catch (CertPathValidatorException e) {
             throw refusalFor(e);
         } catch (GeneralSecurityException e) {
@@ -78,17 +91,35 @@ public final class CertificatePaths {
         }
     }
 
-    private static RuntimeException refusalFor(CertPathValidatorException e) {
-        String text = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-        if (e.getReason() == CertPathValidatorException.BasicReason.REVOKED || text.contains("revoked")) {
-            return Refusal.CERT_REVOKED.because("the certificate is on the issuer's revocation list");
+    private static void checkKeyUsage(X509Certificate certificate, Purpose purpose) {
+        boolean[] usage = certificate.getKeyUsage();
+        boolean digitalSignature = usage == null || usage[0];
+        boolean nonRepudiation = usage != null && usage[1];
+        boolean allowed = switch (purpose) {
+            case SIGNING -> digitalSignature || nonRepudiation;
+            case TLS_CLIENT -> digitalSignature && allowsClientAuth(certificate);
+        };
+        if (!allowed) {
+            throw Refusal.CERT_KEY_USAGE.because("not issued for " + purpose.name().toLowerCase(Locale.ROOT).replace('_', ' '));
         }
+    }
+
+    private static boolean allowsClientAuth(X509Certificate certificate) {
+        try {
+            List<String> extended = certificate.getExtendedKeyUsage();
+            return extended == null || extended.contains(CLIENT_AUTH);
+        } catch (CertificateParsingException e) {
+            return false;
+        }
+    }
+
+    private static RuntimeException refusalFor(CertPathValidatorException e) {
         if (e.getReason() == CertPathValidatorException.BasicReason.EXPIRED) {
             return Refusal.CERT_EXPIRED.because("a certificate in the path is expired");
         }
-        if (e.getReason() == PKIXReason.NO_TRUST_ANCHOR || text.contains("trust anchor")) {
+        if (e.getReason() == PKIXReason.NO_TRUST_ANCHOR) {
             return Refusal.CERT_UNTRUSTED.because("no trusted issuer");
         }
-        return Refusal.CERT_UNTRUSTED.because(String.valueOf(e.getMessage()));
+        return Refusal.CERT_UNTRUSTED.because("the path does not validate");
     }
 }

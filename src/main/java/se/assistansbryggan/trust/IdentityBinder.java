@@ -33,7 +33,7 @@ public final class IdentityBinder {
     public void bind(@ExchangeProperty(Submission.PROPERTY) Submission submission) {
         X509Certificate tls = submission.clientCertificate()
                 .orElseThrow(() -> Refusal.CLIENT_CERT_MISSING.because("mutual TLS is required"));
-        paths.validate(tls);
+        paths.validate(tls, CertificatePaths.Purpose.TLS_CLIENT);
         Organisationsnummer signer = organisationOf(submission.signer());
         Organisationsnummer declared = declaredSender(submission);
         if (!signer.equals(declared)) {

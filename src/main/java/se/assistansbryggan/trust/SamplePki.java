@@ -21,7 +21,12 @@ import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -43,7 +48,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * Generates the sample PKI in {@code certs-sample/}: a root CA, a CRL, one certificate per sample
  * party (used both as TLS client certificate and for signing), the gateway's TLS and signing
- * certificates, and a revoked and an expired party certificate for tests. NOT FOR PRODUCTION.
+ * certificates, and a revoked and an expired party certificate for tests; the CA's own key is in
+ * {@code ca.p12} so tests can issue CRLs and OCSP answers. NOT FOR PRODUCTION.
  */
 public final class SamplePki {
 
@@ -64,10 +70,19 @@ public final class SamplePki {
     private final Instant now = Instant.now();
     private KeyPair caKeys;
     private X509Certificate ca;
+    private String crlUrl;
+    private String ocspUrl;
 
     public SamplePki(Path dir, char[] password) {
         this.dir = dir;
         this.password = password.clone();
+    }
+
+    /** Party certificates will name these as CRL distribution point and OCSP responder (tests on loopback). */
+    public SamplePki withRevocationUrls(String crlUrl, String ocspUrl) {
+        this.crlUrl = crlUrl;
+        this.ocspUrl = ocspUrl;
+        return this;
     }
 
     /** Writes every file of the sample PKI into the directory. */
@@ -77,6 +92,7 @@ public final class SamplePki {
         ca = createCa();
         writePem("ca.crt", ca);
         writeTruststore("truststore.p12", ca);
+        writeKeystore("ca", caKeys, ca);
         for (SampleParty party : PARTIES) {
             issueParty(party.file(), party, now.minus(Duration.ofDays(1)), now.plus(VALIDITY));
         }
@@ -130,14 +146,32 @@ public final class SamplePki {
         if (altNames != null) {
             builder.addExtension(Extension.subjectAlternativeName, false, altNames);
         }
+        addRevocationUrls(builder);
         X509Certificate cert = new JcaX509CertificateConverter().getCertificate(builder.build(signer()));
+        writeKeystore(file, keys, cert);
+        return cert;
+    }
+
+    private void addRevocationUrls(JcaX509v3CertificateBuilder builder) throws IOException {
+        if (crlUrl != null) {
+            GeneralNames where = new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl));
+            builder.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
+                new DistributionPoint(new DistributionPointName(where), null, null)}));
+        }
+        if (ocspUrl != null) {
+            builder.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
+                    AccessDescription.id_ad_ocsp, new GeneralName(GeneralName.uniformResourceIdentifier, ocspUrl)));
+        }
+    }
+
+    private void writeKeystore(String file, KeyPair keys, X509Certificate cert) throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        store.setKeyEntry(file, keys.getPrivate(), password, new Certificate[] {cert, ca});
+        Certificate[] chain = cert.equals(ca) ? new Certificate[] {ca} : new Certificate[] {cert, ca};
+        store.setKeyEntry(file, keys.getPrivate(), password, chain);
         try (OutputStream out = Files.newOutputStream(dir.resolve(file + ".p12"))) {
             store.store(out, password);
         }
-        return cert;
     }
 
     private X509Certificate createCa() throws IOException, GeneralSecurityException {

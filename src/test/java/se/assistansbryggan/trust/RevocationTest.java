@@ -1,0 +1,101 @@
+package se.assistansbryggan.trust;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.assistansbryggan.intake.Refusal;
+import se.assistansbryggan.intake.RefusedException;
+
+/**
+ * Revocation over the network, on loopback: party certificates that name a CRL distribution point
+ * and an OCSP responder, served by {@link RevocationServer} with the sample CA's key.
+ */
+class RevocationTest {
+    static final char[] PASSWORD = "test-password".toCharArray();
+    static final Duration FRESHNESS = Duration.ofMinutes(10);
+    @TempDir
+    static Path dir;
+    static RevocationServer server;
+    static List<X509Certificate> anchors;
+    static X509Certificate fk;
+    static X509Certificate stockholm;
+    static X509Certificate malmo;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new RevocationServer();
+        Path withUrls = dir.resolve("with-urls");
+        new SamplePki(withUrls, PASSWORD).withRevocationUrls(server.crlUrl(), server.ocspUrl()).generate();
+        server.signWith(KeyMaterial.fromPkcs12(withUrls.resolve("ca.p12"), PASSWORD));
+        anchors = KeyMaterial.trustedCertificates(withUrls.resolve("truststore.p12"), PASSWORD);
+        fk = KeyMaterial.fromPkcs12(withUrls.resolve("fk.p12"), PASSWORD).certificate();
+        stockholm = KeyMaterial.fromPkcs12(withUrls.resolve("kommun-0180.p12"), PASSWORD).certificate();
+        malmo = KeyMaterial.fromPkcs12(withUrls.resolve("kommun-1280.p12"), PASSWORD).certificate();
+        server.revoke(stockholm);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void ocsp_says_good_and_the_answer_is_cached() {
+        CertificatePaths paths = paths(true, false);
+        int before = server.ocspRequests.get();
+        paths.validate(fk, CertificatePaths.Purpose.SIGNING);
+        paths.validate(fk, CertificatePaths.Purpose.SIGNING);
+        assertEquals(before + 1, server.ocspRequests.get());
+    }
+
+    @Test
+    void ocsp_says_revoked() {
+        assertRefusal(Refusal.CERT_REVOKED, paths(true, false), stockholm);
+    }
+
+    @Test
+    void without_ocsp_the_crl_from_the_distribution_point_decides() {
+        server.answeringOcsp = false;
+        try {
+            assertRefusal(Refusal.CERT_REVOKED, paths(true, false), stockholm);
+            paths(true, false).validate(malmo, CertificatePaths.Purpose.SIGNING);
+        } finally {
+            server.answeringOcsp = true;
+        }
+    }
+
+    @Test
+    void when_nobody_can_tell_the_default_is_to_refuse_and_soft_fail_lets_it_through() {
+        server.answering = false;
+        try {
+            assertRefusal(Refusal.CERT_REVOCATION_UNKNOWN, paths(true, false), malmo);
+            paths(true, true).validate(malmo, CertificatePaths.Purpose.SIGNING);
+        } finally {
+            server.answering = true;
+        }
+    }
+
+    @Test
+    void offline_without_a_crl_file_nothing_can_tell() {
+        assertRefusal(Refusal.CERT_REVOCATION_UNKNOWN, paths(false, false), fk);
+    }
+
+    private static CertificatePaths paths(boolean online, boolean softFail) {
+        return new CertificatePaths(anchors, new RevocationChecker(List.of(),
+                new RevocationChecker.Settings(online, softFail, FRESHNESS), Clock.systemUTC()));
+    }
+
+    private static void assertRefusal(Refusal expected, CertificatePaths paths, X509Certificate certificate) {
+        RefusedException e = assertThrows(RefusedException.class, () -> paths.validate(certificate, CertificatePaths.Purpose.SIGNING));
+        assertEquals(expected, e.refusal());
+    }
+}
