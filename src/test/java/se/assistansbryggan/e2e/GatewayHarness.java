@@ -59,6 +59,11 @@ final class GatewayHarness implements AutoCloseable {
         return new GatewayClient(gateway.baseUrl(), CERTS.resolve(party + ".p12"), CERTS.resolve("truststore.p12"), PASSWORD);
     }
 
+    /** A client presenting the TLS client certificate in any keystore (password changeit). */
+    GatewayClient clientWith(Path keystore) {
+        return new GatewayClient(gateway.baseUrl(), keystore, CERTS.resolve("truststore.p12"), PASSWORD);
+    }
+
     QueueReader reader() throws Exception {
         return new QueueReader(gateway.broker().inVmUrl());
     }
@@ -80,6 +85,22 @@ final class GatewayHarness implements AutoCloseable {
     static byte[] signedFixture(String name, String signer) throws IOException {
         Document document = freshFixture(name);
         return MessageSigner.sign(document, key(signer));
+    }
+
+    /** The fixture with a fresh id, edited, then signed with the key in the given keystore. */
+    static byte[] signedEdited(String name, KeyMaterial signer, java.util.function.Consumer<Element> edit) throws IOException {
+        Document document = freshFixture(name);
+        edit.accept(document.getDocumentElement());
+        return MessageSigner.sign(document, signer);
+    }
+
+    /** The element at a path of local names below the root, e.g. "Huvud", "Mottagare", "Kommunkod". */
+    static Element at(Element root, String... path) {
+        Element e = root;
+        for (String step : path) {
+            e = Dom.child(e, step);
+        }
+        return e;
     }
 
     static Document freshFixture(String name) throws IOException {
