@@ -40,7 +40,6 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setBindingsDirectory(dataDir.resolve("bindings").toString())
                 .setPagingDirectory(dataDir.resolve("paging").toString())
                 .setLargeMessagesDirectory(dataDir.resolve("large-messages").toString())
-                .setGracefulShutdownEnabled(true)
                 .setPersistIDCache(true)
                 .setIDCacheSize(idCacheSize)
                 .addAddressSetting("#", new AddressSettings()

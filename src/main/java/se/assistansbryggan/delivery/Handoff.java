@@ -27,15 +27,15 @@ public final class Handoff implements AutoCloseable {
     static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
 
     private final ActiveMQConnectionFactory factory;
-    private final Connection connection;
     private final ThreadLocal<Transacted> sessions = new ThreadLocal<>();
     private final long retentionMillis;
+    private Connection connection;
+    private int generation;
 
     public Handoff(String brokerUrl, Duration retention) throws JMSException {
         this.factory = new ActiveMQConnectionFactory(brokerUrl);
-        this.connection = factory.createConnection();
-        this.connection.start();
         this.retentionMillis = retention.toMillis();
+        connection();
     }
 
     /** What one delivery puts on one queue. */
@@ -87,7 +87,7 @@ public final class Handoff implements AutoCloseable {
         if (!messageId.matches("[0-9a-f-]{36}")) {
             return Optional.empty();
         }
-        try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        try (Session session = connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
                 QueueBrowser browser = session.createBrowser(session.createQueue(RECEIPTS), "AbMessageId = '" + messageId + "'")) {
             for (Object found : Collections.list(browser.getEnumeration())) {
                 Message message = (Message) found;
@@ -118,12 +118,32 @@ public final class Handoff implements AutoCloseable {
 
     private Transacted session() throws JMSException {
         Transacted tx = sessions.get();
-        if (tx == null) {
-            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-            tx = new Transacted(session, session.createProducer(null));
+        Connection current = connection();
+        if (tx == null || tx.connection != current) {
+            Session session = current.createSession(true, Session.SESSION_TRANSACTED);
+            tx = new Transacted(current, session, session.createProducer(null));
             sessions.set(tx);
         }
         return tx;
+    }
+
+    /** The shared connection, opened again after the broker was lost. */
+    private synchronized Connection connection() throws JMSException {
+        if (connection == null) {
+            Connection opened = factory.createConnection();
+            int mine = ++generation;
+            opened.setExceptionListener(e -> lost(mine));
+            opened.start();
+            connection = opened;
+        }
+        return connection;
+    }
+
+    private synchronized void lost(int which) {
+        if (which == generation && connection != null) {
+            closeQuietly(connection);
+            connection = null;
+        }
     }
 
     private void rollback(Transacted tx) {
@@ -134,20 +154,36 @@ public final class Handoff implements AutoCloseable {
         }
     }
 
+    /** Drops a session that failed; if its connection failed too, the next hand-off opens a new one. */
     private void discard(Transacted tx) {
         sessions.remove();
         try {
             tx.session.close();
-        } catch (JMSException ignored) {
-            // the session is unusable either way; the next hand-off opens a new one
+        } catch (JMSException | RuntimeException e) {
+            synchronized (this) {
+                if (connection == tx.connection) {
+                    closeQuietly(connection);
+                    connection = null;
+                }
+            }
         }
     }
 
-    private record Transacted(Session session, MessageProducer producer) {}
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (JMSException | RuntimeException ignored) {
+            // already broken; nothing more to release
+        }
+    }
+
+    private record Transacted(Connection connection, Session session, MessageProducer producer) {}
 
     @Override
-    public void close() throws JMSException {
-        connection.close();
+    public synchronized void close() {
+        if (connection != null) {
+            closeQuietly(connection);
+        }
         factory.close();
     }
 }
