@@ -20,10 +20,17 @@ import se.assistansbryggan.trust.KeyMaterial;
 
 /**
  * The CXF bus and the two intake endpoints on one Undertow HTTPS listener with mutual TLS:
- * TLS 1.2/1.3 only, a client certificate from the configured trust anchors required.
+ * TLS 1.2/1.3 only with strong suites, a client certificate from the configured trust anchors
+ * required, and a hard ceiling on request bodies ({@link BodyCeiling}).
  */
 final class HttpsEndpoints implements AutoCloseable {
     private static final String INTAKE_NS = "urn:se:assistansbryggan:intake:v1";
+    /** Forward secrecy and AEAD only (TLS 1.3 suites, and ECDHE with GCM or ChaCha20 for TLS 1.2). */
+    static final List<String> STRONG_SUITES = List.of(
+            "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
     private final Bus bus = BusFactory.newInstance().createBus();
     private final String host;
     private final int port;
@@ -31,7 +38,10 @@ final class HttpsEndpoints implements AutoCloseable {
     HttpsEndpoints(GatewayConfig config) throws Exception {
         this.host = config.get("gateway.https.host");
         this.port = config.integer("gateway.https.port");
-        bus.getExtension(UndertowHTTPServerEngineFactory.class).setTLSServerParametersForPort(host, port, tls(config));
+        UndertowHTTPServerEngineFactory engines = bus.getExtension(UndertowHTTPServerEngineFactory.class);
+        engines.setTLSServerParametersForPort(host, port, tls(config));
+        long ceiling = 4L * config.integer("gateway.intake.max-bytes") + 16_384;
+        engines.createUndertowHTTPServerEngine(host, port, "https").setHandlers(List.of(new BodyCeiling(ceiling)));
     }
 
     CxfEndpoint soap(CamelContext context) {
@@ -71,6 +81,7 @@ final class HttpsEndpoints implements AutoCloseable {
         tls.setKeyManagers(keys.getKeyManagers());
         tls.setTrustManagers(trust.getTrustManagers());
         tls.setIncludeProtocols(List.of("TLSv1.3", "TLSv1.2"));
+        tls.setCipherSuites(STRONG_SUITES);
         ClientAuthentication clientAuth = new ClientAuthentication();
         clientAuth.setRequired(true);
         clientAuth.setWant(true);

@@ -62,7 +62,8 @@ public final class GatewayClient {
         return new Answer(response.statusCode(), response.body());
     }
 
-    static SSLContext sslContext(Path clientKeystore, Path truststore, char[] password) {
+    /** A TLS context presenting the keystore's client certificate (none if null) and trusting the truststore. */
+    public static SSLContext sslContext(Path clientKeystore, Path truststore, char[] password) {
         try {
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(clientKeystore == null ? null : KeyMaterial.loadPkcs12(clientKeystore, password), password);

@@ -1,0 +1,102 @@
+package se.assistansbryggan.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.assistansbryggan.e2e.GatewayHarness.Receipt;
+import se.assistansbryggan.operations.GatewayClient;
+import se.assistansbryggan.operations.GatewayClient.Answer;
+
+/** The HTTPS door: only TLS 1.2/1.3 with strong suites, and no body the gateway would have to hold whole. */
+class TransportTest {
+    @TempDir
+    static Path data;
+    static GatewayHarness harness;
+
+    @BeforeAll
+    static void start() throws Exception {
+        harness = new GatewayHarness(data).start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        harness.close();
+    }
+
+    @AfterEach
+    void no_queue_received_anything() {
+        assertEquals(0, harness.gateway().broker().totalMessages());
+    }
+
+    @Test
+    void tls_1_3_and_1_2_with_a_strong_suite_connect() throws Exception {
+        handshake(new String[] {"TLSv1.3"}, null);
+        handshake(new String[] {"TLSv1.2"}, new String[] {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"});
+    }
+
+    @Test
+    void tls_1_1_is_refused() {
+        assertThrows(IOException.class, () -> handshake(new String[] {"TLSv1.1"}, null));
+    }
+
+    @Test
+    void a_cbc_suite_is_refused() {
+        assertThrows(IOException.class,
+                () -> handshake(new String[] {"TLSv1.2"}, new String[] {"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"}));
+    }
+
+    @Test
+    void a_soap_envelope_over_the_limit_is_refused_with_a_signed_receipt() throws Exception {
+        int limit = harness.gateway().config().integer("gateway.intake.max-bytes");
+        String padding = " ".repeat(limit + 1024);
+        String signed = new String(GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk"),
+                StandardCharsets.UTF_8);
+        Answer answer = harness.clientAs("fk").postSoap(signed.replace("</fk:Huvud>", "</fk:Huvud>" + padding));
+        String kvittens = answer.body().substring(answer.body().indexOf("<Kvittens"), answer.body().indexOf("</Kvittens>") + 11);
+        assertEquals("MESSAGE_TOO_LARGE", Receipt.parse(kvittens).code());
+    }
+
+    @Test
+    void a_body_far_over_the_limit_is_cut_off_before_it_is_read_whole() throws Exception {
+        int limit = harness.gateway().config().integer("gateway.intake.max-bytes");
+        byte[] huge = new byte[8 * limit];
+        Arrays.fill(huge, (byte) 'a');
+        GatewayClient fk = harness.clientAs("fk");
+        try {
+            Answer answer = fk.postSoap(new String(huge, StandardCharsets.US_ASCII));
+            assertEquals(413, answer.status());
+        } catch (IOException closedMidRequest) {
+            // also acceptable: the server stopped reading and closed the connection
+        }
+    }
+
+    private static void handshake(String[] protocols, String[] suites) throws Exception {
+        SSLContext context = GatewayClient.sslContext(GatewayHarness.CERTS.resolve("fk.p12"),
+                GatewayHarness.CERTS.resolve("truststore.p12"), GatewayHarness.PASSWORD);
+        URI base = URI.create(harness.gateway().baseUrl());
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(base.getHost(), base.getPort())) {
+            socket.setEnabledProtocols(protocols);
+            if (suites != null) {
+                socket.setEnabledCipherSuites(suites);
+            }
+            socket.startHandshake();
+            socket.getOutputStream().write("GET /messages HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            if (socket.getInputStream().read() < 0) {
+                throw new IOException("closed after the handshake");
+            }
+        }
+    }
+}
