@@ -41,6 +41,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setPagingDirectory(dataDir.resolve("paging").toString())
                 .setLargeMessagesDirectory(dataDir.resolve("large-messages").toString())
                 .setPersistIDCache(true)
+                .setMessageExpiryScanPeriod(1000)
                 .setIDCacheSize(idCacheSize)
                 .addAddressSetting("#", new AddressSettings()
                         .setAutoCreateAddresses(false)

@@ -43,10 +43,19 @@ public final class Channels {
     }
 
     public void fromSoap(Exchange exchange) {
-        CxfPayload<?> payload = exchange.getIn().getBody(CxfPayload.class);
-        Element wrapper = payload == null || payload.getBody().isEmpty() ? null : payload.getBody().get(0);
-        Element document = wrapper == null ? null : firstElement(wrapper);
-        begin(exchange, "soap", document == null ? new byte[0] : SecureXml.serialize(document));
+        begin(exchange, "soap", soapDocument(exchange));
+    }
+
+    /** The document inside the Inlamning wrapper; a body that cannot be read gives nothing, which intake refuses. */
+    private static byte[] soapDocument(Exchange exchange) {
+        try {
+            CxfPayload<?> payload = exchange.getIn().getBody(CxfPayload.class);
+            Element wrapper = payload == null || payload.getBody().isEmpty() ? null : payload.getBody().get(0);
+            Element document = wrapper == null ? null : firstElement(wrapper);
+            return document == null ? new byte[0] : SecureXml.serialize(document);
+        } catch (RuntimeException unreadable) {
+            return new byte[0];
+        }
     }
 
     public void toSoap(Exchange exchange) {

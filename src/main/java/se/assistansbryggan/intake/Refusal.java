@@ -33,7 +33,6 @@ public enum Refusal {
     UNKNOWN_RECIPIENT(Blame.SENDER, 400, "the recipient is not in the party directory"),
     RECIPIENT_NOT_ALLOWED(Blame.SENDER, 400, "this type of message may not be sent to this recipient"),
     STALE_MESSAGE(Blame.SENDER, 400, "the creation time is outside the accepted window; check the sender's clock"),
-    CONSENT_MISSING(Blame.SENDER, 403, "the person has not consented to this disclosure"),
     DUPLICATE(Blame.SENDER, 409, "a message with this id was already accepted; the earlier one stands and is delivered once"),
     DUPLICATE_CONFLICT(Blame.SENDER, 409,
             "this message id was already used for a message with other content; give a new message a new id"),

@@ -36,18 +36,28 @@ final class GatewayHarness implements AutoCloseable {
     }
 
     GatewayHarness start() throws Exception {
-        GatewayConfig config = GatewayConfig.load(Path.of("config/application.properties"), Map.of(
-                "gateway.https.port", Integer.toString(port),
-                "gateway.data.dir", dataDir.toString(),
-                "gateway.broker.acceptor", ""));
+        return start(Map.of());
+    }
+
+    /** Starts with some settings changed from config/application.properties. */
+    GatewayHarness start(Map<String, String> settings) throws Exception {
+        Map<String, String> overrides = new java.util.HashMap<>(settings);
+        overrides.put("gateway.https.port", Integer.toString(port));
+        overrides.put("gateway.data.dir", dataDir.toString());
+        overrides.put("gateway.broker.acceptor", "");
+        GatewayConfig config = GatewayConfig.load(Path.of("config/application.properties"), overrides);
         gateway = new Gateway(config, Clock.systemUTC()).start();
         return this;
     }
 
     /** Stops and starts the gateway on the same data directory and port. */
     void restart() throws Exception {
+        restart(Map.of());
+    }
+
+    void restart(Map<String, String> settings) throws Exception {
         gateway.close();
-        start();
+        start(settings);
     }
 
     Gateway gateway() {

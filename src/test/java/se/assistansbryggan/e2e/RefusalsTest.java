@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static se.assistansbryggan.e2e.GatewayHarness.fixture;
 import static se.assistansbryggan.e2e.GatewayHarness.freshFixture;
+import static se.assistansbryggan.e2e.GatewayHarness.signedEdited;
 import static se.assistansbryggan.e2e.GatewayHarness.signedFixture;
 
 import java.io.IOException;
@@ -93,6 +94,14 @@ class RefusalsTest {
     }
 
     @Test
+    void a_document_of_no_known_message_type() throws Exception {
+        byte[] receiptAsMessage = signedEdited("withdrawal-with-reasons-no-consent.xml", GatewayHarness.key("fk"), root -> { });
+        String renamed = new String(receiptAsMessage, StandardCharsets.UTF_8)
+                .replace("fk:IndragenAssistansersattning", "fk:OkandMeddelandetyp");
+        assertRefused("UNSUPPORTED_MESSAGE_TYPE", 400, harness.clientAs("fk").post(renamed.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void not_xml_at_all() throws Exception {
         assertRefused("XML_MALFORMED", 400, harness.clientAs("fk").post("hej".getBytes(StandardCharsets.UTF_8)));
     }
@@ -107,6 +116,13 @@ class RefusalsTest {
     void nesting_deeper_than_any_message_needs() throws Exception {
         String deep = "<a xmlns=\"urn:x\">".repeat(10_000) + "</a>".repeat(10_000);
         assertRefused("XML_LIMIT_EXCEEDED", 400, harness.clientAs("fk").post(deep.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void a_body_that_lies_about_its_encoding() throws Exception {
+        String signed = new String(signedFixture("withdrawal-with-reasons-no-consent.xml", "fk"), StandardCharsets.UTF_8);
+        String lying = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>" + signed;
+        assertRefused("XML_MALFORMED", 400, harness.clientAs("fk").post(lying.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

@@ -23,6 +23,7 @@ import se.assistansbryggan.operations.GatewayClient.Answer;
 import se.assistansbryggan.operations.MessageSigner;
 import se.assistansbryggan.operations.QueueReader;
 import se.assistansbryggan.operations.QueueReader.Received;
+import se.assistansbryggan.trust.IndependentToolkitInteropTest;
 import se.assistansbryggan.trust.XmlSignatures;
 
 /** FK's signed withdrawal notice, over HTTPS with mutual TLS, to kommun 0180's queue. */
@@ -159,8 +160,11 @@ class WithdrawalNoticeEndToEndTest {
         }
     }
 
-    private static void assertSignedByGateway(Document document) {
+    /** Signed by the gateway: by our verifier, and by an independent one (the JDK's XMLDSig). */
+    private static void assertSignedByGateway(Document document) throws Exception {
         SchemaGuard.validate(document);
         assertEquals(GATEWAY_SIGNER, XmlSignatures.verify(document));
+        assertTrue(IndependentToolkitInteropTest.verifyWithJdk(SecureXml.parse(SecureXml.serialize(document)),
+                GATEWAY_SIGNER.getPublicKey()));
     }
 }

@@ -30,7 +30,7 @@ import se.assistansbryggan.intake.SecureXml;
  * Signatures interoperate with an independent XMLDSig implementation: the JDK's own
  * (javax.xml.crypto.dsig, provider "XMLDSig"), not Apache Santuario which the gateway uses.
  */
-class IndependentToolkitInteropTest {
+public class IndependentToolkitInteropTest {
     static final XMLSignatureFactory JDK = jdkFactory();
     static final KeyMaterial FK = KeyMaterial.fromPkcs12(Path.of("certs-sample/fk.p12"), "changeit".toCharArray());
     static final KeyMaterial GATEWAY = KeyMaterial.fromPkcs12(Path.of("certs-sample/gateway-sign.p12"), "changeit".toCharArray());
@@ -79,8 +79,13 @@ class IndependentToolkitInteropTest {
     }
 
     static boolean verifyWithJdk(Document document) throws Exception {
+        return verifyWithJdk(document, GATEWAY.certificate().getPublicKey());
+    }
+
+    /** Verifies the document's enveloped signature with the JDK's own XMLDSig implementation and the given key. */
+    public static boolean verifyWithJdk(Document document, java.security.PublicKey key) throws Exception {
         Element signature = (Element) document.getElementsByTagNameNS(XMLSignature.XMLNS, "Signature").item(0);
-        DOMValidateContext context = new DOMValidateContext(GATEWAY.certificate().getPublicKey(), signature);
+        DOMValidateContext context = new DOMValidateContext(key, signature);
         context.setProperty("org.jcp.xml.dsig.secureValidation", Boolean.TRUE);
         return JDK.unmarshalXMLSignature(context).validate(context);
     }

@@ -1,0 +1,46 @@
+package se.assistansbryggan.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.assistansbryggan.delivery.Handoff;
+import se.assistansbryggan.e2e.GatewayHarness.Receipt;
+
+/**
+ * Receipts are kept as long as the creation-time window lets a resend in. If an operator widens
+ * the window later, a resend whose receipt is gone is still never delivered twice: DUPLICATE.
+ */
+class ReceiptRetentionTest {
+    @TempDir
+    Path data;
+
+    @Test
+    void a_resend_after_its_receipt_expired_is_refused_as_duplicate_and_not_delivered_again() throws Exception {
+        try (GatewayHarness harness = new GatewayHarness(data).start(Map.of(
+                "gateway.replay.max-age", "PT3S", "gateway.replay.clock-skew", "PT0S"))) {
+            byte[] notice = GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
+            assertEquals("ACCEPTED", Receipt.parse(harness.clientAs("fk").post(notice).body()).status());
+            awaitEmpty(harness, Handoff.RECEIPTS, Duration.ofSeconds(20));
+
+            harness.restart(Map.of("gateway.replay.max-age", "PT1H"));
+
+            Receipt resent = Receipt.parse(harness.clientAs("fk").post(notice).body());
+            assertEquals("DUPLICATE", resent.code());
+            assertEquals(1, harness.gateway().broker().depth("kommun.0180"));
+        }
+    }
+
+    private static void awaitEmpty(GatewayHarness harness, String queue, Duration patience) throws InterruptedException {
+        Instant deadline = Instant.now().plus(patience);
+        while (harness.gateway().broker().depth(queue) > 0 && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        assertTrue(harness.gateway().broker().depth(queue) == 0, "the kept receipt did not expire");
+    }
+}
