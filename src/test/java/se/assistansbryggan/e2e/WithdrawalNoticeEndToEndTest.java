@@ -67,6 +67,15 @@ class WithdrawalNoticeEndToEndTest {
     }
 
     @Test
+    void a_notice_signed_with_another_toolkit_is_accepted() throws Exception {
+        Document notice = GatewayHarness.freshFixture("withdrawal-with-reasons-no-consent.xml");
+        IndependentToolkitInteropTest.signWithJdk(notice, GatewayHarness.key("fk"));
+        Receipt receipt = Receipt.parse(harness.clientAs("fk").post(SecureXml.serialize(notice)).body());
+        assertEquals("ACCEPTED", receipt.status());
+        takeFrom("kommun.0180", receipt.messageId());
+    }
+
+    @Test
     void withdrawal_with_consent_reaches_the_kommun_with_reasons() throws Exception {
         byte[] notice = signedFixture("withdrawal-with-reasons-and-consent.xml", "fk");
         Receipt receipt = Receipt.parse(harness.clientAs("fk").post(notice).body());

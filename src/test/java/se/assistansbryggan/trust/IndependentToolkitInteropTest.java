@@ -66,7 +66,8 @@ public class IndependentToolkitInteropTest {
         assertFalse(verifyWithJdk(parse(tampered)));
     }
 
-    static void signWithJdk(Document document, KeyMaterial key) throws Exception {
+    /** Signs like a sender whose system uses the JDK's XMLDSig: enveloped, exclusive c14n, RSA-SHA256. */
+    public static void signWithJdk(Document document, KeyMaterial key) throws Exception {
         var reference = JDK.newReference("", JDK.newDigestMethod(DigestMethod.SHA256, null), List.of(
                 JDK.newTransform(Transform.ENVELOPED, (TransformParameterSpec) null),
                 JDK.newTransform(CanonicalizationMethod.EXCLUSIVE, (TransformParameterSpec) null)), null, null);
