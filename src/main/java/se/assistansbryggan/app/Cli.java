@@ -104,9 +104,15 @@ public final class Cli {
         @Option(names = "--wait", defaultValue = "5000", description = "milliseconds to wait (${DEFAULT-VALUE})")
         long waitMillis;
 
+        @Option(names = "--user", required = true, description = "the party's broker user, e.g. kommun-0180")
+        String user;
+
+        @Option(names = "--password", required = true, description = "its password (sample: see config/application.properties)")
+        String password;
+
         @Override
         public Integer call() throws Exception {
-            try (QueueReader reader = new QueueReader(broker)) {
+            try (QueueReader reader = new QueueReader(broker, user, password)) {
                 var received = reader.receive(queue, waitMillis);
                 if (received.isEmpty()) {
                     System.err.println("no message on " + queue);

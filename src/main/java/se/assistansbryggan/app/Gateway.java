@@ -15,6 +15,7 @@ import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import se.assistansbryggan.audit.AuditTrail;
+import se.assistansbryggan.delivery.BrokerSettings;
 import se.assistansbryggan.delivery.Deliverer;
 import se.assistansbryggan.delivery.EmbeddedBroker;
 import se.assistansbryggan.delivery.Handoff;
@@ -54,10 +55,11 @@ public final class Gateway implements AutoCloseable {
     public Gateway start() throws Exception {
         directory = PartyDirectory.load(config.path("gateway.parties"));
         PolicyRules policy = PolicyRules.load(config.path("gateway.policy"));
-        broker = new EmbeddedBroker(config.path("gateway.data.dir"), config.getOrEmpty("gateway.broker.acceptor"),
-                IN_VM_IDS.getAndIncrement(), config.integer("gateway.broker.id-cache-size"));
-        broker.start(directory.all().stream().map(Party::queue).toList());
-        handoff = new Handoff(broker.inVmUrl(), config.duration("gateway.replay.max-age").plus(config.duration("gateway.replay.clock-skew")));
+        broker = new EmbeddedBroker(brokerSettings(), IN_VM_IDS.getAndIncrement(),
+                directory.all().stream().map(Party::queue).toList());
+        broker.start();
+        handoff = new Handoff(broker.inVmUrl(), broker.internalUser(), broker.internalPassword(),
+                config.duration("gateway.replay.max-age").plus(config.duration("gateway.replay.clock-skew")));
         https = new HttpsEndpoints(config);
         camel = new DefaultCamelContext();
         camel.getCamelContextExtension().setName("assistansbryggan");
@@ -65,6 +67,20 @@ public final class Gateway implements AutoCloseable {
         PluginHelper.getRoutesLoader(camel).loadRoutes(routeResources());
         camel.start();
         return this;
+    }
+
+    /** Broker users for every party with a configured password (gateway.broker.password.<party id>). */
+    private BrokerSettings brokerSettings() {
+        List<BrokerSettings.Consumer> consumers = directory.all().stream()
+                .filter(p -> !config.getOrEmpty("gateway.broker.password." + p.id()).isEmpty())
+                .map(p -> new BrokerSettings.Consumer(p.id(), config.get("gateway.broker.password." + p.id()), p.queue()))
+                .toList();
+        return new BrokerSettings(config.path("gateway.data.dir"), config.getOrEmpty("gateway.broker.acceptor"),
+                config.integer("gateway.broker.id-cache-size"), consumers, new BrokerSettings.Redelivery(
+                        config.integer("gateway.broker.redelivery.max-attempts"),
+                        config.duration("gateway.broker.redelivery.first-delay"),
+                        Double.parseDouble(config.get("gateway.broker.redelivery.multiplier")),
+                        config.duration("gateway.broker.redelivery.max-delay")));
     }
 
     private void bindStations(Registry registry, PolicyRules policy) {

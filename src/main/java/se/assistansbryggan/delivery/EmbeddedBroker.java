@@ -1,78 +1,132 @@
 package se.assistansbryggan.delivery;
 
-import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
 import org.apache.activemq.artemis.core.postoffice.impl.LocalQueueBinding;
+import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
+import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
 
 /**
  * The ActiveMQ Artemis broker inside the gateway's JVM, with its persistent journal under the
- * data directory. Durable anycast queues are created for every recipient up front; auto-creation
- * is off, so nothing can be delivered to an address the directory does not know. The duplicate-id
- * cache is persistent and sized to outlast the accepted creation-time window. Failed
- * deliveries go to {@value #DEAD_LETTERS} after the configured attempts; expired ones to
- * {@value #EXPIRED}.
+ * data directory and an acceptor speaking Core and AMQP 1.0. Durable anycast queues are created
+ * for every recipient up front and auto-creation is off, so nothing can be delivered to an
+ * address the directory does not know. Security is on: each consuming party has a user that may
+ * read and browse only its own queue; the gateway itself uses an internal user with a password
+ * made at start. A message a consumer keeps rolling back is redelivered with back-off and then
+ * moved to {@code DLQ.<queue>} (original address, queue and delivery count in its properties);
+ * expired messages go to {@code EXP.<queue>}. The duplicate-id cache is persistent.
  */
 public final class EmbeddedBroker implements AutoCloseable {
-    public static final String DEAD_LETTERS = "dead-letters";
-    public static final String EXPIRED = "expired";
+    public static final String DEAD_LETTERS = "DLA";
+    public static final String EXPIRED = "ExpiryQueue";
+    public static final String DEAD_LETTER_PREFIX = "DLQ.";
+    public static final String EXPIRY_PREFIX = "EXP.";
+    static final String GATEWAY_ROLE = "gateway";
 
     private final EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
     private final String inVmUrl;
+    private final String internalPassword = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
+    private final List<String> queues;
 
-    public EmbeddedBroker(Path dataDir, String acceptorUrl, int inVmId, int idCacheSize) {
+    public EmbeddedBroker(BrokerSettings settings, int inVmId, List<String> queues) {
         this.inVmUrl = "vm://" + inVmId;
-        Configuration config = new ConfigurationImpl()
-                .setName("assistansbryggan")
-                .setPersistenceEnabled(true)
-                .setSecurityEnabled(false)
-                .setJMXManagementEnabled(false)
-                .setJournalType(JournalType.NIO)
-                .setJournalDirectory(dataDir.resolve("journal").toString())
-                .setBindingsDirectory(dataDir.resolve("bindings").toString())
-                .setPagingDirectory(dataDir.resolve("paging").toString())
-                .setLargeMessagesDirectory(dataDir.resolve("large-messages").toString())
-                .setPersistIDCache(true)
-                .setMessageExpiryScanPeriod(1000)
-                .setIDCacheSize(idCacheSize)
-                .addAddressSetting("#", new AddressSettings()
-                        .setAutoCreateAddresses(false)
-                        .setAutoCreateQueues(false)
-                        .setDeadLetterAddress(SimpleString.of(DEAD_LETTERS))
-                        .setExpiryAddress(SimpleString.of(EXPIRED))
-                        .setMaxDeliveryAttempts(10)
-                        .setRedeliveryDelay(1000)
-                        .setRedeliveryMultiplier(2.0)
-                        .setMaxRedeliveryDelay(60_000))
+        Configuration config = journal(settings)
+                .setSecurityEnabled(true)
+                .addAddressSetting("#", deliverySettings(settings.redelivery()))
+                // DLQ.<queue> and EXP.<queue> are made on their first message
+                .addAddressSetting(DEAD_LETTERS, new AddressSettings().setAutoCreateAddresses(true).setAutoCreateQueues(true))
+                .addAddressSetting(EXPIRED, new AddressSettings().setAutoCreateAddresses(true).setAutoCreateQueues(true))
                 // kept receipts simply vanish when their retention ends
-                .addAddressSetting(Handoff.RECEIPTS, new AddressSettings()
-                        .setAutoCreateAddresses(false)
-                        .setAutoCreateQueues(false)
-                        .setExpiryAddress(null));
+                .addAddressSetting(Handoff.RECEIPTS, new AddressSettings().setAutoCreateAddresses(false)
+                        .setAutoCreateQueues(false).setExpiryAddress(null));
+        config.putSecurityRoles("#", Set.of(gatewayRole()));
+        for (BrokerSettings.Consumer consumer : settings.consumers()) {
+            config.putSecurityRoles(consumer.queue(), Set.of(gatewayRole(), readerRole(consumer.user())));
+        }
         try {
             config.addAcceptorConfiguration("in-vm", inVmUrl);
-            if (acceptorUrl != null && !acceptorUrl.isBlank()) {
-                config.addAcceptorConfiguration("tcp", acceptorUrl);
+            if (settings.acceptorUrl() != null && !settings.acceptorUrl().isBlank()) {
+                config.addAcceptorConfiguration("tcp", settings.acceptorUrl());
             }
         } catch (Exception e) {
-            throw new IllegalArgumentException("bad acceptor URL " + acceptorUrl, e);
+            throw new IllegalArgumentException("bad acceptor URL " + settings.acceptorUrl(), e);
         }
         embedded.setConfiguration(config);
+        embedded.setSecurityManager(new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users(settings)));
+        this.queues = List.copyOf(queues);
+    }
+
+    private static Configuration journal(BrokerSettings settings) {
+        return new ConfigurationImpl()
+                .setName("assistansbryggan")
+                .setPersistenceEnabled(true)
+                .setJMXManagementEnabled(false)
+                .setJournalType(JournalType.NIO)
+                .setJournalDirectory(settings.dataDir().resolve("journal").toString())
+                .setBindingsDirectory(settings.dataDir().resolve("bindings").toString())
+                .setPagingDirectory(settings.dataDir().resolve("paging").toString())
+                .setLargeMessagesDirectory(settings.dataDir().resolve("large-messages").toString())
+                .setPersistIDCache(true)
+                .setMessageExpiryScanPeriod(1000)
+                .setIDCacheSize(settings.idCacheSize());
+    }
+
+    private static AddressSettings deliverySettings(BrokerSettings.Redelivery redelivery) {
+        return new AddressSettings()
+                .setAutoCreateAddresses(false)
+                .setAutoCreateQueues(false)
+                .setDeadLetterAddress(SimpleString.of(DEAD_LETTERS))
+                .setAutoCreateDeadLetterResources(true)
+                .setDeadLetterQueuePrefix(SimpleString.of(DEAD_LETTER_PREFIX))
+                .setExpiryAddress(SimpleString.of(EXPIRED))
+                .setAutoCreateExpiryResources(true)
+                .setExpiryQueuePrefix(SimpleString.of(EXPIRY_PREFIX))
+                .setMaxDeliveryAttempts(redelivery.maxAttempts())
+                .setRedeliveryDelay(redelivery.firstDelay().toMillis())
+                .setRedeliveryMultiplier(redelivery.multiplier())
+                .setMaxRedeliveryDelay(redelivery.maxDelay().toMillis());
+    }
+
+    private SecurityConfiguration users(BrokerSettings settings) {
+        SecurityConfiguration users = new SecurityConfiguration();
+        users.addUser(internalUser(), internalPassword);
+        users.addRole(internalUser(), GATEWAY_ROLE);
+        for (BrokerSettings.Consumer consumer : settings.consumers()) {
+            users.addUser(consumer.user(), consumer.password());
+            users.addRole(consumer.user(), consumer.user());
+        }
+        return users;
+    }
+
+    private static Role gatewayRole() {
+        return new Role(GATEWAY_ROLE, true, true, true, true, true, true, true, true, true, true);
+    }
+
+    private static Role readerRole(String role) {
+        return new Role(role, false, true, false, false, false, false, false, true, false, false);
     }
 
     /** Starts the broker and makes sure every queue exists (existing ones keep their messages). */
-    public void start(List<String> queues) {
+    public void start() {
         try {
             embedded.start();
-            for (String queue : concat(queues, List.of(DEAD_LETTERS, EXPIRED, Handoff.RECEIPTS))) {
+            List<String> all = new ArrayList<>(queues);
+            all.add(Handoff.RECEIPTS);
+            for (String queue : all) {
                 server().createQueue(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST)
                         .setDurable(true).setAutoCreateAddress(true), true);
             }
@@ -81,9 +135,17 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
-    /** The URL the gateway itself connects with. */
+    /** The URL the gateway itself connects with, and its internal user. */
     public String inVmUrl() {
         return inVmUrl;
+    }
+
+    public String internalUser() {
+        return "gateway";
+    }
+
+    public String internalPassword() {
+        return internalPassword;
     }
 
     public ActiveMQServer server() {
@@ -108,9 +170,5 @@ public final class EmbeddedBroker implements AutoCloseable {
     @Override
     public void close() throws Exception {
         embedded.stop();
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
     }
 }

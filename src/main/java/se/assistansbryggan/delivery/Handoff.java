@@ -32,8 +32,8 @@ public final class Handoff implements AutoCloseable {
     private Connection connection;
     private int generation;
 
-    public Handoff(String brokerUrl, Duration retention) throws JMSException {
-        this.factory = new ActiveMQConnectionFactory(brokerUrl);
+    public Handoff(String brokerUrl, String user, String password, Duration retention) throws JMSException {
+        this.factory = new ActiveMQConnectionFactory(brokerUrl, user, password);
         this.retentionMillis = retention.toMillis();
         connection();
     }

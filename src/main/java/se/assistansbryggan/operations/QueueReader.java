@@ -14,14 +14,15 @@ public final class QueueReader implements AutoCloseable {
     private final ActiveMQConnectionFactory factory;
     private final Connection connection;
 
-    public QueueReader(String brokerUrl) throws JMSException {
-        this.factory = new ActiveMQConnectionFactory(brokerUrl);
+    public QueueReader(String brokerUrl, String user, String password) throws JMSException {
+        this.factory = new ActiveMQConnectionFactory(brokerUrl, user, password);
         this.connection = factory.createConnection();
         connection.start();
     }
 
-    /** A received message: its text and the gateway's metadata headers. */
-    public record Received(String text, String messageId, String type, String rules, String legalBasis) {}
+    /** A received message: its text, the gateway's metadata, and for a dead letter where it came from. */
+    public record Received(String text, String messageId, String type, String rules, String legalBasis,
+            String originalAddress) {}
 
     /** Takes the next message from the queue, waiting up to the timeout; acknowledged on return. */
     public Optional<Received> receive(String queue, long timeoutMillis) throws JMSException {
@@ -33,7 +34,7 @@ public final class QueueReader implements AutoCloseable {
             }
             Received received = new Received(((TextMessage) message).getText(), message.getStringProperty("AbMessageId"),
                     message.getStringProperty("AbMessageType"), message.getStringProperty("AbRules"),
-                    message.getStringProperty("AbLegalBasis"));
+                    message.getStringProperty("AbLegalBasis"), message.getStringProperty("_AMQ_ORIG_ADDRESS"));
             message.acknowledge();
             return Optional.of(received);
         }

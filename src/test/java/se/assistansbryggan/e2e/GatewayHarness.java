@@ -44,7 +44,7 @@ final class GatewayHarness implements AutoCloseable {
         Map<String, String> overrides = new java.util.HashMap<>(settings);
         overrides.put("gateway.https.port", Integer.toString(port));
         overrides.put("gateway.data.dir", dataDir.toString());
-        overrides.put("gateway.broker.acceptor", "");
+        overrides.putIfAbsent("gateway.broker.acceptor", "");
         GatewayConfig config = GatewayConfig.load(Path.of("config/application.properties"), overrides);
         gateway = new Gateway(config, Clock.systemUTC()).start();
         return this;
@@ -75,7 +75,7 @@ final class GatewayHarness implements AutoCloseable {
     }
 
     QueueReader reader() throws Exception {
-        return new QueueReader(gateway.broker().inVmUrl());
+        return new QueueReader(gateway.broker().inVmUrl(), gateway.broker().internalUser(), gateway.broker().internalPassword());
     }
 
     static KeyMaterial key(String party) {
@@ -141,7 +141,7 @@ final class GatewayHarness implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

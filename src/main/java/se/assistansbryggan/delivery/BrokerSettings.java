@@ -1,0 +1,23 @@
+package se.assistansbryggan.delivery;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How the embedded broker is set up: where its journal lives, where consumers connect, who may
+ * read which queue, and how failed deliveries are retried before they become dead letters.
+ */
+public record BrokerSettings(Path dataDir, String acceptorUrl, int idCacheSize, List<Consumer> consumers,
+        Redelivery redelivery) {
+
+    /** A consuming party's broker user: it may read and browse its own queue, nothing else. */
+    public record Consumer(String user, String password, String queue) {}
+
+    /** Back-off for messages a consumer rolled back, then the dead-letter queue. */
+    public record Redelivery(int maxAttempts, Duration firstDelay, double multiplier, Duration maxDelay) {}
+
+    public BrokerSettings {
+        consumers = List.copyOf(consumers);
+    }
+}

@@ -1,0 +1,127 @@
+package se.assistansbryggan.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import jakarta.jms.Connection;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.qpid.jms.JmsConnectionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.assistansbryggan.delivery.EmbeddedBroker;
+import se.assistansbryggan.e2e.GatewayHarness.Receipt;
+import se.assistansbryggan.operations.QueueReader;
+
+/**
+ * Kommun and FK systems read their own queues with standard clients (Artemis Core and AMQP 1.0),
+ * each with its own broker user, and cannot read anyone else's. A message a consumer keeps
+ * rolling back ends in the dead-letter queue of its address.
+ */
+class ConsumersTest {
+    static final String STOCKHOLM_PASSWORD = "sample-0180-NOT-FOR-PRODUCTION";
+    @TempDir
+    static Path data;
+    static GatewayHarness harness;
+    static String acceptor;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int port = GatewayHarness.freePort();
+        acceptor = "tcp://127.0.0.1:" + port;
+        harness = new GatewayHarness(data).start(Map.of(
+                "gateway.broker.acceptor", acceptor + "?protocols=CORE,AMQP",
+                "gateway.broker.redelivery.max-attempts", "3",
+                "gateway.broker.redelivery.first-delay", "PT0.05S",
+                "gateway.broker.redelivery.max-delay", "PT0.2S"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        harness.close();
+    }
+
+    @AfterEach
+    void queues_are_left_empty() {
+        assertEquals(0, harness.gateway().broker().totalMessages());
+    }
+
+    @Test
+    void a_kommun_reads_its_own_queue_over_core() throws Exception {
+        String id = send();
+        try (QueueReader stockholm = new QueueReader(acceptor, "kommun-0180", STOCKHOLM_PASSWORD)) {
+            assertEquals(id, stockholm.receive("kommun.0180", 5000).orElseThrow().messageId());
+        }
+    }
+
+    @Test
+    void a_kommun_reads_its_own_queue_over_amqp() throws Exception {
+        String id = send();
+        JmsConnectionFactory amqp = new JmsConnectionFactory("kommun-0180", STOCKHOLM_PASSWORD,
+                "amqp://127.0.0.1:" + acceptor.substring(acceptor.lastIndexOf(':') + 1));
+        try (Connection connection = amqp.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            MessageConsumer consumer = session.createConsumer(session.createQueue("kommun.0180"));
+            Message message = consumer.receive(5000);
+            assertNotNull(message);
+            assertEquals(id, message.getStringProperty("AbMessageId"));
+            assertNotNull(((TextMessage) message).getText());
+            message.acknowledge();
+        }
+    }
+
+    @Test
+    void a_kommun_cannot_read_another_kommuns_queue() throws Exception {
+        send();
+        try (QueueReader goteborg = new QueueReader(acceptor, "kommun-1480", "sample-1480-NOT-FOR-PRODUCTION")) {
+            assertThrows(JMSSecurityException.class, () -> goteborg.receive("kommun.0180", 1000));
+        }
+        try (QueueReader stockholm = new QueueReader(acceptor, "kommun-0180", STOCKHOLM_PASSWORD)) {
+            stockholm.receive("kommun.0180", 5000).orElseThrow();
+        }
+    }
+
+    @Test
+    void a_wrong_password_gets_no_connection() {
+        assertThrows(JMSSecurityException.class, () -> new QueueReader(acceptor, "kommun-0180", "guess").close());
+    }
+
+    @Test
+    void a_message_rolled_back_every_time_ends_in_the_dead_letter_queue_of_its_address() throws Exception {
+        String id = send();
+        var factory = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(acceptor, "kommun-0180", STOCKHOLM_PASSWORD);
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer consumer = session.createConsumer(session.createQueue("kommun.0180"));
+            for (int attempt = 1; attempt <= 3; attempt++) {
+                assertNotNull(consumer.receive(5000), "attempt " + attempt);
+                session.rollback();
+            }
+            assertNull(consumer.receive(500));
+        }
+        try (QueueReader gateway = harness.reader()) {
+            var dead = gateway.receive(EmbeddedBroker.DEAD_LETTERS + "::" + EmbeddedBroker.DEAD_LETTER_PREFIX + "kommun.0180", 5000).orElseThrow();
+            assertEquals(id, dead.messageId());
+            assertEquals("kommun.0180", dead.originalAddress());
+        }
+    }
+
+    private static String send() throws Exception {
+        byte[] notice = GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
+        Receipt receipt = Receipt.parse(harness.clientAs("fk").post(notice).body());
+        assertEquals("ACCEPTED", receipt.status());
+        return receipt.messageId();
+    }
+}
