@@ -1,0 +1,131 @@
+package se.assistansbryggan.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.assistansbryggan.e2e.GatewayHarness.Receipt;
+import se.assistansbryggan.operations.GatewayClient;
+import se.assistansbryggan.operations.QueueReader;
+
+/**
+ * The reliability contract under the worst crash: the gateway process is killed with SIGKILL in
+ * the middle of a run of 1,000 messages from concurrent senders. After a restart on the same
+ * data directory, every message that got an ACCEPTED receipt is on its queue exactly once, and
+ * no message is there twice.
+ */
+class KillTest {
+    static final int MESSAGES = 1000;
+    static final int SENDERS = 4;
+    static final String PASSWORD = "sample-0180-NOT-FOR-PRODUCTION";
+    @TempDir
+    Path dir;
+
+    @Test
+    void every_accepted_message_survives_a_kill_9_exactly_once() throws Exception {
+        int https = GatewayHarness.freePort();
+        int broker = GatewayHarness.freePort();
+        List<byte[]> notices = new ArrayList<>();
+        for (int i = 0; i < MESSAGES; i++) {
+            notices.add(GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk"));
+        }
+        Set<String> accepted = ConcurrentHashMap.newKeySet();
+        Process gateway = startGateway(https, broker, "first");
+        try {
+            GatewayClient fk = new GatewayClient("https://127.0.0.1:" + https, GatewayHarness.CERTS.resolve("fk.p12"),
+                    GatewayHarness.CERTS.resolve("truststore.p12"), GatewayHarness.PASSWORD);
+            AtomicInteger next = new AtomicInteger();
+            ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+            for (int s = 0; s < SENDERS; s++) {
+                senders.submit(() -> send(fk, notices, next, accepted));
+            }
+            awaitAtLeast(accepted, MESSAGES / 3, Duration.ofSeconds(60));
+            gateway.destroyForcibly().waitFor();
+            senders.shutdown();
+            assertTrue(senders.awaitTermination(60, TimeUnit.SECONDS));
+            assertTrue(accepted.size() < MESSAGES, "the kill came too late to test anything");
+
+            gateway = startGateway(https, broker, "second");
+            Map<String, Integer> onQueue = drain("tcp://127.0.0.1:" + broker);
+            for (String id : accepted) {
+                assertEquals(1, onQueue.getOrDefault(id, 0), "accepted message " + id);
+            }
+            onQueue.forEach((id, times) -> assertEquals(1, times, "message " + id + " delivered twice"));
+            System.out.println("KillTest: " + accepted.size() + " accepted before the kill, " + onQueue.size() + " on the queue");
+        } finally {
+            gateway.destroyForcibly().waitFor();
+        }
+    }
+
+    private static void send(GatewayClient fk, List<byte[]> notices, AtomicInteger next, Set<String> accepted) {
+        for (int i = next.getAndIncrement(); i < notices.size(); i = next.getAndIncrement()) {
+            try {
+                Receipt receipt = Receipt.parse(fk.post(notices.get(i)).body());
+                if ("ACCEPTED".equals(receipt.status())) {
+                    accepted.add(receipt.messageId());
+                }
+            } catch (IOException | RuntimeException gatewayGone) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private Process startGateway(int https, int broker, String name) throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dgateway.https.port=" + https,
+                "-Dgateway.data.dir=" + dir.resolve("data"),
+                "-Dgateway.broker.acceptor=tcp://127.0.0.1:" + broker + "?protocols=CORE",
+                "-cp", System.getProperty("java.class.path"), "se.assistansbryggan.app.Cli", "run");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            try (Socket probe = new Socket("127.0.0.1", https)) {
+                return process;
+            } catch (IOException notYet) {
+                assertTrue(process.isAlive(), "the gateway died at start; see " + dir.resolve(name + ".log"));
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("the gateway did not start within a minute");
+    }
+
+    private static Map<String, Integer> drain(String url) throws Exception {
+        Map<String, Integer> seen = new HashMap<>();
+        try (QueueReader stockholm = new QueueReader(url, "kommun-0180", PASSWORD)) {
+            for (Optional<QueueReader.Received> r = stockholm.receive("kommun.0180", 3000); r.isPresent();
+                    r = stockholm.receive("kommun.0180", 3000)) {
+                seen.merge(r.get().messageId(), 1, Integer::sum);
+            }
+        }
+        return seen;
+    }
+
+    private static void awaitAtLeast(Set<String> accepted, int count, Duration patience) throws InterruptedException {
+        Instant deadline = Instant.now().plus(patience);
+        while (accepted.size() < count && Instant.now().isBefore(deadline)) {
+            Thread.sleep(5);
+        }
+        assertTrue(accepted.size() >= count, "only " + accepted.size() + " accepted before the deadline");
+    }
+}
