@@ -18,6 +18,7 @@ import se.assistansbryggan.audit.AuditTrail;
 import se.assistansbryggan.delivery.BrokerSettings;
 import se.assistansbryggan.delivery.Deliverer;
 import se.assistansbryggan.delivery.EmbeddedBroker;
+import se.assistansbryggan.delivery.ExternalQueues;
 import se.assistansbryggan.delivery.Handoff;
 import se.assistansbryggan.intake.Channels;
 import se.assistansbryggan.intake.Receipts;
@@ -55,11 +56,7 @@ public final class Gateway implements AutoCloseable {
     public Gateway start() throws Exception {
         directory = PartyDirectory.load(config.path("gateway.parties"));
         PolicyRules policy = PolicyRules.load(config.path("gateway.policy"));
-        broker = new EmbeddedBroker(brokerSettings(), IN_VM_IDS.getAndIncrement(),
-                directory.all().stream().map(Party::queue).toList());
-        broker.start();
-        handoff = new Handoff(broker.inVmUrl(), broker.internalUser(), broker.internalPassword(),
-                config.duration("gateway.replay.max-age").plus(config.duration("gateway.replay.clock-skew")));
+        handoff = connectBroker(directory.all().stream().map(Party::queue).toList());
         https = new HttpsEndpoints(config);
         camel = new DefaultCamelContext();
         camel.getCamelContextExtension().setName("assistansbryggan");
@@ -67,6 +64,24 @@ public final class Gateway implements AutoCloseable {
         PluginHelper.getRoutesLoader(camel).loadRoutes(routeResources());
         camel.start();
         return this;
+    }
+
+    /**
+     * The embedded broker by default; with gateway.broker.external-url set, an external Artemis
+     * broker or cluster instead, so that several gateway instances can share it.
+     */
+    private Handoff connectBroker(List<String> queues) throws Exception {
+        java.time.Duration retention = config.duration("gateway.replay.max-age").plus(config.duration("gateway.replay.clock-skew"));
+        String external = config.getOrEmpty("gateway.broker.external-url");
+        if (!external.isEmpty()) {
+            String user = config.get("gateway.broker.external-user");
+            String password = config.get("gateway.broker.external-password");
+            ExternalQueues.ensure(external, user, password, queues);
+            return new Handoff(external, user, password, retention);
+        }
+        broker = new EmbeddedBroker(brokerSettings(), IN_VM_IDS.getAndIncrement(), queues);
+        broker.start();
+        return new Handoff(broker.inVmUrl(), broker.internalUser(), broker.internalPassword(), retention);
     }
 
     /** Broker users for every party with a configured password (gateway.broker.password.<party id>). */
@@ -130,6 +145,7 @@ public final class Gateway implements AutoCloseable {
         return config;
     }
 
+    /** The embedded broker, or null when the gateway uses an external one. */
     public EmbeddedBroker broker() {
         return broker;
     }

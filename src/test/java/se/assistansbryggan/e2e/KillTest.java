@@ -27,9 +27,9 @@ import se.assistansbryggan.operations.QueueReader;
 
 /**
  * The reliability contract under the worst crash: the gateway process is killed with SIGKILL in
- * the middle of a run of 1,000 messages from concurrent senders. After a restart on the same
- * data directory, every message that got an ACCEPTED receipt is on its queue exactly once, and
- * no message is there twice.
+ * the middle of a run of 1,000 messages from concurrent senders. After a restart, every message
+ * that got an ACCEPTED receipt is on its queue exactly once, and no message is there twice: with
+ * the embedded broker (same data directory) and with a real standalone Artemis broker by URL.
  */
 class KillTest {
     static final int MESSAGES = 1000;
@@ -39,15 +39,29 @@ class KillTest {
     Path dir;
 
     @Test
-    void every_accepted_message_survives_a_kill_9_exactly_once() throws Exception {
-        int https = GatewayHarness.freePort();
+    void every_accepted_message_survives_a_kill_9_of_the_gateway_with_its_embedded_broker() throws Exception {
         int broker = GatewayHarness.freePort();
+        killInTheMiddle(List.of("-Dgateway.broker.acceptor=tcp://127.0.0.1:" + broker + "?protocols=CORE"),
+                "tcp://127.0.0.1:" + broker, "kommun-0180", PASSWORD);
+    }
+
+    @Test
+    void every_accepted_message_survives_a_kill_9_of_the_gateway_on_a_standalone_broker() throws Exception {
+        try (StandaloneArtemis artemis = new StandaloneArtemis(dir.resolve("artemis"), GatewayHarness.freePort()).start()) {
+            killInTheMiddle(List.of("-Dgateway.broker.external-url=" + artemis.url(),
+                    "-Dgateway.broker.external-password=" + StandaloneArtemis.PASSWORD),
+                    artemis.url(), StandaloneArtemis.USER, StandaloneArtemis.PASSWORD);
+        }
+    }
+
+    private void killInTheMiddle(List<String> brokerSettings, String consumeUrl, String user, String password) throws Exception {
+        int https = GatewayHarness.freePort();
         List<byte[]> notices = new ArrayList<>();
         for (int i = 0; i < MESSAGES; i++) {
             notices.add(GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk"));
         }
         Set<String> accepted = ConcurrentHashMap.newKeySet();
-        Process gateway = startGateway(https, broker, "first");
+        Process gateway = startGateway(https, brokerSettings, "first");
         try {
             GatewayClient fk = new GatewayClient("https://127.0.0.1:" + https, GatewayHarness.CERTS.resolve("fk.p12"),
                     GatewayHarness.CERTS.resolve("truststore.p12"), GatewayHarness.PASSWORD);
@@ -62,8 +76,8 @@ class KillTest {
             assertTrue(senders.awaitTermination(60, TimeUnit.SECONDS));
             assertTrue(accepted.size() < MESSAGES, "the kill came too late to test anything");
 
-            gateway = startGateway(https, broker, "second");
-            Map<String, Integer> onQueue = drain("tcp://127.0.0.1:" + broker);
+            gateway = startGateway(https, brokerSettings, "second");
+            Map<String, Integer> onQueue = drain(consumeUrl, user, password);
             for (String id : accepted) {
                 assertEquals(1, onQueue.getOrDefault(id, 0), "accepted message " + id);
             }
@@ -90,12 +104,11 @@ class KillTest {
         }
     }
 
-    private Process startGateway(int https, int broker, String name) throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dgateway.https.port=" + https,
-                "-Dgateway.data.dir=" + dir.resolve("data"),
-                "-Dgateway.broker.acceptor=tcp://127.0.0.1:" + broker + "?protocols=CORE",
-                "-cp", System.getProperty("java.class.path"), "se.assistansbryggan.app.Cli", "run");
+    private Process startGateway(int https, List<String> brokerSettings, String name) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dgateway.https.port=" + https, "-Dgateway.data.dir=" + dir.resolve("data")));
+        command.addAll(brokerSettings);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "se.assistansbryggan.app.Cli", "run"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile()).start();
         Instant deadline = Instant.now().plusSeconds(60);
@@ -110,9 +123,9 @@ class KillTest {
         throw new AssertionError("the gateway did not start within a minute");
     }
 
-    private static Map<String, Integer> drain(String url) throws Exception {
+    private static Map<String, Integer> drain(String url, String user, String password) throws Exception {
         Map<String, Integer> seen = new HashMap<>();
-        try (QueueReader stockholm = new QueueReader(url, "kommun-0180", PASSWORD)) {
+        try (QueueReader stockholm = new QueueReader(url, user, password)) {
             for (Optional<QueueReader.Received> r = stockholm.receive("kommun.0180", 3000); r.isPresent();
                     r = stockholm.receive("kommun.0180", 3000)) {
                 seen.merge(r.get().messageId(), 1, Integer::sum);

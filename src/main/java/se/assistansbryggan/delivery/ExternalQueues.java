@@ -1,0 +1,40 @@
+package se.assistansbryggan.delivery;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+
+/**
+ * With an external Artemis broker or cluster, makes sure every recipient's durable queue and
+ * {@value Handoff#RECEIPTS} exist (existing ones are left as they are). Redelivery, dead letters
+ * and security are the broker's own address settings there (see {@code broker/README.md}).
+ */
+public final class ExternalQueues {
+    private ExternalQueues() {}
+
+    public static void ensure(String url, String user, String password, List<String> queues) {
+        List<String> all = new ArrayList<>(queues);
+        all.add(Handoff.RECEIPTS);
+        try (ServerLocator locator = ActiveMQClient.createServerLocator(url);
+                ClientSessionFactory factory = locator.createSessionFactory();
+                ClientSession session = factory.createSession(user, password, false, true, true, false, 0)) {
+            for (String queue : all) {
+                if (!session.queueQuery(SimpleString.of(queue)).isExists()) {
+                    session.createQueue(QueueConfiguration.of(queue).setAddress(queue).setRoutingType(RoutingType.ANYCAST)
+                            .setDurable(true).setAutoCreateAddress(true));
+                }
+            }
+        } catch (ActiveMQException e) {
+            throw new IllegalStateException("cannot prepare the queues on " + url + ": " + e.getMessage(), e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot reach the broker at " + url + ": " + e.getMessage(), e);
+        }
+    }
+}
