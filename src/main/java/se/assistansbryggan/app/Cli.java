@@ -22,7 +22,8 @@ import se.assistansbryggan.trust.SamplePki;
 /** The command line: run the gateway, send a signed message as a party, read a party's queue, make the sample PKI. */
 @Command(name = "assistansbryggan", mixinStandardHelpOptions = true, version = "0.1.0",
         description = "Secure messaging gateway for personlig assistans (kommuner, Försäkringskassan, IVO).",
-        subcommands = {Cli.Run.class, Cli.Send.class, Cli.Receive.class, Cli.AuditVerify.class, Cli.SamplePkiCommand.class})
+        subcommands = {Cli.Run.class, Cli.Send.class, Cli.Receive.class, OpsCommand.class, Cli.AuditVerify.class,
+            Cli.SamplePkiCommand.class})
 public final class Cli {
 
     public static void main(String[] args) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
@@ -21,6 +22,8 @@ import se.assistansbryggan.delivery.EmbeddedBroker;
 import se.assistansbryggan.delivery.ExternalQueues;
 import se.assistansbryggan.delivery.Handoff;
 import se.assistansbryggan.intake.Channels;
+import se.assistansbryggan.operations.BrokerManagement;
+import se.assistansbryggan.operations.OperatorResource;
 import se.assistansbryggan.intake.Receipts;
 import se.assistansbryggan.intake.SchemaGuard;
 import se.assistansbryggan.policy.Party;
@@ -44,6 +47,8 @@ public final class Gateway implements AutoCloseable {
     private final Clock clock;
     private EmbeddedBroker broker;
     private Handoff handoff;
+    private BrokerManagement management;
+    private OperatorResource operatorApi;
     private HttpsEndpoints https;
     private CamelContext camel;
     private PartyDirectory directory;
@@ -63,6 +68,7 @@ public final class Gateway implements AutoCloseable {
         bindStations(camel.getRegistry(), policy);
         PluginHelper.getRoutesLoader(camel).loadRoutes(routeResources());
         camel.start();
+        https.operations(operatorApi);
         return this;
     }
 
@@ -77,10 +83,12 @@ public final class Gateway implements AutoCloseable {
             String user = config.get("gateway.broker.external-user");
             String password = config.get("gateway.broker.external-password");
             ExternalQueues.ensure(external, user, password, queues);
+                management = new BrokerManagement(external, user, password);
             return new Handoff(external, user, password, retention);
         }
         broker = new EmbeddedBroker(brokerSettings(), IN_VM_IDS.getAndIncrement(), queues);
         broker.start();
+        management = new BrokerManagement(broker.inVmUrl(), broker.internalUser(), broker.internalPassword());
         return new Handoff(broker.inVmUrl(), broker.internalUser(), broker.internalPassword(), retention);
     }
 
@@ -120,6 +128,8 @@ public final class Gateway implements AutoCloseable {
         AuditTrail audit = new AuditTrail(config.path("gateway.data.dir").resolve("audit/trail.jsonl"),
                 config.get("gateway.audit.hmac-secret").getBytes(StandardCharsets.UTF_8), clock);
         registry.bind("receipts", new Receipts(signingKey, audit, clock));
+        operatorApi = new OperatorResource(management, audit,
+                Set.of(config.getOrEmpty("gateway.operations.operators").split("\\s*;\\s*")), clock);
         registry.bind("soapIntake", https.soap(camel));
         registry.bind("postIntake", https.post(camel));
     }
@@ -164,6 +174,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (handoff != null) {
             handoff.close();
+        }
+        if (management != null) {
+            management.close();
         }
         if (broker != null) {
             broker.close();

@@ -66,6 +66,15 @@ final class HttpsEndpoints implements AutoCloseable {
         return post;
     }
 
+    /** The operators' API under /operations, a plain JAX-RS service on the same listener. */
+    void operations(Object resource) {
+        org.apache.cxf.jaxrs.JAXRSServerFactoryBean factory = new org.apache.cxf.jaxrs.JAXRSServerFactoryBean();
+        factory.setBus(bus);
+        factory.setAddress(base() + "/operations");
+        factory.setServiceBean(resource);
+        factory.create();
+    }
+
     String base() {
         return "https://" + host + ":" + port;
     }

@@ -62,6 +62,13 @@ public final class Personnummer {
     }
 
 
+    private static final Pattern ANY_IN_TEXT = Pattern.compile("\\b((?:18|19|20)\\d{2})(\\d{4})-?(\\d{4})\\b");
+
+    /** Masks everything in a text that looks like a personnummer or samordningsnummer (for operators' eyes). */
+    public static String maskAll(String text) {
+        return ANY_IN_TEXT.matcher(text).replaceAll("$1****-****");
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Personnummer p && p.digits.equals(digits);

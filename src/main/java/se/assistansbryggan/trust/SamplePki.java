@@ -100,6 +100,7 @@ public final class SamplePki {
                 now.minus(Duration.ofDays(1)), now.plus(VALIDITY));
         issueParty("kommun-1280-expired", PARTIES.get(4), now.minus(Duration.ofDays(400)), now.minus(Duration.ofDays(35)));
         issueGatewayTls();
+        issueOperator();
         issue("gateway-sign", gatewayName("Assistansbryggan signering"), rsa(), now.minus(Duration.ofDays(1)), now.plus(VALIDITY),
                 new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation), null, null);
         writePem("ca.crl", createCrl(revoked));
@@ -124,6 +125,15 @@ public final class SamplePki {
         issue("gateway-tls", gatewayName("localhost"), rsa(), now.minus(Duration.ofDays(1)), now.plus(VALIDITY),
                 new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment),
                 new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth), names);
+    }
+
+    /** An operator's client certificate for the operations API (named in gateway.operations.operators). */
+    private void issueOperator() throws IOException, GeneralSecurityException {
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.C, "SE")
+                .addRDN(BCStyle.O, "Assistansbryggan (sample)").addRDN(BCStyle.OU, "Drift")
+                .addRDN(BCStyle.CN, "Driftoperator (sample)").build();
+        issue("operator", subject, rsa(), now.minus(Duration.ofDays(1)), now.plus(VALIDITY),
+                new KeyUsage(KeyUsage.digitalSignature), new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth), null);
     }
 
     private static X500Name gatewayName(String cn) {

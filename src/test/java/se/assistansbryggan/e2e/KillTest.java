@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +34,7 @@ class KillTest {
     static final int MESSAGES = 1000;
     static final int SENDERS = 4;
     static final String PASSWORD = "sample-0180-NOT-FOR-PRODUCTION";
+    static final java.util.concurrent.atomic.AtomicReference<Exception> FIRST_FAILURE = new java.util.concurrent.atomic.AtomicReference<>();
     @TempDir
     Path dir;
 
@@ -70,7 +70,7 @@ class KillTest {
             for (int s = 0; s < SENDERS; s++) {
                 senders.submit(() -> send(fk, notices, next, accepted));
             }
-            awaitAtLeast(accepted, MESSAGES / 3, Duration.ofSeconds(60));
+            awaitAtLeast(accepted, MESSAGES / 3, Duration.ofSeconds(60), dir.resolve("first.log"));
             gateway.destroyForcibly().waitFor();
             senders.shutdown();
             assertTrue(senders.awaitTermination(60, TimeUnit.SECONDS));
@@ -91,11 +91,16 @@ class KillTest {
     private static void send(GatewayClient fk, List<byte[]> notices, AtomicInteger next, Set<String> accepted) {
         for (int i = next.getAndIncrement(); i < notices.size(); i = next.getAndIncrement()) {
             try {
-                Receipt receipt = Receipt.parse(fk.post(notices.get(i)).body());
+                var answer = fk.post(notices.get(i));
+                if (!answer.body().startsWith("<")) {
+                    throw new IllegalStateException("HTTP " + answer.status() + ": " + answer.body());
+                }
+                Receipt receipt = Receipt.parse(answer.body());
                 if ("ACCEPTED".equals(receipt.status())) {
                     accepted.add(receipt.messageId());
                 }
             } catch (IOException | RuntimeException gatewayGone) {
+                FIRST_FAILURE.compareAndSet(null, gatewayGone);
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -111,14 +116,14 @@ class KillTest {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "se.assistansbryggan.app.Cli", "run"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        Path log = dir.resolve(name + ".log");
         Instant deadline = Instant.now().plusSeconds(60);
         while (Instant.now().isBefore(deadline)) {
-            try (Socket probe = new Socket("127.0.0.1", https)) {
+            if (java.nio.file.Files.readString(log).contains("Assistansbryggan is listening")) {
                 return process;
-            } catch (IOException notYet) {
-                assertTrue(process.isAlive(), "the gateway died at start; see " + dir.resolve(name + ".log"));
-                Thread.sleep(100);
             }
+            assertTrue(process.isAlive(), () -> "the gateway died at start:\n" + tail(log));
+            Thread.sleep(100);
         }
         throw new AssertionError("the gateway did not start within a minute");
     }
@@ -134,11 +139,21 @@ class KillTest {
         return seen;
     }
 
-    private static void awaitAtLeast(Set<String> accepted, int count, Duration patience) throws InterruptedException {
+    private static void awaitAtLeast(Set<String> accepted, int count, Duration patience, Path log) throws Exception {
         Instant deadline = Instant.now().plus(patience);
         while (accepted.size() < count && Instant.now().isBefore(deadline)) {
             Thread.sleep(5);
         }
-        assertTrue(accepted.size() >= count, "only " + accepted.size() + " accepted before the deadline");
+        assertTrue(accepted.size() >= count, () -> "only " + accepted.size() + " accepted before the deadline (" + FIRST_FAILURE.get() + "); the gateway said:\n"
+                + tail(log));
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
     }
 }

@@ -1,0 +1,140 @@
+package se.assistansbryggan.app;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import se.assistansbryggan.operations.GatewayClient.Answer;
+import se.assistansbryggan.operations.OperatorClient;
+
+/** {@code ops}: the operators' commands, over the gateway's /operations API with an operator certificate. */
+@Command(name = "ops", description = "Queues and dead letters: list, show (masked), retry, discard.",
+        subcommands = {OpsCommand.Queues.class, OpsCommand.DeadLetters.class, OpsCommand.Show.class,
+            OpsCommand.Retry.class, OpsCommand.Discard.class})
+final class OpsCommand {
+    @Option(names = "--url", defaultValue = "https://127.0.0.1:8443", description = "gateway base URL (${DEFAULT-VALUE})")
+    String url;
+
+    @Option(names = "--cert", defaultValue = "certs-sample/operator.p12", description = "operator keystore (${DEFAULT-VALUE})")
+    Path cert;
+
+    @Option(names = "--truststore", defaultValue = "certs-sample/truststore.p12")
+    Path truststore;
+
+    @Option(names = "--password", defaultValue = "${env:ASSISTANSBRYGGAN_KEYSTORE_PASSWORD:-changeit}")
+    String password;
+
+    OperatorClient client() {
+        return new OperatorClient(url, cert, truststore, password.toCharArray());
+    }
+
+    static int print(Answer answer) {
+        System.out.println(answer.body());
+        return answer.status() == 200 ? 0 : 1;
+    }
+
+    @Command(name = "queues", description = "Every queue with its depth and the age of its oldest message.")
+    static final class Queues implements Callable<Integer> {
+        @ParentCommand
+        OpsCommand ops;
+
+        @Override
+        public Integer call() throws Exception {
+            return print(ops.client().queues());
+        }
+    }
+
+    @Command(name = "dead-letters", description = "Dead letters, optionally filtered.")
+    static final class DeadLetters implements Callable<Integer> {
+        @ParentCommand
+        OpsCommand ops;
+
+        @Option(names = "--queue", description = "e.g. DLQ.kommun.0180")
+        String queue;
+
+        @Option(names = "--type", description = "e.g. WITHDRAWAL_NOTICE")
+        String type;
+
+        @Option(names = "--sender", description = "party id, e.g. fk")
+        String sender;
+
+        @Option(names = "--older-than-minutes")
+        Long olderThan;
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> query = new ArrayList<>();
+            add(query, "queue", queue);
+            add(query, "type", type);
+            add(query, "sender", sender);
+            add(query, "olderThanMinutes", olderThan == null ? null : olderThan.toString());
+            return print(ops.client().deadLetters(String.join("&", query)));
+        }
+
+        private static void add(List<String> query, String key, String value) {
+            if (value != null) {
+                query.add(key + "=" + java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Command(name = "show", description = "One dead letter, personal numbers masked.")
+    static final class Show implements Callable<Integer> {
+        @ParentCommand
+        OpsCommand ops;
+
+        @Option(names = "--queue", required = true)
+        String queue;
+
+        @Option(names = "--id", required = true, description = "the message id")
+        String id;
+
+        @Override
+        public Integer call() throws Exception {
+            return print(ops.client().show(queue, id));
+        }
+    }
+
+    @Command(name = "retry", description = "Send a dead letter back to its queue.")
+    static final class Retry implements Callable<Integer> {
+        @ParentCommand
+        OpsCommand ops;
+
+        @Option(names = "--queue", required = true)
+        String queue;
+
+        @Option(names = "--id", required = true)
+        String id;
+
+        @Option(names = "--reason", required = true, description = "why; goes into the audit trail")
+        String reason;
+
+        @Override
+        public Integer call() throws Exception {
+            return print(ops.client().retry(queue, id, reason));
+        }
+    }
+
+    @Command(name = "discard", description = "Remove a dead letter for good.")
+    static final class Discard implements Callable<Integer> {
+        @ParentCommand
+        OpsCommand ops;
+
+        @Option(names = "--queue", required = true)
+        String queue;
+
+        @Option(names = "--id", required = true)
+        String id;
+
+        @Option(names = "--reason", required = true, description = "why; goes into the audit trail")
+        String reason;
+
+        @Override
+        public Integer call() throws Exception {
+            return print(ops.client().discard(queue, id, reason));
+        }
+    }
+}

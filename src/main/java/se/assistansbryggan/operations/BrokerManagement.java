@@ -1,0 +1,172 @@
+package se.assistansbryggan.operations;
+
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.QueueConnection;
+import jakarta.jms.QueueRequestor;
+import jakarta.jms.QueueSession;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.activemq.artemis.api.core.management.ResourceNames;
+import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.util.json.JsonArray;
+import org.apache.camel.util.json.JsonObject;
+import org.apache.camel.util.json.Jsoner;
+import se.assistansbryggan.delivery.EmbeddedBroker;
+
+/**
+ * The operators' view of the broker, through Artemis management messages (so it works the same
+ * with the embedded broker and an external cluster): queues with depth and oldest-message age,
+ * dead letters, and retrying or discarding one of them. Messages are named by the gateway's
+ * message id (AbMessageId) and the queue they are on.
+ */
+public final class BrokerManagement implements AutoCloseable {
+    /** Clients' temporary reply queues are named by a bare UUID. */
+    private static final Pattern TEMPORARY = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    private final ActiveMQConnectionFactory factory;
+
+    public BrokerManagement(String url, String user, String password) {
+        this.factory = new ActiveMQConnectionFactory(url, user, password);
+    }
+
+    /** A queue as operators see it. */
+    public record QueueStatus(String name, long depth, Long oldestAgeMillis) {}
+
+    /** A dead letter: where it is, what it is, and where it came from. */
+    public record DeadLetter(String queue, String messageId, String type, String sender, String originalAddress,
+            long sentAt, long brokerId) {}
+
+    public List<QueueStatus> queues() throws Exception {
+        List<QueueStatus> out = new ArrayList<>();
+        for (Object name : (Object[]) invoke(ResourceNames.BROKER, "getQueueNames")) {
+            String queue = name.toString();
+            if (queue.startsWith("activemq.") || queue.startsWith("$") || TEMPORARY.matcher(queue).matches()) {
+                continue;
+            }
+            try {
+                Number depth = (Number) attribute(ResourceNames.QUEUE + queue, "messageCount");
+                Number age = (Number) invoke(ResourceNames.QUEUE + queue, "getFirstMessageAge");
+                out.add(new QueueStatus(queue, depth.longValue(), age == null ? null : age.longValue()));
+            } catch (IllegalStateException goneMeanwhile) {
+                // a queue deleted between listing and asking (e.g. another client's temporary queue)
+            }
+        }
+        out.sort((a, b) -> a.name().compareTo(b.name()));
+        return out;
+    }
+
+    /** Dead letters on every DLQ (or one), filtered by type and sender when given. */
+    public List<DeadLetter> deadLetters(String onlyQueue, String type, String sender) throws Exception {
+        List<String> filters = new ArrayList<>();
+        if (type != null) {
+            filters.add("AbMessageType = '" + safe(type) + "'");
+        }
+        if (sender != null) {
+            filters.add("AbSender = '" + safe(sender) + "'");
+        }
+        List<DeadLetter> out = new ArrayList<>();
+        for (QueueStatus queue : queues()) {
+            if (queue.name().startsWith(EmbeddedBroker.DEAD_LETTER_PREFIX) && (onlyQueue == null || onlyQueue.equals(queue.name()))) {
+                out.addAll(list(queue.name(), String.join(" AND ", filters)));
+            }
+        }
+        return out;
+    }
+
+    /** The body of one dead letter, or empty. */
+    public Optional<String> body(String queue, String messageId) throws JMSException {
+        try (QueueConnection connection = factory.createQueueConnection()) {
+            connection.start();
+            QueueSession session = connection.createQueueSession(false, Session.AUTO_ACKNOWLEDGE);
+            String fqqn = EmbeddedBroker.DEAD_LETTERS + "::" + safe(queue);
+            try (QueueBrowser browser = session.createBrowser(session.createQueue(fqqn), "AbMessageId = '" + safe(messageId) + "'")) {
+                for (Object found : Collections.list(browser.getEnumeration())) {
+                    return Optional.of(((TextMessage) found).getText());
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** Sends a dead letter back to its original queue; false if it is not there. */
+    public boolean retry(String queue, String messageId) throws Exception {
+        Optional<DeadLetter> found = find(queue, messageId);
+        return found.isPresent() && (Boolean) invoke(ResourceNames.QUEUE + queue, "retryMessage", found.get().brokerId());
+    }
+
+    /** Removes a dead letter for good; false if it is not there. */
+    public boolean discard(String queue, String messageId) throws Exception {
+        Optional<DeadLetter> found = find(queue, messageId);
+        return found.isPresent() && (Boolean) invoke(ResourceNames.QUEUE + queue, "removeMessage", found.get().brokerId());
+    }
+
+    private Optional<DeadLetter> find(String queue, String messageId) throws Exception {
+        return list(safe(queue), "AbMessageId = '" + safe(messageId) + "'").stream().findFirst();
+    }
+
+    private List<DeadLetter> list(String queue, String filter) throws Exception {
+        JsonArray messages = (JsonArray) Jsoner.deserialize((String) invoke(ResourceNames.QUEUE + queue, "listMessagesAsJSON", filter));
+        List<DeadLetter> out = new ArrayList<>();
+        for (Object o : messages) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (JsonObject) o;
+            out.add(new DeadLetter(queue, str(m, "AbMessageId"), str(m, "AbMessageType"), str(m, "AbSender"),
+                    str(m, "_AMQ_ORIG_ADDRESS"), ((Number) m.getOrDefault("timestamp", 0)).longValue(),
+                    ((Number) m.get("messageID")).longValue()));
+        }
+        return out;
+    }
+
+    private Object invoke(String resource, String operation, Object... args) throws Exception {
+        return request(resource, message -> JMSManagementHelper.putOperationInvocation(message, resource, operation, args));
+    }
+
+    private Object attribute(String resource, String attribute) throws Exception {
+        return request(resource, message -> JMSManagementHelper.putAttribute(message, resource, attribute));
+    }
+
+    private interface Filler {
+        void fill(Message message) throws JMSException;
+    }
+
+    private Object request(String resource, Filler filler) throws Exception {
+        try (QueueConnection connection = factory.createQueueConnection()) {
+            connection.start();
+            QueueSession session = connection.createQueueSession(false, Session.AUTO_ACKNOWLEDGE);
+            QueueRequestor requestor = new QueueRequestor(session, session.createQueue("activemq.management"));
+            Message message = session.createMessage();
+            filler.fill(message);
+            Message reply = requestor.request(message);
+            if (!JMSManagementHelper.hasOperationSucceeded(reply)) {
+                throw new IllegalStateException("management of " + resource + " failed: " + JMSManagementHelper.getResult(reply));
+            }
+            return JMSManagementHelper.getResult(reply);
+        }
+    }
+
+    private static String str(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        return v == null ? null : v.toString();
+    }
+
+    private static String safe(String value) {
+        if (!SAFE.matcher(value).matches()) {
+            throw new IllegalArgumentException("not a queue name, id, type or party: " + value);
+        }
+        return value;
+    }
+
+    @Override
+    public void close() {
+        factory.close();
+    }
+}

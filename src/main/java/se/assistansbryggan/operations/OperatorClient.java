@@ -1,0 +1,55 @@
+package se.assistansbryggan.operations;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import se.assistansbryggan.operations.GatewayClient.Answer;
+
+/** The operators' side of /operations, over mutual TLS with an operator's client certificate. */
+public final class OperatorClient {
+    private final HttpClient http;
+    private final URI base;
+
+    public OperatorClient(String baseUrl, Path operatorKeystore, Path truststore, char[] password) {
+        this.base = URI.create(baseUrl + "/operations/");
+        this.http = HttpClient.newBuilder().sslContext(GatewayClient.sslContext(operatorKeystore, truststore, password))
+                .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    public Answer queues() throws IOException, InterruptedException {
+        return call("GET", "queues");
+    }
+
+    public Answer deadLetters(String query) throws IOException, InterruptedException {
+        return call("GET", "dead-letters" + (query == null || query.isEmpty() ? "" : "?" + query));
+    }
+
+    public Answer show(String queue, String messageId) throws IOException, InterruptedException {
+        return call("GET", "dead-letters/" + queue + "/" + messageId);
+    }
+
+    public Answer retry(String queue, String messageId, String reason) throws IOException, InterruptedException {
+        return call("POST", "dead-letters/" + queue + "/" + messageId + "/retry?reason=" + encode(reason));
+    }
+
+    public Answer discard(String queue, String messageId, String reason) throws IOException, InterruptedException {
+        return call("DELETE", "dead-letters/" + queue + "/" + messageId + "?reason=" + encode(reason));
+    }
+
+    private Answer call(String method, String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.body());
+    }
+
+    private static String encode(String value) {
+        return value == null ? "" : URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,143 @@
+package se.assistansbryggan.operations;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.util.json.Jsoner;
+import se.assistansbryggan.audit.AuditTrail;
+import se.assistansbryggan.trust.Personnummer;
+
+/**
+ * The operators' HTTPS API, on the gateway's mutual-TLS listener under /operations: only client
+ * certificates named in gateway.operations.operators get in. Lists queues and dead letters,
+ * shows one dead letter with personal numbers masked, retries or discards it with a reason.
+ * Every action is in the audit trail with the operator's name and reason.
+ */
+@Path("/")
+@Produces("application/json")
+public final class OperatorResource {
+    private final BrokerManagement broker;
+    private final AuditTrail audit;
+    private final Set<String> operators;
+    private final Clock clock;
+
+    public OperatorResource(BrokerManagement broker, AuditTrail audit, Set<String> operators, Clock clock) {
+        this.broker = broker;
+        this.audit = audit;
+        this.operators = Set.copyOf(operators);
+        this.clock = clock;
+    }
+
+    @GET
+    @Path("queues")
+    public Response queues(@Context HttpServletRequest request) throws Exception {
+        operator(request);
+        return json(broker.queues().stream().map(q -> map("queue", q.name(), "depth", q.depth(),
+                "oldestAgeMillis", q.oldestAgeMillis())).toList());
+    }
+
+    @GET
+    @Path("dead-letters")
+    public Response deadLetters(@Context HttpServletRequest request, @QueryParam("queue") String queue,
+            @QueryParam("type") String type, @QueryParam("sender") String sender,
+            @QueryParam("olderThanMinutes") Long olderThanMinutes) throws Exception {
+        operator(request);
+        long cutoff = olderThanMinutes == null ? Long.MAX_VALUE : clock.millis() - olderThanMinutes * 60_000;
+        return json(broker.deadLetters(queue, type, sender).stream().filter(d -> d.sentAt() <= cutoff)
+                .map(d -> map("queue", d.queue(), "messageId", d.messageId(), "type", d.type(), "sender", d.sender(),
+                        "originalAddress", d.originalAddress(), "sentAt", d.sentAt(),
+                        "reason", "not acknowledged within the allowed delivery attempts"))
+                .toList());
+    }
+
+    @GET
+    @Path("dead-letters/{queue}/{messageId}")
+    public Response show(@Context HttpServletRequest request, @PathParam("queue") String queue,
+            @PathParam("messageId") String messageId) throws Exception {
+        String operator = operator(request);
+        var body = broker.body(queue, messageId);
+        if (body.isEmpty()) {
+            return Response.status(404).entity(Jsoner.serialize(map("error", "no such dead letter"))).build();
+        }
+        record(operator, "OPERATOR_SHOWED", queue, messageId, null);
+        return json(map("queue", queue, "messageId", messageId, "body", Personnummer.maskAll(body.get())));
+    }
+
+    @POST
+    @Path("dead-letters/{queue}/{messageId}/retry")
+    public Response retry(@Context HttpServletRequest request, @PathParam("queue") String queue,
+            @PathParam("messageId") String messageId, @QueryParam("reason") String reason) throws Exception {
+        String operator = operator(request);
+        requireReason(reason);
+        boolean done = broker.retry(queue, messageId);
+        if (done) {
+            record(operator, "OPERATOR_RETRIED", queue, messageId, reason);
+        }
+        return done ? json(map("retried", messageId)) : notFound();
+    }
+
+    @DELETE
+    @Path("dead-letters/{queue}/{messageId}")
+    public Response discard(@Context HttpServletRequest request, @PathParam("queue") String queue,
+            @PathParam("messageId") String messageId, @QueryParam("reason") String reason) throws Exception {
+        String operator = operator(request);
+        requireReason(reason);
+        boolean done = broker.discard(queue, messageId);
+        if (done) {
+            record(operator, "OPERATOR_DISCARDED", queue, messageId, reason);
+        }
+        return done ? json(map("discarded", messageId)) : notFound();
+    }
+
+    private String operator(HttpServletRequest request) {
+        Object chain = request.getAttribute("jakarta.servlet.request.X509Certificate");
+        String subject = chain instanceof X509Certificate[] certificates && certificates.length > 0
+                ? certificates[0].getSubjectX500Principal().getName() : null;
+        if (subject == null || !operators.contains(subject)) {
+            audit.record("OPERATOR_REFUSED", map("subject", subject));
+            throw new jakarta.ws.rs.ForbiddenException(Response.status(403)
+                    .entity(Jsoner.serialize(map("error", "not an operator"))).type("application/json").build());
+        }
+        return subject;
+    }
+
+    private static void requireReason(String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new jakarta.ws.rs.BadRequestException(Response.status(400)
+                    .entity(Jsoner.serialize(map("error", "say why (reason=…)"))).type("application/json").build());
+        }
+    }
+
+    private void record(String operator, String event, String queue, String messageId, String reason) {
+        audit.record(event, map("operator", operator, "queue", queue, "messageId", messageId, "reason", reason));
+    }
+
+    private static Response notFound() {
+        return Response.status(404).entity(Jsoner.serialize(map("error", "no such dead letter"))).build();
+    }
+
+    private static Response json(Object value) {
+        return Response.ok(Jsoner.serialize(value)).build();
+    }
+
+    private static Map<String, Object> map(Object... keysAndValues) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            out.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return out;
+    }
+
+}

@@ -1,0 +1,116 @@
+package se.assistansbryggan.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.jms.Connection;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.assistansbryggan.e2e.GatewayHarness.Receipt;
+import se.assistansbryggan.operations.GatewayClient.Answer;
+import se.assistansbryggan.operations.OperatorClient;
+
+/** Operators see queues and dead letters, read one with personal numbers masked, and retry or discard it, audited. */
+class OperationsTest {
+    static final String DLQ = "DLQ.kommun.0180";
+    @TempDir
+    static Path data;
+    static GatewayHarness harness;
+    static String acceptor;
+    static OperatorClient operator;
+
+    @BeforeAll
+    static void start() throws Exception {
+        acceptor = "tcp://127.0.0.1:" + GatewayHarness.freePort();
+        harness = new GatewayHarness(data).start(Map.of("gateway.broker.acceptor", acceptor,
+                "gateway.broker.redelivery.max-attempts", "2", "gateway.broker.redelivery.first-delay", "PT0.05S"));
+        operator = new OperatorClient(harness.gateway().baseUrl(), GatewayHarness.CERTS.resolve("operator.p12"),
+                GatewayHarness.CERTS.resolve("truststore.p12"), GatewayHarness.PASSWORD);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void a_dead_letter_is_listed_shown_masked_and_retried_back_to_its_queue() throws Exception {
+        String id = deadLetter();
+        Answer list = operator.deadLetters("queue=" + DLQ + "&type=WITHDRAWAL_NOTICE&sender=fk");
+        assertEquals(200, list.status());
+        assertTrue(list.body().contains(id), list.body());
+        assertTrue(list.body().contains("\"originalAddress\":\"kommun.0180\""), list.body());
+
+        Answer shown = operator.show(DLQ, id);
+        assertEquals(200, shown.status());
+        assertTrue(shown.body().contains("1984****-****"), shown.body());
+        assertFalse(shown.body().contains("19840709-2389"));
+
+        assertEquals(200, operator.retry(DLQ, id, "the kommun's system is fixed").status());
+        assertEquals(0, harness.gateway().broker().depth(DLQ));
+        try (var reader = harness.reader()) {
+            assertEquals(id, reader.receive("kommun.0180", 5000).orElseThrow().messageId());
+        }
+        assertAudited("OPERATOR_RETRIED", "the kommun's system is fixed");
+    }
+
+    @Test
+    void a_dead_letter_is_discarded_only_with_a_reason() throws Exception {
+        String id = deadLetter();
+        assertEquals(400, operator.discard(DLQ, id, "").status());
+        assertEquals(200, operator.discard(DLQ, id, "sent again by FK under a new id").status());
+        assertFalse(operator.deadLetters("queue=" + DLQ).body().contains(id));
+        assertAudited("OPERATOR_DISCARDED", "sent again by FK under a new id");
+    }
+
+    @Test
+    void queues_are_listed_with_their_depth() throws Exception {
+        Answer queues = operator.queues();
+        assertEquals(200, queues.status());
+        assertTrue(queues.body().contains("\"queue\":\"kommun.0180\""), queues.body());
+    }
+
+    @Test
+    void a_party_certificate_is_not_an_operator() throws Exception {
+        OperatorClient impostor = new OperatorClient(harness.gateway().baseUrl(), GatewayHarness.CERTS.resolve("fk.p12"),
+                GatewayHarness.CERTS.resolve("truststore.p12"), GatewayHarness.PASSWORD);
+        assertEquals(403, impostor.queues().status());
+        assertAudited("OPERATOR_REFUSED", "Försäkringskassan");
+    }
+
+    /** A notice that Stockholm's system rolls back until the broker gives up on it. */
+    private static String deadLetter() throws Exception {
+        byte[] notice = GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
+        Receipt receipt = Receipt.parse(harness.clientAs("fk").post(notice).body());
+        var factory = new ActiveMQConnectionFactory(acceptor, "kommun-0180", "sample-0180-NOT-FOR-PRODUCTION");
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer consumer = session.createConsumer(session.createQueue("kommun.0180"));
+            for (int attempt = 0; attempt < 2; attempt++) {
+                assertNotNull(consumer.receive(5000));
+                session.rollback();
+            }
+        }
+        long deadline = System.currentTimeMillis() + 5000;
+        while (harness.gateway().broker().depth(DLQ) < 1 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        return receipt.messageId();
+    }
+
+    private static void assertAudited(String event, String text) throws Exception {
+        String trail = Files.readString(data.resolve("audit/trail.jsonl"));
+        assertTrue(trail.lines().anyMatch(l -> l.contains("\"event\":\"" + event + "\"") && l.contains(text)), trail);
+    }
+}
