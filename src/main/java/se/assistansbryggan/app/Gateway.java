@@ -23,6 +23,8 @@ import se.assistansbryggan.delivery.ExternalQueues;
 import se.assistansbryggan.delivery.Handoff;
 import se.assistansbryggan.intake.Channels;
 import se.assistansbryggan.operations.BrokerManagement;
+import se.assistansbryggan.operations.GatewayMetrics;
+import se.assistansbryggan.operations.HealthServer;
 import se.assistansbryggan.operations.OperatorResource;
 import se.assistansbryggan.intake.Receipts;
 import se.assistansbryggan.intake.SchemaGuard;
@@ -49,6 +51,8 @@ public final class Gateway implements AutoCloseable {
     private Handoff handoff;
     private BrokerManagement management;
     private OperatorResource operatorApi;
+    private GatewayMetrics metrics;
+    private HealthServer health;
     private HttpsEndpoints https;
     private CamelContext camel;
     private PartyDirectory directory;
@@ -69,7 +73,31 @@ public final class Gateway implements AutoCloseable {
         PluginHelper.getRoutesLoader(camel).loadRoutes(routeResources());
         camel.start();
         https.operations(operatorApi);
+        health = new HealthServer(config.get("gateway.operations.health-host"), config.integer("gateway.operations.health-port"),
+                metrics, this::ready);
         return this;
+    }
+
+    /** Ready: the routes run and the broker answers. */
+    public boolean ready() {
+        try {
+            return camel.isStarted() && management.queues() != null;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private List<BrokerManagement.QueueStatus> queuesOrNone() {
+        try {
+            return management.queues();
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
+    /** The port of the plain-HTTP health and metrics listener. */
+    public int healthPort() {
+        return health.port();
     }
 
     /**
@@ -127,7 +155,8 @@ public final class Gateway implements AutoCloseable {
         registry.bind("deliverer", new Deliverer(handoff));
         AuditTrail audit = new AuditTrail(config.path("gateway.data.dir").resolve("audit/trail.jsonl"),
                 config.get("gateway.audit.hmac-secret").getBytes(StandardCharsets.UTF_8), clock);
-        registry.bind("receipts", new Receipts(signingKey, audit, clock));
+        metrics = new GatewayMetrics(this::queuesOrNone);
+        registry.bind("receipts", new Receipts(signingKey, audit, metrics, clock));
         operatorApi = new OperatorResource(management, audit,
                 Set.of(config.getOrEmpty("gateway.operations.operators").split("\\s*;\\s*")), clock);
         registry.bind("soapIntake", https.soap(camel));
@@ -166,6 +195,9 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (health != null) {
+            health.close();
+        }
         if (camel != null) {
             camel.stop();
         }

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.w3c.dom.Document;
 import se.assistansbryggan.audit.AuditTrail;
+import se.assistansbryggan.operations.GatewayMetrics;
 import se.assistansbryggan.schema.kvittens.v1.KvittensTyp;
 import se.assistansbryggan.schema.kvittens.v1.ObjectFactory;
 import se.assistansbryggan.schema.kvittens.v1.StatusTyp;
@@ -29,11 +30,13 @@ public final class Receipts {
     private static final ObjectFactory KVITTENS = new ObjectFactory();
     private final KeyMaterial gatewayKey;
     private final AuditTrail audit;
+    private final GatewayMetrics metrics;
     private final Clock clock;
 
-    public Receipts(KeyMaterial gatewayKey, AuditTrail audit, Clock clock) {
+    public Receipts(KeyMaterial gatewayKey, AuditTrail audit, GatewayMetrics metrics, Clock clock) {
         this.gatewayKey = gatewayKey;
         this.audit = audit;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -56,6 +59,11 @@ public final class Receipts {
         event.put("rules", String.join(",", submission.verdict().rules()));
         event.put("legalBasis", String.join(" | ", submission.verdict().legalBasis()));
         audit(submission.replayed() ? Event.RESENT : Event.ACCEPTED, event);
+        if (submission.replayed()) {
+            metrics.resent(submission.type().name());
+        } else {
+            metrics.accepted(submission.type().name(), submission.elapsed());
+        }
         answer(exchange, submission.receiptXml().getBytes(StandardCharsets.UTF_8), 200);
     }
 
@@ -75,6 +83,7 @@ public final class Receipts {
         event.put("code", refusal.refusal().name());
         event.put("incident", incident);
         audit(Event.REFUSED, event);
+        metrics.refused(refusal.refusal().name(), submission == null ? java.time.Duration.ZERO : submission.elapsed());
         String text = refusal.refusal().sentence() + " (" + refusal.detail() + ")";
         answer(exchange, SecureXml.serialize(receipt(id, StatusTyp.REFUSED, refusal.refusal().name(), text, incident)),
                 refusal.refusal().httpStatus());

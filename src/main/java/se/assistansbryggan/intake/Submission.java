@@ -16,6 +16,7 @@ import se.assistansbryggan.trust.Personnummer;
 public final class Submission {
     public static final String PROPERTY = "submission";
 
+    private final long startedNanos = System.nanoTime();
     private final String channel;
     private final X509Certificate clientCertificate;
     private String declaredContentType;
@@ -38,6 +39,8 @@ public final class Submission {
     }
 
     public String channel() { return channel; }
+    /** How long since the request arrived. */
+    public java.time.Duration elapsed() { return java.time.Duration.ofNanos(System.nanoTime() - startedNanos); }
     public Optional<X509Certificate> clientCertificate() { return Optional.ofNullable(clientCertificate); }
     public Document document() { return document; }
     public MessageHeader header() { return header; }

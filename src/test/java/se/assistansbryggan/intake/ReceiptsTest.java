@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Element;
 import se.assistansbryggan.audit.AuditTrail;
+import se.assistansbryggan.operations.GatewayMetrics;
 import se.assistansbryggan.trust.KeyMaterial;
 import se.assistansbryggan.trust.XmlSignatures;
 
@@ -45,7 +46,7 @@ class ReceiptsTest {
 
     private Exchange refusedBecause(Throwable failure) {
         Receipts receipts = new Receipts(GATEWAY, new AuditTrail(dir.resolve("audit/trail.jsonl"),
-                "s".getBytes(StandardCharsets.UTF_8), Clock.systemUTC()), Clock.systemUTC());
+                "s".getBytes(StandardCharsets.UTF_8), Clock.systemUTC()), new GatewayMetrics(java.util.List::of), Clock.systemUTC());
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
         receipts.refused(exchange);

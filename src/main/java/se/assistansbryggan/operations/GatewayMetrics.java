@@ -1,0 +1,63 @@
+package se.assistansbryggan.operations;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The gateway's Prometheus metrics: messages received, accepted (by type), refused (by code),
+ * resent, the intake-to-receipt latency, and queue depths (dead letters included) read from the
+ * broker when scraped. Labels are types, codes and queue names only: never personal data.
+ */
+public final class GatewayMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Timer latency = Timer.builder("bryggan_intake_latency").description("from request to receipt")
+            .publishPercentiles(0.5, 0.95, 0.99).register(registry);
+    private final Map<String, Long> depths = new ConcurrentHashMap<>();
+    private final Supplier<List<BrokerManagement.QueueStatus>> queues;
+    private volatile long depthsReadAt;
+
+    public GatewayMetrics(Supplier<List<BrokerManagement.QueueStatus>> queues) {
+        this.queues = queues;
+    }
+
+    public void accepted(String type, Duration took) {
+        Counter.builder("bryggan_accepted").tag("type", type).register(registry).increment();
+        latency.record(took);
+    }
+
+    public void resent(String type) {
+        Counter.builder("bryggan_resent").tag("type", type).register(registry).increment();
+    }
+
+    public void refused(String code, Duration took) {
+        Counter.builder("bryggan_refused").tag("code", code).register(registry).increment();
+        latency.record(took);
+    }
+
+    /** The Prometheus text exposition, with queue depths fresh from the broker. */
+    public String scrape() {
+        refreshDepths();
+        return registry.scrape();
+    }
+
+    private void refreshDepths() {
+        if (System.currentTimeMillis() - depthsReadAt < 1000) {
+            return;
+        }
+        for (BrokerManagement.QueueStatus queue : queues.get()) {
+            if (depths.put(queue.name(), queue.depth()) == null) {
+                Gauge.builder("bryggan_queue_depth", depths, d -> d.getOrDefault(queue.name(), 0L))
+                        .tag("queue", queue.name()).register(registry);
+            }
+        }
+        depthsReadAt = System.currentTimeMillis();
+    }
+}
