@@ -21,11 +21,13 @@ import se.assistansbryggan.delivery.Deliverer;
 import se.assistansbryggan.delivery.EmbeddedBroker;
 import se.assistansbryggan.delivery.ExternalQueues;
 import se.assistansbryggan.delivery.Handoff;
+import se.assistansbryggan.delivery.PullQueue;
 import se.assistansbryggan.intake.Channels;
 import se.assistansbryggan.operations.BrokerManagement;
 import se.assistansbryggan.operations.GatewayMetrics;
 import se.assistansbryggan.operations.HealthServer;
 import se.assistansbryggan.operations.OperatorResource;
+import se.assistansbryggan.operations.PullResource;
 import se.assistansbryggan.intake.Receipts;
 import se.assistansbryggan.intake.SchemaGuard;
 import se.assistansbryggan.policy.Party;
@@ -51,6 +53,8 @@ public final class Gateway implements AutoCloseable {
     private Handoff handoff;
     private BrokerManagement management;
     private OperatorResource operatorApi;
+    private PullResource pullApi;
+    private PullQueue pull;
     private GatewayMetrics metrics;
     private HealthServer health;
     private HttpsEndpoints https;
@@ -72,7 +76,8 @@ public final class Gateway implements AutoCloseable {
         bindStations(camel.getRegistry(), policy);
         PluginHelper.getRoutesLoader(camel).loadRoutes(routeResources());
         camel.start();
-        https.operations(operatorApi);
+        https.publish("/operations", operatorApi);
+        https.publish("/pull", pullApi);
         health = new HealthServer(config.get("gateway.operations.health-host"), config.integer("gateway.operations.health-port"),
                 metrics, this::ready);
         return this;
@@ -112,11 +117,14 @@ public final class Gateway implements AutoCloseable {
             String password = config.get("gateway.broker.external-password");
             ExternalQueues.ensure(external, user, password, queues);
                 management = new BrokerManagement(external, user, password);
+            pull = new PullQueue(external, user, password, config.duration("gateway.pull.visibility-timeout"));
             return new Handoff(external, user, password, retention);
         }
         broker = new EmbeddedBroker(brokerSettings(), IN_VM_IDS.getAndIncrement(), queues);
         broker.start();
         management = new BrokerManagement(broker.inVmUrl(), broker.internalUser(), broker.internalPassword());
+        pull = new PullQueue(broker.inVmUrl(), broker.internalUser(), broker.internalPassword(),
+                config.duration("gateway.pull.visibility-timeout"));
         return new Handoff(broker.inVmUrl(), broker.internalUser(), broker.internalPassword(), retention);
     }
 
@@ -156,6 +164,7 @@ public final class Gateway implements AutoCloseable {
         AuditTrail audit = new AuditTrail(config.path("gateway.data.dir").resolve("audit/trail.jsonl"),
                 config.get("gateway.audit.hmac-secret").getBytes(StandardCharsets.UTF_8), clock);
         metrics = new GatewayMetrics(this::queuesOrNone);
+        pullApi = new PullResource(pull, management, directory, audit);
         registry.bind("receipts", new Receipts(signingKey, audit, metrics, clock));
         operatorApi = new OperatorResource(management, audit,
                 Set.of(config.getOrEmpty("gateway.operations.operators").split("\\s*;\\s*")), clock);
@@ -209,6 +218,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (management != null) {
             management.close();
+        }
+        if (pull != null) {
+            pull.close();
         }
         if (broker != null) {
             broker.close();

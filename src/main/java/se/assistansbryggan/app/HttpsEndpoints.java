@@ -66,11 +66,11 @@ final class HttpsEndpoints implements AutoCloseable {
         return post;
     }
 
-    /** The operators' API under /operations, a plain JAX-RS service on the same listener. */
-    void operations(Object resource) {
+    /** A plain JAX-RS service on the same listener, e.g. the operators' API under /operations. */
+    void publish(String path, Object resource) {
         org.apache.cxf.jaxrs.JAXRSServerFactoryBean factory = new org.apache.cxf.jaxrs.JAXRSServerFactoryBean();
         factory.setBus(bus);
-        factory.setAddress(base() + "/operations");
+        factory.setAddress(base() + path);
         factory.setServiceBean(resource);
         factory.create();
     }

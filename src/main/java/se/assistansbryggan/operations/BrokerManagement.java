@@ -109,6 +109,12 @@ public final class BrokerManagement implements AutoCloseable {
         return found.isPresent() && (Boolean) invoke(ResourceNames.QUEUE + queue, "removeMessage", found.get().brokerId());
     }
 
+    /** Removes every copy of a message (waiting or scheduled) from a queue; how many were removed. */
+    public int removeAll(String queue, String messageId) throws Exception {
+        Object removed = invoke(ResourceNames.QUEUE + safe(queue), "removeMessages", "AbMessageId = '" + safe(messageId) + "'");
+        return ((Number) removed).intValue();
+    }
+
     private Optional<DeadLetter> find(String queue, String messageId) throws Exception {
         return list(safe(queue), "AbMessageId = '" + safe(messageId) + "'").stream().findFirst();
     }

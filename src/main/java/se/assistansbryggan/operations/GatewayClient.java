@@ -40,6 +40,18 @@ public final class GatewayClient {
         return send("/messages", contentType, null, document);
     }
 
+    /** {@code GET /pull/next}: the next message of this party's queue (204 when there is none). */
+    public Answer pullNext() throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(baseUrl.resolve("/pull/next"))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.body());
+    }
+
+    /** {@code POST /pull/ack/{id}}: the message is processed and may be forgotten. */
+    public Answer acknowledge(String messageId) throws IOException, InterruptedException {
+        return send("/pull/ack/" + messageId, "text/plain", null, new byte[0]);
+    }
+
     /** Wraps the document in the SOAP envelope of {@code schemas/intake.wsdl} and posts it to /soap. */
     public Answer postSoap(String documentXml) throws IOException, InterruptedException {
         String envelope = "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>"

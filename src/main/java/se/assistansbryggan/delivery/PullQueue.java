@@ -1,0 +1,69 @@
+package se.assistansbryggan.delivery;
+
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/**
+ * Pull over HTTPS for a kommun without a broker client. Fetching takes the next message off the
+ * party's queue and, in the same transaction, puts it back scheduled for the end of the
+ * visibility timeout: unless it is acknowledged by then, it comes back (at least once, explicit
+ * acknowledgement). Acknowledging removes the waiting copy.
+ */
+public final class PullQueue implements AutoCloseable {
+    static final String SCHEDULED = "_AMQ_SCHED_DELIVERY";
+    private final ActiveMQConnectionFactory factory;
+    private final Duration visibility;
+
+    public PullQueue(String url, String user, String password, Duration visibility) {
+        this.factory = new ActiveMQConnectionFactory(url, user, password);
+        this.visibility = visibility;
+    }
+
+    /** A fetched message: its id, body and the gateway's metadata. */
+    public record Fetched(String messageId, String type, String body) {}
+
+    public Optional<Fetched> fetch(String queueName) throws JMSException {
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            Queue queue = session.createQueue(queueName);
+            try (MessageConsumer consumer = session.createConsumer(queue, "AbMessageId IS NOT NULL");
+                    MessageProducer producer = session.createProducer(queue)) {
+                Message message = consumer.receive(200);
+                if (message == null) {
+                    return Optional.empty();
+                }
+                TextMessage copy = session.createTextMessage(((TextMessage) message).getText());
+                for (Object name : Collections.list(message.getPropertyNames())) {
+                    String key = (String) name;
+                    if (key.startsWith("Ab")) {
+                        copy.setStringProperty(key, message.getStringProperty(key));
+                    }
+                }
+                copy.setStringProperty(Handoff.DUPLICATE_ID, message.getStringProperty("AbMessageId") + "/lease/" + UUID.randomUUID());
+                copy.setLongProperty(SCHEDULED, System.currentTimeMillis() + visibility.toMillis());
+                producer.send(copy, DeliveryMode.PERSISTENT, message.getJMSPriority(), 0);
+                session.commit();
+                return Optional.of(new Fetched(message.getStringProperty("AbMessageId"),
+                        message.getStringProperty("AbMessageType"), ((TextMessage) message).getText()));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        factory.close();
+    }
+}

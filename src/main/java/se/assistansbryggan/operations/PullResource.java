@@ -1,0 +1,68 @@
+package se.assistansbryggan.operations;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import se.assistansbryggan.audit.AuditTrail;
+import se.assistansbryggan.delivery.PullQueue;
+import se.assistansbryggan.policy.Party;
+import se.assistansbryggan.policy.PartyDirectory;
+import se.assistansbryggan.trust.Organisationsnummer;
+
+/**
+ * {@code GET /pull/next} and {@code POST /pull/ack/{messageId}} for parties without a broker
+ * client: the TLS client certificate's organisation decides whose queue is read, so a party can
+ * only ever see its own messages. An unacknowledged message comes back after the visibility timeout.
+ */
+@Path("/")
+public final class PullResource {
+    private final PullQueue pull;
+    private final BrokerManagement broker;
+    private final PartyDirectory directory;
+    private final AuditTrail audit;
+
+    public PullResource(PullQueue pull, BrokerManagement broker, PartyDirectory directory, AuditTrail audit) {
+        this.pull = pull;
+        this.broker = broker;
+        this.directory = directory;
+        this.audit = audit;
+    }
+
+    @GET
+    @Path("next")
+    public Response next(@Context HttpServletRequest request) throws Exception {
+        Party party = party(request);
+        var fetched = pull.fetch(party.queue());
+        if (fetched.isEmpty()) {
+            return Response.noContent().build();
+        }
+        audit.record("PULLED", Map.of("recipient", party.id(), "messageId", fetched.get().messageId()));
+        return Response.ok(fetched.get().body(), "application/xml")
+                .header("X-Message-Id", fetched.get().messageId()).header("X-Message-Type", fetched.get().type()).build();
+    }
+
+    @POST
+    @Path("ack/{messageId}")
+    public Response ack(@Context HttpServletRequest request, @PathParam("messageId") String messageId) throws Exception {
+        Party party = party(request);
+        if (broker.removeAll(party.queue(), messageId) == 0) {
+            return Response.status(404).entity("no such message waiting for acknowledgement").build();
+        }
+        audit.record("ACKNOWLEDGED", Map.of("recipient", party.id(), "messageId", messageId));
+        return Response.ok("acknowledged").build();
+    }
+
+    private Party party(HttpServletRequest request) {
+        Object chain = request.getAttribute("jakarta.servlet.request.X509Certificate");
+        return (chain instanceof X509Certificate[] certificates && certificates.length > 0
+                ? Organisationsnummer.fromCertificate(certificates[0]).flatMap(directory::byOrganisationsnummer)
+                : java.util.Optional.<Party>empty())
+                .orElseThrow(() -> new jakarta.ws.rs.ForbiddenException("the client certificate names no known party"));
+    }
+}
