@@ -1,0 +1,69 @@
+package se.assistansbryggan.policy;
+
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.Month;
+import java.time.MonthDay;
+import java.util.Set;
+
+/**
+ * Swedish working days (vardagar that are not public holidays, lag (1989:253) om allmänna
+ * helgdagar, with midsommarafton, julafton and nyårsafton treated as holidays as in practice):
+ * what "within three working days" means for a kommun's case officers.
+ */
+public final class WorkingDays {
+    private static final Set<MonthDay> FIXED = Set.of(
+            MonthDay.of(1, 1), MonthDay.of(1, 6), MonthDay.of(5, 1), MonthDay.of(6, 6),
+            MonthDay.of(12, 24), MonthDay.of(12, 25), MonthDay.of(12, 26), MonthDay.of(12, 31));
+
+    private WorkingDays() {}
+
+    /** The date that is {@code days} working days after {@code from}. */
+    public static LocalDate after(LocalDate from, int days) {
+        LocalDate date = from;
+        for (int counted = 0; counted < days; ) {
+            date = date.plusDays(1);
+            if (isWorkingDay(date)) {
+                counted++;
+            }
+        }
+        return date;
+    }
+
+    public static boolean isWorkingDay(LocalDate date) {
+        DayOfWeek day = date.getDayOfWeek();
+        return day != DayOfWeek.SATURDAY && day != DayOfWeek.SUNDAY && !isHoliday(date);
+    }
+
+    static boolean isHoliday(LocalDate date) {
+        if (FIXED.contains(MonthDay.from(date))) {
+            return true;
+        }
+        LocalDate easter = easterSunday(date.getYear());
+        if (date.equals(easter.minusDays(2)) || date.equals(easter.plusDays(1)) || date.equals(easter.plusDays(39))) {
+            return true;
+        }
+        // midsommarafton: the Friday between 19 and 25 June
+        return date.getMonth() == Month.JUNE && date.getDayOfWeek() == DayOfWeek.FRIDAY
+                && date.getDayOfMonth() >= 19 && date.getDayOfMonth() <= 25;
+    }
+
+    /** Easter Sunday by the anonymous Gregorian algorithm (Meeus/Jones/Butcher). */
+    static LocalDate easterSunday(int year) {
+        int a = year % 19;
+        int b = year / 100;
+        int c = year % 100;
+        int d = b / 4;
+        int e = b % 4;
+        int f = (b + 8) / 25;
+        int g = (b - f + 1) / 3;
+        int h = (19 * a + b - d - g + 15) % 30;
+        int i = c / 4;
+        int k = c % 4;
+        int l = (32 + 2 * e + 2 * i - h - k) % 7;
+        int m = (a + 11 * h + 22 * l) / 451;
+        int month = (h + l - 7 * m + 114) / 31;
+        int day = (h + l - 7 * m + 114) % 31 + 1;
+        return LocalDate.of(year, month, day);
+    }
+}
