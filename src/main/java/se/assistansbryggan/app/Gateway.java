@@ -20,6 +20,7 @@ import se.assistansbryggan.delivery.BrokerSettings;
 import se.assistansbryggan.delivery.Deliverer;
 import se.assistansbryggan.delivery.EmbeddedBroker;
 import se.assistansbryggan.delivery.ExternalQueues;
+import se.assistansbryggan.delivery.FollowUpWatcher;
 import se.assistansbryggan.delivery.Handoff;
 import se.assistansbryggan.delivery.PullQueue;
 import se.assistansbryggan.intake.Channels;
@@ -34,6 +35,7 @@ import se.assistansbryggan.policy.Party;
 import se.assistansbryggan.policy.PartyDirectory;
 import se.assistansbryggan.policy.PolicyEngine;
 import se.assistansbryggan.policy.PolicyRules;
+import se.assistansbryggan.transform.Escalations;
 import se.assistansbryggan.transform.Transformer;
 import se.assistansbryggan.trust.CertificatePaths;
 import se.assistansbryggan.trust.IdentityBinder;
@@ -55,6 +57,10 @@ public final class Gateway implements AutoCloseable {
     private OperatorResource operatorApi;
     private PullResource pullApi;
     private PullQueue pull;
+    private String[] brokerAccess;
+    private FollowUpWatcher followUps;
+    private AuditTrail audit;
+    private KeyMaterial signingKey;
     private GatewayMetrics metrics;
     private HealthServer health;
     private HttpsEndpoints https;
@@ -69,7 +75,7 @@ public final class Gateway implements AutoCloseable {
     public Gateway start() throws Exception {
         directory = PartyDirectory.load(config.path("gateway.parties"));
         PolicyRules policy = PolicyRules.load(config.path("gateway.policy"));
-        handoff = connectBroker(directory.all().stream().map(Party::queue).toList());
+        handoff = connectBroker(queues());
         https = new HttpsEndpoints(config);
         camel = new DefaultCamelContext();
         camel.getCamelContextExtension().setName("assistansbryggan");
@@ -78,6 +84,9 @@ public final class Gateway implements AutoCloseable {
         camel.start();
         https.publish("/operations", operatorApi);
         https.publish("/pull", pullApi);
+        followUps = new FollowUpWatcher(brokerAccess[0], brokerAccess[1], brokerAccess[2],
+                new Escalations(directory, signingKey)::document, audit, metrics::escalated);
+        followUps.start();
         health = new HealthServer(config.get("gateway.operations.health-host"), config.integer("gateway.operations.health-port"),
                 metrics, this::ready);
         return this;
@@ -105,6 +114,13 @@ public final class Gateway implements AutoCloseable {
         return health.port();
     }
 
+    /** Every recipient's queue, and every kommun's escalation queue. */
+    private List<String> queues() {
+        List<String> queues = new java.util.ArrayList<>(directory.all().stream().map(Party::queue).toList());
+        directory.all().stream().filter(p -> p.kind() == Party.Kind.KOMMUN).map(Party::escalationQueue).forEach(queues::add);
+        return queues;
+    }
+
     /**
      * The embedded broker by default; with gateway.broker.external-url set, an external Artemis
      * broker or cluster instead, so that several gateway instances can share it.
@@ -118,6 +134,7 @@ public final class Gateway implements AutoCloseable {
             ExternalQueues.ensure(external, user, password, queues);
                 management = new BrokerManagement(external, user, password);
             pull = new PullQueue(external, user, password, config.duration("gateway.pull.visibility-timeout"));
+            brokerAccess = new String[] {external, user, password};
             return new Handoff(external, user, password, retention);
         }
         broker = new EmbeddedBroker(brokerSettings(), IN_VM_IDS.getAndIncrement(), queues);
@@ -125,6 +142,7 @@ public final class Gateway implements AutoCloseable {
         management = new BrokerManagement(broker.inVmUrl(), broker.internalUser(), broker.internalPassword());
         pull = new PullQueue(broker.inVmUrl(), broker.internalUser(), broker.internalPassword(),
                 config.duration("gateway.pull.visibility-timeout"));
+        brokerAccess = new String[] {broker.inVmUrl(), broker.internalUser(), broker.internalPassword()};
         return new Handoff(broker.inVmUrl(), broker.internalUser(), broker.internalPassword(), retention);
     }
 
@@ -143,7 +161,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void bindStations(Registry registry, PolicyRules policy) {
-        KeyMaterial signingKey = KeyMaterial.fromPkcs12(config.path("gateway.signing.keystore"),
+        signingKey = KeyMaterial.fromPkcs12(config.path("gateway.signing.keystore"),
                 config.secret("gateway.signing.keystore.password"));
         RevocationChecker revocation = new RevocationChecker(
                 CertificatePaths.readCrls(config.getOrEmpty("gateway.crl").isEmpty() ? null : config.path("gateway.crl")),
@@ -161,7 +179,7 @@ public final class Gateway implements AutoCloseable {
         registry.bind("policyEngine", new PolicyEngine(policy, directory, clock));
         registry.bind("transformer", new Transformer(signingKey, clock));
         registry.bind("deliverer", new Deliverer(handoff));
-        AuditTrail audit = new AuditTrail(config.path("gateway.data.dir").resolve("audit/trail.jsonl"),
+        audit = new AuditTrail(config.path("gateway.data.dir").resolve("audit/trail.jsonl"),
                 config.get("gateway.audit.hmac-secret").getBytes(StandardCharsets.UTF_8), clock);
         metrics = new GatewayMetrics(this::queuesOrNone);
         pullApi = new PullResource(pull, management, directory, audit);
@@ -206,6 +224,9 @@ public final class Gateway implements AutoCloseable {
     public void close() throws Exception {
         if (health != null) {
             health.close();
+        }
+        if (followUps != null) {
+            followUps.close();
         }
         if (camel != null) {
             camel.stop();

@@ -28,7 +28,8 @@ public final class Deliverer {
     public void deliver(@ExchangeProperty(Submission.PROPERTY) Submission submission) {
         String messageId = submission.messageId().orElseThrow();
         try {
-            handoff.commit(messageId, submission.contentDigest(), submission.receiptXml(), List.of(deliveryOf(submission)));
+            handoff.commit(messageId, submission.contentDigest(), submission.receiptXml(), List.of(deliveryOf(submission)),
+                    followUpOf(submission));
         } catch (Handoff.AlreadyStored duplicate) {
             answerResend(submission, messageId);
         } catch (JMSException e) {
@@ -50,6 +51,12 @@ public final class Deliverer {
             throw Refusal.DUPLICATE_CONFLICT.because("message id " + messageId);
         }
         submission.replayOf(stored.get().receiptXml());
+    }
+
+    private static Handoff.FollowUp followUpOf(Submission submission) {
+        var due = submission.verdict().followUpDue();
+        return due == null ? null
+                : new Handoff.FollowUp(submission.recipient().id(), submission.recipient().queue(), due);
     }
 
     private static Handoff.Delivery deliveryOf(Submission submission) {

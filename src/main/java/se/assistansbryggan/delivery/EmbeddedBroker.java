@@ -56,6 +56,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         config.putSecurityRoles("#", Set.of(gatewayRole()));
         for (BrokerSettings.Consumer consumer : settings.consumers()) {
             config.putSecurityRoles(consumer.queue(), Set.of(gatewayRole(), readerRole(consumer.user())));
+            config.putSecurityRoles(consumer.queue() + ".escalations", Set.of(gatewayRole(), readerRole(consumer.user())));
         }
         try {
             config.addAcceptorConfiguration("in-vm", inVmUrl);
@@ -126,6 +127,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             embedded.start();
             List<String> all = new ArrayList<>(queues);
             all.add(Handoff.RECEIPTS);
+            all.add(Handoff.FOLLOW_UPS);
             for (String queue : all) {
                 server().createQueue(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST)
                         .setDurable(true).setAutoCreateAddress(true), true);
@@ -158,11 +160,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         return q == null ? -1 : q.getMessageCount();
     }
 
-    /** Messages held by all recipient, dead-letter and expiry queues together (kept receipts not counted). */
+    /** Messages held by all recipient, dead-letter and expiry queues together (kept receipts and clocks not counted). */
     public long totalMessages() {
         return server().getPostOffice().getAllBindings()
                 .filter(LocalQueueBinding.class::isInstance)
                 .filter(b -> !b.getUniqueName().toString().equals(Handoff.RECEIPTS))
+                .filter(b -> !b.getUniqueName().toString().equals(Handoff.FOLLOW_UPS))
                 .mapToLong(b -> ((LocalQueueBinding) b).getQueue().getMessageCount())
                 .sum();
     }

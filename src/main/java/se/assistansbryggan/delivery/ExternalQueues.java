@@ -22,6 +22,7 @@ public final class ExternalQueues {
     public static void ensure(String url, String user, String password, List<String> queues) {
         List<String> all = new ArrayList<>(queues);
         all.add(Handoff.RECEIPTS);
+        all.add(Handoff.FOLLOW_UPS);
         try (ServerLocator locator = ActiveMQClient.createServerLocator(url);
                 ClientSessionFactory factory = locator.createSessionFactory();
                 ClientSession session = factory.createSession(user, password, false, true, true, false, 0)) {

@@ -16,14 +16,17 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
  * The transactional hand-off to the broker. One JMS transaction holds the message for the
- * recipient's queue and the sender's receipt for {@value #RECEIPTS}; the commit returns only when
- * the broker has stored both. Artemis duplicate detection makes a reused message id fail the
+ * recipient's queue, the sender's receipt for {@value #RECEIPTS} and, where the policy says so,
+ * the follow-up clock on {@value #FOLLOW_UPS}; the commit returns only when the broker has
+ * stored them all. Artemis duplicate detection makes a reused message id fail the
  * commit (the receipt record's duplicate id is the message id; the delivery's is id and
  * recipient), so nothing is ever stored twice, whichever gateway instance sees the retry.
  */
 public final class Handoff implements AutoCloseable {
     /** Where accepted receipts are kept, keyed by message id, for as long as a resend is possible. */
     public static final String RECEIPTS = "gateway.receipts";
+    /** Follow-up clocks: one scheduled message per notice awaiting the kommun's confirmation. */
+    public static final String FOLLOW_UPS = "gateway.followups";
     static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
 
     private final ActiveMQConnectionFactory factory;
@@ -41,6 +44,9 @@ public final class Handoff implements AutoCloseable {
     /** What one delivery puts on one queue. */
     public record Delivery(String queue, String body, java.util.Map<String, String> properties, int priority) {}
 
+    /** A follow-up clock to start with the delivery: due at that time unless stopped. */
+    public record FollowUp(String recipient, String recipientQueue, java.time.Instant due) {}
+
     /** A receipt kept for resends: the content digest it answered and the receipt itself. */
     public record StoredReceipt(String contentDigest, String receiptXml) {}
 
@@ -52,8 +58,8 @@ public final class Handoff implements AutoCloseable {
     }
 
     /** Stores the deliveries and the receipt in one transaction. */
-    public void commit(String messageId, byte[] contentDigest, String receiptXml, java.util.List<Delivery> deliveries)
-            throws JMSException, AlreadyStored {
+    public void commit(String messageId, byte[] contentDigest, String receiptXml, java.util.List<Delivery> deliveries,
+            FollowUp followUp) throws JMSException, AlreadyStored {
         Transacted tx = session();
         try {
             for (Delivery delivery : deliveries) {
@@ -62,6 +68,17 @@ public final class Handoff implements AutoCloseable {
                 message.setStringProperty(DUPLICATE_ID, messageId + "/" + delivery.queue());
                 tx.producer.send(tx.session.createQueue(delivery.queue()), message, DeliveryMode.PERSISTENT,
                         delivery.priority(), 0);
+            }
+            if (followUp != null) {
+                Message clock = tx.session.createMessage();
+                clock.setStringProperty("AbMessageId", messageId);
+                clock.setStringProperty("AbMessageType", deliveries.get(0).properties().get("AbMessageType"));
+                clock.setStringProperty("AbRecipient", followUp.recipient());
+                clock.setStringProperty("AbRecipientQueue", followUp.recipientQueue());
+                clock.setLongProperty("AbDue", followUp.due().toEpochMilli());
+                clock.setLongProperty(PullQueue.SCHEDULED, followUp.due().toEpochMilli());
+                clock.setStringProperty(DUPLICATE_ID, messageId + "/follow-up");
+                tx.producer.send(tx.session.createQueue(FOLLOW_UPS), clock, DeliveryMode.PERSISTENT, 4, 0);
             }
             TextMessage record = tx.session.createTextMessage(receiptXml);
             record.setStringProperty("AbMessageId", messageId);

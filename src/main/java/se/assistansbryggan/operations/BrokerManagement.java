@@ -109,6 +109,19 @@ public final class BrokerManagement implements AutoCloseable {
         return found.isPresent() && (Boolean) invoke(ResourceNames.QUEUE + queue, "removeMessage", found.get().brokerId());
     }
 
+    /** Open follow-up clocks: which notice, for whom, due when. */
+    public List<Map<String, Object>> scheduled(String queue) throws Exception {
+        JsonArray messages = (JsonArray) Jsoner.deserialize((String) invoke(ResourceNames.QUEUE + safe(queue),
+                "listScheduledMessagesAsJSON"));
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object o : messages) {
+            Map<?, ?> m = (Map<?, ?>) o;
+            out.add(Map.of("messageId", String.valueOf(m.get("AbMessageId")), "type", String.valueOf(m.get("AbMessageType")),
+                    "recipient", String.valueOf(m.get("AbRecipient")), "due", String.valueOf(m.get("AbDue"))));
+        }
+        return out;
+    }
+
     /** Removes every copy of a message (waiting or scheduled) from a queue; how many were removed. */
     public int removeAll(String queue, String messageId) throws Exception {
         Object removed = invoke(ResourceNames.QUEUE + safe(queue), "removeMessages", "AbMessageId = '" + safe(messageId) + "'");

@@ -42,6 +42,11 @@ public final class GatewayMetrics {
         latency.record(took);
     }
 
+    /** A notice not confirmed in time was escalated to its kommun. */
+    public void escalated() {
+        Counter.builder("bryggan_escalations").register(registry).increment();
+    }
+
     /** The Prometheus text exposition, with queue depths fresh from the broker. */
     public String scrape() {
         refreshDepths();

@@ -26,6 +26,10 @@ public final class OperatorClient {
         return call("GET", "queues");
     }
 
+    public Answer followUps() throws IOException, InterruptedException {
+        return call("GET", "follow-ups");
+    }
+
     public Answer deadLetters(String query) throws IOException, InterruptedException {
         return call("GET", "dead-letters" + (query == null || query.isEmpty() ? "" : "?" + query));
     }

@@ -63,6 +63,13 @@ public final class OperatorResource {
     }
 
     @GET
+    @Path("follow-ups")
+    public Response followUps(@Context HttpServletRequest request) throws Exception {
+        operator(request);
+        return json(broker.scheduled(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS));
+    }
+
+    @GET
     @Path("dead-letters/{queue}/{messageId}")
     public Response show(@Context HttpServletRequest request, @PathParam("queue") String queue,
             @PathParam("messageId") String messageId) throws Exception {

@@ -18,7 +18,8 @@ import se.assistansbryggan.trust.Organisationsnummer;
 /**
  * {@code GET /pull/next} and {@code POST /pull/ack/{messageId}} for parties without a broker
  * client: the TLS client certificate's organisation decides whose queue is read, so a party can
- * only ever see its own messages. An unacknowledged message comes back after the visibility timeout.
+ * only ever see its own messages. An unacknowledged message comes back after the visibility timeout;
+ * acknowledging a notice also stops its follow-up clock (8 b § LSS).
  */
 @Path("/")
 public final class PullResource {
@@ -55,6 +56,9 @@ public final class PullResource {
             return Response.status(404).entity("no such message waiting for acknowledgement").build();
         }
         audit.record("ACKNOWLEDGED", Map.of("recipient", party.id(), "messageId", messageId));
+        if (broker.removeAll(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS, messageId) > 0) {
+            audit.record("FOLLOW_UP_CLOSED", Map.of("recipient", party.id(), "messageId", messageId));
+        }
         return Response.ok("acknowledged").build();
     }
 

@@ -12,4 +12,9 @@ public record Party(String id, Kind kind, String name, Organisationsnummer orgnr
     public String queue() {
         return kind == Kind.KOMMUN ? "kommun." + kommunkod : kind.name().toLowerCase(java.util.Locale.ROOT);
     }
+
+    /** Where reminders go when a notice was not acted on in time, e.g. {@code kommun.0180.escalations}. */
+    public String escalationQueue() {
+        return queue() + ".escalations";
+    }
 }

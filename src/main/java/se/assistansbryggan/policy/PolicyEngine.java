@@ -21,6 +21,7 @@ public final class PolicyEngine {
     static final String RECIPIENT_FROM_DIRECTORY = "recipient-from-directory";
     static final String REASONS_NEED_CONSENT = "reasons-need-consent";
     static final String REASONS_WITH_CONSENT = "reasons-with-consent";
+    static final String CONTACT_FOLLOW_UP = "contact-follow-up";
 
     private final PolicyRules rules;
     private final PartyDirectory directory;
@@ -39,7 +40,7 @@ public final class PolicyEngine {
         Party recipient = recipient(submission.header(), rule, applied);
         Set<Field> withheld = withheld(submission, recipient, rule, applied);
         removeFields(submission.document().getDocumentElement(), withheld);
-        submission.decided(recipient, new Verdict(applied, rule.legalBasis(), withheld));
+        submission.decided(recipient, new Verdict(applied, rule.legalBasis(), withheld, followUpDue(rule, recipient, applied)));
     }
 
     private static void checkSender(Submission submission, PolicyRules.TypeRule rule, List<String> applied) {
@@ -80,6 +81,21 @@ public final class PolicyEngine {
             }
         }
         return withheld;
+    }
+
+    /** 8 b § LSS (förslag): the kommun that receives it must confirm contact with the person in time. */
+    private java.time.Instant followUpDue(PolicyRules.TypeRule rule, Party recipient, List<String> applied) {
+        if (rule.followUp().isEmpty() || recipient.kind() != Party.Kind.KOMMUN) {
+            return null;
+        }
+        applied.add(CONTACT_FOLLOW_UP);
+        PolicyRules.FollowUp followUp = rule.followUp().get();
+        if (followUp.duration() != null) {
+            return clock.instant().plus(followUp.duration());
+        }
+        java.time.ZoneId sweden = java.time.ZoneId.of("Europe/Stockholm");
+        java.time.LocalDate today = java.time.LocalDate.now(clock.withZone(sweden));
+        return WorkingDays.after(today, followUp.workingDays()).atTime(17, 0).atZone(sweden).toInstant();
     }
 
     private static void removeFields(Element root, Set<Field> withheld) {

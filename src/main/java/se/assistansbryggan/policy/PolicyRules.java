@@ -9,22 +9,35 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * The declarative policy file ({@code config/policy.properties}): per message type, which kinds
- * of party may send it, to which kinds it may go, its legal basis, and whether reasons need
- * consent. Validated when loaded: every type has a complete entry and no key is unknown.
+ * of party may send it, to which kinds it may go, its legal basis, whether reasons need consent,
+ * and the follow-up time within which a kommun must confirm contact with the person. Validated when loaded: every type has a complete entry and no key is unknown.
  */
 public record PolicyRules(Map<MessageType, TypeRule> types) {
 
     /** The policy for one message type. */
     public record TypeRule(Set<Party.Kind> senders, Set<Party.Kind> recipients, List<String> legalBasis,
-            boolean reasonsNeedConsent) {}
+            boolean reasonsNeedConsent, Optional<FollowUp> followUp) {}
 
-    private static final Set<String> KEYS = Set.of("senders", "recipients", "legal-basis", "reasons-need-consent");
+    /** How long a kommun has to confirm contact: working days, or (for tests and special cases) a duration. */
+    public record FollowUp(int workingDays, Duration duration) {
+        static FollowUp parse(String text) {
+            var days = java.util.regex.Pattern.compile("(\\d+) working days?").matcher(text);
+            if (days.matches()) {
+                return new FollowUp(Integer.parseInt(days.group(1)), null);
+            }
+            return new FollowUp(0, Duration.parse(text));
+        }
+    }
+
+    private static final Set<String> KEYS = Set.of("senders", "recipients", "legal-basis", "reasons-need-consent", "follow-up");
 
     public static PolicyRules load(Path file) {
         Properties p = new Properties();
@@ -44,7 +57,8 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
         for (MessageType type : MessageType.values()) {
             types.put(type, new TypeRule(kinds(p, type, "senders"), kinds(p, type, "recipients"),
                     List.of(required(p, type, "legal-basis").split("\\s*\\|\\s*")),
-                    Boolean.parseBoolean(required(p, type, "reasons-need-consent"))));
+                    Boolean.parseBoolean(required(p, type, "reasons-need-consent")),
+                    Optional.ofNullable(p.getProperty(type.name() + ".follow-up")).map(String::trim).map(FollowUp::parse)));
         }
         return new PolicyRules(Map.copyOf(types));
     }

@@ -1,0 +1,90 @@
+package se.assistansbryggan.delivery;
+
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import se.assistansbryggan.audit.AuditTrail;
+
+/**
+ * Escalates notices nobody confirmed: a follow-up clock that comes due on {@value Handoff#FOLLOW_UPS}
+ * (a scheduled message, so the clock lives in the broker and survives restarts) becomes a signed
+ * Eskalering on the kommun's escalation queue, in one transaction. A clock stopped in time (the
+ * kommun acknowledged) was removed before it came due. With several gateway instances, the
+ * broker hands each due clock to exactly one of them.
+ */
+public final class FollowUpWatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FollowUpWatcher.class);
+
+    /** A due follow-up, as the escalation document needs it. */
+    public record Due(String messageId, String type, String recipient, Instant due) {}
+
+    private final ActiveMQConnectionFactory factory;
+    private final Function<Due, String> escalation;
+    private final AuditTrail audit;
+    private final Runnable counted;
+    private Connection connection;
+    private Session session;
+
+    public FollowUpWatcher(String url, String user, String password, Function<Due, String> escalation, AuditTrail audit,
+            Runnable counted) {
+        this.factory = new ActiveMQConnectionFactory(url + (url.contains("?") ? "&" : "?") + "reconnectAttempts=-1", user, password);
+        this.escalation = escalation;
+        this.audit = audit;
+        this.counted = counted;
+    }
+
+    public void start() throws JMSException {
+        connection = factory.createConnection();
+        session = connection.createSession(true, Session.SESSION_TRANSACTED);
+        MessageConsumer consumer = session.createConsumer(session.createQueue(Handoff.FOLLOW_UPS));
+        MessageProducer producer = session.createProducer(null);
+        consumer.setMessageListener(message -> escalate(message, producer));
+        connection.start();
+    }
+
+    private void escalate(Message clock, MessageProducer producer) {
+        try {
+            Due due = new Due(clock.getStringProperty("AbMessageId"), clock.getStringProperty("AbMessageType"),
+                    clock.getStringProperty("AbRecipient"), Instant.ofEpochMilli(clock.getLongProperty("AbDue")));
+            TextMessage reminder = session.createTextMessage(escalation.apply(due));
+            reminder.setStringProperty("AbMessageId", due.messageId());
+            reminder.setStringProperty("AbMessageType", "ESCALATION");
+            reminder.setStringProperty(Handoff.DUPLICATE_ID, due.messageId() + "/escalation");
+            String queue = clock.getStringProperty("AbRecipientQueue") + ".escalations";
+            producer.send(session.createQueue(queue), reminder, DeliveryMode.PERSISTENT, 7, 0);
+            session.commit();
+            audit.record("ESCALATED", Map.of("messageId", due.messageId(), "recipient", due.recipient(), "type", due.type()));
+            counted.run();
+        } catch (JMSException | RuntimeException e) {
+            LOG.error("could not escalate follow-up; the broker will offer it again", e);
+            try {
+                session.rollback();
+            } catch (JMSException ignored) {
+                // the broker redelivers the clock after the session is gone
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (JMSException ignored) {
+            // closing anyway
+        }
+        factory.close();
+    }
+}

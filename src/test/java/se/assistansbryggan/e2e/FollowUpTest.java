@@ -1,0 +1,88 @@
+package se.assistansbryggan.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import se.assistansbryggan.e2e.GatewayHarness.Receipt;
+import se.assistansbryggan.intake.Dom;
+import se.assistansbryggan.intake.SchemaGuard;
+import se.assistansbryggan.intake.SecureXml;
+import se.assistansbryggan.operations.OperatorClient;
+import se.assistansbryggan.operations.QueueReader;
+import se.assistansbryggan.trust.XmlSignatures;
+
+/**
+ * 8 b § LSS (förslag): a withdrawal notice starts a clock; the kommun's acknowledgement stops it;
+ * otherwise a signed Eskalering reaches the kommun's escalation queue. The clock lives in the
+ * broker, so it survives a restart. (The policy's follow-up is two seconds here instead of three
+ * working days.)
+ */
+class FollowUpTest {
+    static final X509Certificate GATEWAY_SIGNER = GatewayHarness.key("gateway-sign").certificate();
+    @TempDir
+    Path dir;
+    Map<String, String> settings;
+
+    @BeforeEach
+    void a_policy_with_a_short_follow_up() throws Exception {
+        Path policy = dir.resolve("policy.properties");
+        Files.writeString(policy, Files.readString(Path.of("config/policy.properties"))
+                .replace("WITHDRAWAL_NOTICE.follow-up=3 working days", "WITHDRAWAL_NOTICE.follow-up=PT2S"));
+        settings = Map.of("gateway.policy", policy.toString());
+    }
+
+    @Test
+    void an_unconfirmed_notice_is_escalated_to_the_kommun_even_across_a_restart() throws Exception {
+        try (GatewayHarness harness = new GatewayHarness(dir.resolve("data")).start(settings)) {
+            String id = send(harness);
+            OperatorClient operator = new OperatorClient(harness.gateway().baseUrl(), GatewayHarness.CERTS.resolve("operator.p12"),
+                    GatewayHarness.CERTS.resolve("truststore.p12"), GatewayHarness.PASSWORD);
+            assertTrue(operator.followUps().body().contains(id), "operators see the open clock");
+            harness.restart(settings);
+
+            Document escalation = SecureXml.parse(awaitOn(harness, "kommun.0180.escalations").text().getBytes(StandardCharsets.UTF_8));
+            assertEquals("Eskalering", escalation.getDocumentElement().getLocalName());
+            assertEquals(id, Dom.text(escalation.getDocumentElement(), "AvserMeddelande"));
+            SchemaGuard.validate(escalation);
+            assertEquals(GATEWAY_SIGNER, XmlSignatures.verify(escalation));
+            assertTrue(Files.readString(dir.resolve("data/audit/trail.jsonl")).contains("\"event\":\"ESCALATED\""));
+        }
+    }
+
+    @Test
+    void an_acknowledged_notice_is_not_escalated() throws Exception {
+        try (GatewayHarness harness = new GatewayHarness(dir.resolve("data")).start(settings)) {
+            String id = send(harness);
+            var stockholm = harness.clientAs("kommun-0180");
+            assertEquals(200, stockholm.pullNext().status());
+            assertEquals(200, stockholm.acknowledge(id).status());
+            Thread.sleep(3000); // past the follow-up time: a stopped clock must not fire
+            try (QueueReader reader = harness.reader()) {
+                assertEquals(Optional.empty(), reader.receive("kommun.0180.escalations", 500));
+            }
+        }
+    }
+
+    private static String send(GatewayHarness harness) throws Exception {
+        Receipt receipt = Receipt.parse(harness.clientAs("fk").post(
+                GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk")).body());
+        assertEquals("ACCEPTED", receipt.status());
+        return receipt.messageId();
+    }
+
+    private static QueueReader.Received awaitOn(GatewayHarness harness, String queue) throws Exception {
+        try (QueueReader reader = harness.reader()) {
+            return reader.receive(queue, 15_000).orElseThrow(() -> new AssertionError("no escalation on " + queue));
+        }
+    }
+}
