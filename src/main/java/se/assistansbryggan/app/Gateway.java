@@ -157,7 +157,8 @@ public final class Gateway implements AutoCloseable {
                         config.integer("gateway.broker.redelivery.max-attempts"),
                         config.duration("gateway.broker.redelivery.first-delay"),
                         Double.parseDouble(config.get("gateway.broker.redelivery.multiplier")),
-                        config.duration("gateway.broker.redelivery.max-delay")));
+                        config.duration("gateway.broker.redelivery.max-delay")),
+                config.get("gateway.broker.journal-buffer-timeout"));
     }
 
     private void bindStations(Registry registry, PolicyRules policy) {

@@ -1,5 +1,6 @@
 package se.assistansbryggan.delivery;
 
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -28,9 +29,11 @@ import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
  * read and browse only its own queue; the gateway itself uses an internal user with a password
  * made at start. A message a consumer keeps rolling back is redelivered with back-off and then
  * moved to {@code DLQ.<queue>} (original address, queue and delivery count in its properties);
- * expired messages go to {@code EXP.<queue>}. The duplicate-id cache is persistent.
+ * expired messages go to {@code EXP.<queue>}. The duplicate-id cache is persistent. The journal's
+ * buffer timeout is measured on the disk at start ({@link JournalSync}) unless configured.
  */
 public final class EmbeddedBroker implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EmbeddedBroker.class);
     public static final String DEAD_LETTERS = "DLA";
     public static final String EXPIRED = "ExpiryQueue";
     public static final String DEAD_LETTER_PREFIX = "DLQ.";
@@ -72,12 +75,18 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     private static Configuration journal(BrokerSettings settings) {
+        Path journal = settings.dataDir().resolve("journal");
+        int bufferTimeout = "auto".equals(settings.journalBufferTimeout())
+                ? (int) Math.max(1_000, JournalSync.measureNanos(journal, 300))
+                : Integer.parseInt(settings.journalBufferTimeout());
+        LOG.info("journal buffer timeout {} µs ({})", bufferTimeout / 1000, settings.journalBufferTimeout());
         return new ConfigurationImpl()
+                .setJournalBufferTimeout_NIO(bufferTimeout)
                 .setName("assistansbryggan")
                 .setPersistenceEnabled(true)
                 .setJMXManagementEnabled(false)
                 .setJournalType(JournalType.NIO)
-                .setJournalDirectory(settings.dataDir().resolve("journal").toString())
+                .setJournalDirectory(journal.toString())
                 .setBindingsDirectory(settings.dataDir().resolve("bindings").toString())
                 .setPagingDirectory(settings.dataDir().resolve("paging").toString())
                 .setLargeMessagesDirectory(settings.dataDir().resolve("large-messages").toString())
