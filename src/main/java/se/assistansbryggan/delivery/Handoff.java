@@ -37,6 +37,8 @@ public final class Handoff implements AutoCloseable {
 
     public Handoff(String brokerUrl, String user, String password, Duration retention) throws JMSException {
         this.factory = new ActiveMQConnectionFactory(brokerUrl, user, password);
+        // the queues exist (made at start); asking the broker about them on every send costs round trips
+        this.factory.setCacheDestinations(true);
         this.retentionMillis = retention.toMillis();
         connection();
     }
@@ -66,7 +68,7 @@ public final class Handoff implements AutoCloseable {
                 TextMessage message = tx.session.createTextMessage(delivery.body());
                 delivery.properties().forEach((k, v) -> setProperty(message, k, v));
                 message.setStringProperty(DUPLICATE_ID, messageId + "/" + delivery.queue());
-                tx.producer.send(tx.session.createQueue(delivery.queue()), message, DeliveryMode.PERSISTENT,
+                tx.producer.send(queue(delivery.queue()), message, DeliveryMode.PERSISTENT,
                         delivery.priority(), 0);
             }
             if (followUp != null) {
@@ -78,13 +80,13 @@ public final class Handoff implements AutoCloseable {
                 clock.setLongProperty("AbDue", followUp.due().toEpochMilli());
                 clock.setLongProperty(PullQueue.SCHEDULED, followUp.due().toEpochMilli());
                 clock.setStringProperty(DUPLICATE_ID, messageId + "/follow-up");
-                tx.producer.send(tx.session.createQueue(FOLLOW_UPS), clock, DeliveryMode.PERSISTENT, 4, 0);
+                tx.producer.send(queue(FOLLOW_UPS), clock, DeliveryMode.PERSISTENT, 4, 0);
             }
             TextMessage record = tx.session.createTextMessage(receiptXml);
             record.setStringProperty("AbMessageId", messageId);
             record.setStringProperty("AbContentDigest", Base64.getEncoder().encodeToString(contentDigest));
             record.setStringProperty(DUPLICATE_ID, messageId);
-            tx.producer.send(tx.session.createQueue(RECEIPTS), record, DeliveryMode.PERSISTENT, 4, retentionMillis);
+            tx.producer.send(queue(RECEIPTS), record, DeliveryMode.PERSISTENT, 4, retentionMillis);
             tx.session.commit();
         } catch (JMSException e) {
             if (isDuplicate(e)) {
@@ -113,6 +115,10 @@ public final class Handoff implements AutoCloseable {
             }
             return Optional.empty();
         }
+    }
+
+    private static jakarta.jms.Queue queue(String name) {
+        return org.apache.activemq.artemis.api.jms.ActiveMQJMSClient.createQueue(name);
     }
 
     private static boolean isDuplicate(Throwable e) {

@@ -40,6 +40,14 @@ public final class GatewayClient {
         return send("/messages", contentType, null, document);
     }
 
+    /** As {@link #post(byte[])}, without waiting: for load generators that must keep their schedule. */
+    public java.util.concurrent.CompletableFuture<Answer> postAsync(byte[] document) {
+        HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve("/messages")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/xml").POST(HttpRequest.BodyPublishers.ofByteArray(document)).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .thenApply(response -> new Answer(response.statusCode(), response.body()));
+    }
+
     /** {@code GET /pull/next}: the next message of this party's queue (204 when there is none). */
     public Answer pullNext() throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(baseUrl.resolve("/pull/next"))

@@ -1,0 +1,298 @@
+package se.assistansbryggan.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.apache.camel.util.json.Jsoner;
+import org.w3c.dom.Document;
+import se.assistansbryggan.app.Gateway;
+import se.assistansbryggan.app.GatewayConfig;
+import se.assistansbryggan.intake.SecureXml;
+import se.assistansbryggan.operations.GatewayClient;
+import se.assistansbryggan.operations.MessageSigner;
+import se.assistansbryggan.operations.QueueReader;
+import se.assistansbryggan.trust.KeyMaterial;
+
+/**
+ * Drives signed messages over HTTPS with mutual TLS into a gateway with its embedded broker:
+ * closed loop (maximum throughput) and open loop at a fixed rate (latency from the intended send
+ * time, so coordinated omission is corrected). Reports the gateway against the limits measured in
+ * the same run (durable sends, cryptography per message), checks every accepted message is on
+ * its queue exactly once, and writes bench/results/report.{md,json} and latency.png.
+ */
+public final class Benchmark {
+    static final Path CERTS = Path.of("certs-sample");
+    static final char[] PASSWORD = "changeit".toCharArray();
+    static final int SENDERS = Integer.getInteger("bench.senders", 16);
+    static final int CLOSED_SECONDS = Integer.getInteger("bench.closed.seconds", 15);
+    static final int OPEN_RATE = Integer.getInteger("bench.open.rate", 300);
+    static final int OPEN_SECONDS = Integer.getInteger("bench.open.seconds", 10);
+    static final int PRESIGNED = Integer.getInteger("bench.messages", 14_000);
+    static final int WARM_UP = Integer.getInteger("bench.warmup", 2_000);
+
+    public static void main(String[] args) throws Exception {
+        Path out = Files.createDirectories(Path.of("bench/results"));
+        Path data = Files.createTempDirectory("bench-data");
+        GatewayConfig config = GatewayConfig.load(Path.of("config/application.properties"), Map.of(
+                "gateway.https.port", Integer.toString(freePort()), "gateway.data.dir", data.toString(),
+                "gateway.broker.acceptor", "", "gateway.operations.health-port", "0"));
+        Map<String, Object> report = new LinkedHashMap<>();
+        try (Gateway gateway = new Gateway(config, Clock.systemUTC()).start()) {
+            System.out.println("signing " + PRESIGNED + " messages ahead of time …");
+            List<byte[]> messages = presign(PRESIGNED);
+            byte[] sample = messages.get(0);
+            report.put("limits", limits(gateway, sample));
+            GatewayClient fk = new GatewayClient(gateway.baseUrl(), CERTS.resolve("fk.p12"), CERTS.resolve("truststore.p12"), PASSWORD);
+            Set<String> accepted = ConcurrentHashMap.newKeySet();
+            AtomicInteger next = new AtomicInteger();
+            warmUp(fk, messages, next, accepted);
+            Histogram closed = closedLoop(fk, messages, next, accepted, report);
+            Histogram open = openLoop(fk, messages, next, accepted, report);
+            report.put("exactlyOnce", exactlyOnce(gateway, accepted));
+            ratios(report);
+            LatencyPlot.write(Map.of("closed loop, " + SENDERS + " senders", closed, "open loop, " + OPEN_RATE + "/s", open),
+                    out.resolve("latency.png"));
+        }
+        Files.writeString(out.resolve("report.json"), Jsoner.prettyPrint(Jsoner.serialize(report)));
+        String markdown = Markdown.of(report);
+        Files.writeString(out.resolve("report.md"), markdown);
+        System.out.println(markdown);
+        System.out.println("written: " + out.toAbsolutePath() + "/report.md, report.json, latency.png");
+    }
+
+    private static List<byte[]> presign(int count) throws Exception {
+        byte[] template = Files.readAllBytes(Path.of("samples/withdrawal-notice.xml"));
+        KeyMaterial fk = KeyMaterial.fromPkcs12(CERTS.resolve("fk.p12"), PASSWORD);
+        List<byte[]> signed = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+        for (int i = 0; i < count; i++) {
+            pool.submit(() -> {
+                Document document = SecureXml.parse(template);
+                MessageSigner.stampFresh(document);
+                signed.add(MessageSigner.sign(document, fk));
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(10, TimeUnit.MINUTES);
+        return new ArrayList<>(signed);
+    }
+
+    private static Map<String, Object> limits(Gateway gateway, byte[] signedSample) throws Exception {
+        KeyMaterial gatewayKey = KeyMaterial.fromPkcs12(CERTS.resolve("gateway-sign.p12"), PASSWORD);
+        byte[] unsigned = Files.readAllBytes(Path.of("samples/withdrawal-notice.xml"));
+        double signs = Limits.signsPerSecond(unsigned, gatewayKey, 1500);
+        double verifies = Limits.verifiesPerSecond(signedSample, 1500);
+        int cores = Runtime.getRuntime().availableProcessors();
+        // per message the gateway verifies the sender's signature and signs the delivered document and the receipt
+        double cryptoLimit = cores / (1 / verifies + 2 / signs);
+        double broker = Limits.durableSendsPerSecond(gateway.broker(), 16, 5, signedSample);
+        Map<String, Object> limits = new LinkedHashMap<>();
+        limits.put("cores", cores);
+        limits.put("signaturesPerSecondPerCore", round(signs));
+        limits.put("verificationsPerSecondPerCore", round(verifies));
+        limits.put("signaturesByGatewayPerMessage", 2);
+        limits.put("cryptoLimitMessagesPerSecond", round(cryptoLimit));
+        limits.put("brokerDurableSendsPerSecond16Producers", round(broker));
+        return limits;
+    }
+
+    /** The JIT compiles the hot path first, so that what is measured is the gateway, not its warm-up. */
+    private static void warmUp(GatewayClient fk, List<byte[]> messages, AtomicInteger next, Set<String> accepted)
+            throws Exception {
+        System.out.println("warming up …");
+        ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+        for (int s = 0; s < SENDERS; s++) {
+            senders.submit(() -> {
+                for (int i = next.getAndIncrement(); i < WARM_UP; i = next.getAndIncrement()) {
+                    record(fk.post(messages.get(i)).body(), accepted, new AtomicInteger(), new AtomicInteger());
+                }
+                return null;
+            });
+        }
+        senders.shutdown();
+        senders.awaitTermination(5, TimeUnit.MINUTES);
+    }
+
+    private static Histogram closedLoop(GatewayClient fk, List<byte[]> messages, AtomicInteger next, Set<String> accepted,
+            Map<String, Object> report) throws Exception {
+        System.out.println("closed loop: " + SENDERS + " senders for " + CLOSED_SECONDS + " s …");
+        Recorder recorder = new Recorder(3);
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        long end = System.nanoTime() + CLOSED_SECONDS * 1_000_000_000L;
+        Usage usage = Usage.start();
+        long start = System.nanoTime();
+        ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+        for (int s = 0; s < SENDERS; s++) {
+            senders.submit(() -> {
+                for (int i = next.getAndIncrement(); i < messages.size() - OPEN_RATE * OPEN_SECONDS && System.nanoTime() < end;
+                        i = next.getAndIncrement()) {
+                    long t0 = System.nanoTime();
+                    try {
+                        record(fk.post(messages.get(i)).body(), accepted, ok, refused);
+                    } catch (Exception e) {
+                        refused.incrementAndGet();
+                    }
+                    recorder.recordValue(System.nanoTime() - t0);
+                }
+                return null;
+            });
+        }
+        senders.shutdown();
+        senders.awaitTermination(5, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Histogram histogram = recorder.getIntervalHistogram();
+        report.put("closedLoop", result(histogram, ok.get(), refused.get(), seconds, usage.stop()));
+        return histogram;
+    }
+
+    private static Histogram openLoop(GatewayClient fk, List<byte[]> messages, AtomicInteger next, Set<String> accepted,
+            Map<String, Object> report) throws Exception {
+        System.out.println("open loop: " + OPEN_RATE + " messages/s for " + OPEN_SECONDS + " s …");
+        Recorder recorder = new Recorder(3);
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        Usage usage = Usage.start();
+        long start = System.nanoTime();
+        long interval = 1_000_000_000L / OPEN_RATE;
+        for (int n = 0; n < OPEN_RATE * OPEN_SECONDS; n++) {
+            long intended = start + n * interval;
+            long wait = intended - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            int i = next.getAndIncrement();
+            if (i >= messages.size()) {
+                break;
+            }
+            inFlight.add(fk.postAsync(messages.get(i)).handle((answer, failure) -> {
+                recorder.recordValue(System.nanoTime() - intended);
+                if (failure == null) {
+                    record(answer.body(), accepted, ok, refused);
+                } else {
+                    refused.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Histogram histogram = recorder.getIntervalHistogram();
+        report.put("openLoop", result(histogram, ok.get(), refused.get(), seconds, usage.stop()));
+        return histogram;
+    }
+
+    private static void record(String receipt, Set<String> accepted, AtomicInteger ok, AtomicInteger refused) {
+        if (receipt.contains("<Status>ACCEPTED</Status>")) {
+            int at = receipt.indexOf("<MeddelandeId>") + "<MeddelandeId>".length();
+            accepted.add(receipt.substring(at, at + 36));
+            ok.incrementAndGet();
+        } else {
+            refused.incrementAndGet();
+        }
+    }
+
+    private static Map<String, Object> exactlyOnce(Gateway gateway, Set<String> accepted) throws Exception {
+        System.out.println("checking that every accepted message is on its queue exactly once …");
+        Map<String, Integer> seen = new ConcurrentHashMap<>();
+        try (QueueReader reader = new QueueReader(gateway.broker().inVmUrl(), gateway.broker().internalUser(),
+                gateway.broker().internalPassword())) {
+            for (Optional<QueueReader.Received> r = reader.receive("kommun.0180", 2000); r.isPresent();
+                    r = reader.receive("kommun.0180", 2000)) {
+                seen.merge(r.get().messageId(), 1, Integer::sum);
+            }
+        }
+        long missing = accepted.stream().filter(id -> !seen.containsKey(id)).count();
+        long doubled = seen.values().stream().filter(n -> n > 1).count();
+        Map<String, Object> check = new LinkedHashMap<>();
+        check.put("accepted", accepted.size());
+        check.put("onQueue", seen.size());
+        check.put("missing", missing);
+        check.put("deliveredTwice", doubled);
+        check.put("ok", missing == 0 && doubled == 0);
+        return check;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void ratios(Map<String, Object> report) {
+        Map<String, Object> limits = (Map<String, Object>) report.get("limits");
+        Map<String, Object> closed = (Map<String, Object>) report.get("closedLoop");
+        double throughput = ((Number) closed.get("acceptedPerSecond")).doubleValue();
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        ratios.put("ofCryptoLimit", round(throughput / ((Number) limits.get("cryptoLimitMessagesPerSecond")).doubleValue()));
+        ratios.put("ofBrokerLimit", round(throughput / ((Number) limits.get("brokerDurableSendsPerSecond16Producers")).doubleValue()));
+        report.put("ratios", ratios);
+    }
+
+    private static Map<String, Object> result(Histogram h, int ok, int refused, double seconds, Map<String, Object> usage) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("accepted", ok);
+        r.put("notAccepted", refused);
+        r.put("seconds", round(seconds));
+        r.put("acceptedPerSecond", round(ok / seconds));
+        r.put("p50ms", ms(h.getValueAtPercentile(50)));
+        r.put("p95ms", ms(h.getValueAtPercentile(95)));
+        r.put("p99ms", ms(h.getValueAtPercentile(99)));
+        r.put("maxMs", ms(h.getMaxValue()));
+        r.putAll(usage);
+        return r;
+    }
+
+    /** CPU used by this process (gateway and load generator together) and the peak heap, over one phase. */
+    private record Usage(long cpuNanos, long wallNanos) {
+        static Usage start() {
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                pool.resetPeakUsage();
+            }
+            return new Usage(cpu(), System.nanoTime());
+        }
+
+        Map<String, Object> stop() {
+            double busy = (cpu() - cpuNanos) / (double) (System.nanoTime() - wallNanos) / Runtime.getRuntime().availableProcessors();
+            long peak = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                    .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+            Map<String, Object> usage = new LinkedHashMap<>();
+            usage.put("cpuPercent", round(busy * 100));
+            usage.put("peakHeapMB", peak / (1024 * 1024));
+            return usage;
+        }
+
+        private static long cpu() {
+            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        }
+    }
+
+    private static double ms(long nanos) {
+        return round(nanos / 1e6);
+    }
+
+    static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+}

@@ -1,0 +1,91 @@
+package se.assistansbryggan.bench;
+
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.w3c.dom.Document;
+import se.assistansbryggan.delivery.EmbeddedBroker;
+import se.assistansbryggan.intake.SecureXml;
+import se.assistansbryggan.trust.KeyMaterial;
+import se.assistansbryggan.trust.XmlSignatures;
+
+/** The limits the gateway cannot beat, measured in the same run: durable sends and the cryptography per message. */
+final class Limits {
+    private Limits() {}
+
+    /** Persistent JMS sends per second to the same broker, from concurrent producers, for about {@code seconds}. */
+    static double durableSendsPerSecond(EmbeddedBroker broker, int producers, int seconds, byte[] body) throws Exception {
+        broker.server().createQueue(QueueConfiguration.of("bench.raw").setRoutingType(RoutingType.ANYCAST).setDurable(true)
+                .setAutoCreateAddress(true), true);
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker.inVmUrl(), broker.internalUser(),
+                broker.internalPassword());
+        ExecutorService pool = Executors.newFixedThreadPool(producers);
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        long start = System.nanoTime();
+        List<Future<Integer>> counts = new ArrayList<>();
+        try (Connection connection = factory.createConnection()) {
+            for (int p = 0; p < producers; p++) {
+                counts.add(pool.submit(() -> {
+                    try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                            MessageProducer producer = session.createProducer(session.createQueue("bench.raw"))) {
+                        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                        int sent = 0;
+                        while (System.nanoTime() < end) {
+                            var message = session.createBytesMessage();
+                            message.writeBytes(body);
+                            producer.send(message);
+                            sent++;
+                        }
+                        return sent;
+                    }
+                }));
+            }
+            int total = 0;
+            for (Future<Integer> count : counts) {
+                total += count.get();
+            }
+            double rate = total / ((System.nanoTime() - start) / 1e9);
+            broker.server().destroyQueue(org.apache.activemq.artemis.api.core.SimpleString.of("bench.raw"), null, false, true);
+            return rate;
+        } finally {
+            pool.shutdown();
+            pool.awaitTermination(10, TimeUnit.SECONDS);
+            factory.close();
+        }
+    }
+
+    /** Signatures per second on one core, with the gateway's key and a real message. */
+    static double signsPerSecond(byte[] unsignedMessage, KeyMaterial key, int millis) {
+        long end = System.nanoTime() + millis * 1_000_000L;
+        long start = System.nanoTime();
+        int n = 0;
+        while (System.nanoTime() < end) {
+            Document document = SecureXml.parse(unsignedMessage);
+            XmlSignatures.sign(document, key);
+            n++;
+        }
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** Verifications per second on one core, of a message signed by a sender. */
+    static double verifiesPerSecond(byte[] signedMessage, int millis) {
+        long end = System.nanoTime() + millis * 1_000_000L;
+        long start = System.nanoTime();
+        int n = 0;
+        while (System.nanoTime() < end) {
+            XmlSignatures.verify(SecureXml.parse(signedMessage));
+            n++;
+        }
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+}
