@@ -174,6 +174,8 @@ public final class Benchmark {
         Usage usage = Usage.start();
         long start = System.nanoTime();
         long interval = 1_000_000_000L / OPEN_RATE;
+        // a sender keeps a bounded pool of connections, as real ones do; waiting for one counts as latency
+        java.util.concurrent.Semaphore connections = new java.util.concurrent.Semaphore(2 * SENDERS);
         for (int n = 0; n < OPEN_RATE * OPEN_SECONDS; n++) {
             long intended = start + n * interval;
             long wait = intended - System.nanoTime();
@@ -184,7 +186,9 @@ public final class Benchmark {
             if (i >= messages.size()) {
                 break;
             }
+            connections.acquire();
             inFlight.add(fk.postAsync(messages.get(i)).handle((answer, failure) -> {
+                connections.release();
                 recorder.recordValue(System.nanoTime() - intended);
                 if (failure == null) {
                     record(answer.body(), accepted, ok, refused);

@@ -101,7 +101,8 @@ public final class SamplePki {
         issueParty("kommun-1280-expired", PARTIES.get(4), now.minus(Duration.ofDays(400)), now.minus(Duration.ofDays(35)));
         issueGatewayTls();
         issueOperator();
-        issue("gateway-sign", gatewayName("Assistansbryggan signering"), rsa(), now.minus(Duration.ofDays(1)), now.plus(VALIDITY),
+        // ECDSA P-256: the gateway signs two documents per message, and ECDSA (Bouncy Castle) signs ~3x faster than RSA-2048
+        issue("gateway-sign", gatewayName("Assistansbryggan signering"), ecP256(), now.minus(Duration.ofDays(1)), now.plus(VALIDITY),
                 new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation), null, null);
         writePem("ca.crl", createCrl(revoked));
     }
@@ -232,6 +233,12 @@ public final class SamplePki {
     private KeyPair rsa() throws GeneralSecurityException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048, random);
+        return generator.generateKeyPair();
+    }
+
+    private KeyPair ecP256() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"), random);
         return generator.generateKeyPair();
     }
 

@@ -34,6 +34,7 @@ public final class XmlSignatures {
     private static final String SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256";
     private static final Set<String> SIGNATURE_ALGORITHMS = Set.of(
             XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256, XMLSignature.ALGO_ID_SIGNATURE_ECDSA_SHA256);
+    private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
     private static final List<String> TRANSFORMS = List.of(Transforms.TRANSFORM_ENVELOPED_SIGNATURE, EXC_C14N);
 
     static {
@@ -46,10 +47,10 @@ public final class XmlSignatures {
     /** Signs the whole document with an enveloped signature appended to the root. */
     public static void sign(Document document, KeyMaterial key) {
         try {
-            String algorithm = key.privateKey() instanceof ECPrivateKey
-                    ? XMLSignature.ALGO_ID_SIGNATURE_ECDSA_SHA256
-                    : XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256;
-            XMLSignature signature = new XMLSignature(document, "", algorithm, EXC_C14N);
+            boolean ec = key.privateKey() instanceof ECPrivateKey;
+            XMLSignature signature = ec
+                    ? new XMLSignature(document, "", XMLSignature.ALGO_ID_SIGNATURE_ECDSA_SHA256, EXC_C14N, BC)
+                    : new XMLSignature(document, "", XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256, EXC_C14N);
             document.getDocumentElement().appendChild(signature.getElement());
             Transforms transforms = new Transforms(document);
             TRANSFORMS.forEach(t -> addTransform(transforms, t));
@@ -76,7 +77,9 @@ public final class XmlSignatures {
     public static Verified check(Document document) {
         Element signatureElement = theSignature(document);
         try {
-            XMLSignature signature = new XMLSignature(signatureElement, "", true);
+            XMLSignature signature = isEcdsa(signatureElement)
+                    ? new XMLSignature(signatureElement, "", true, BC)
+                    : new XMLSignature(signatureElement, "", true);
             checkShape(signature);
             X509Certificate certificate = certificateOf(signature);
             AlgorithmPolicy.checkKey(certificate.getPublicKey());
@@ -103,6 +106,13 @@ public final class XmlSignatures {
         } catch (XMLSecurityException | NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** ECDSA goes to Bouncy Castle, several times faster than the JDK's; RSA stays with the JDK's fast implementation. */
+    private static boolean isEcdsa(Element signature) {
+        NodeList methods = signature.getElementsByTagNameNS(Constants.SignatureSpecNS, "SignatureMethod");
+        return methods.getLength() > 0
+                && XMLSignature.ALGO_ID_SIGNATURE_ECDSA_SHA256.equals(((Element) methods.item(0)).getAttribute("Algorithm"));
     }
 
     private static Element theSignature(Document document) {
