@@ -56,7 +56,7 @@ public final class XmlSignatures {
             TRANSFORMS.forEach(t -> addTransform(transforms, t));
             signature.addDocument("", transforms, SHA256);
             signature.addKeyInfo(key.certificate());
-            signature.sign(key.privateKey());
+            signature.sign(ec ? bcKey(key.privateKey()) : key.privateKey());
         } catch (XMLSecurityException e) {
             throw new IllegalStateException("cannot sign: " + e.getMessage(), e);
         }
@@ -106,6 +106,24 @@ public final class XmlSignatures {
         } catch (XMLSecurityException | NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static final java.util.Map<java.security.PrivateKey, java.security.PrivateKey> BC_KEYS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The same EC key as a Bouncy Castle key object, made once: handed a JDK key, Bouncy Castle
+     * rebuilds its curve and fixed-point tables on every signature, which costs more than signing.
+     */
+    private static java.security.PrivateKey bcKey(java.security.PrivateKey key) {
+        return BC_KEYS.computeIfAbsent(key, k -> {
+            try {
+                return java.security.KeyFactory.getInstance("EC", BC)
+                        .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(k.getEncoded()));
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("cannot use the EC key with Bouncy Castle", e);
+            }
+        });
     }
 
     /** ECDSA goes to Bouncy Castle, several times faster than the JDK's; RSA stays with the JDK's fast implementation. */
