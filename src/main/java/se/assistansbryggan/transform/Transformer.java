@@ -28,6 +28,7 @@ public final class Transformer {
     }
 
     public void transform(@ExchangeProperty(Submission.PROPERTY) Submission submission) {
+        withoutSendersSignature(submission.document());
         JAXBElement<?> mapped = switch (submission.type()) {
             case WITHDRAWAL_NOTICE -> WithdrawalNoticeToKommun.map(submission, OffsetDateTime.now(clock));
         };
@@ -39,6 +40,18 @@ public final class Transformer {
         }
         XmlSignatures.sign(delivered, gatewayKey);
         submission.transformed(new String(SecureXml.serialize(delivered), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The sender's signature has been verified and its digest travels in Ursprung; the mapping
+     * reads only the content. (Left in, JAXB would keep it as a DOM fragment through a new
+     * TransformerFactory per message, the most expensive step of the transform.)
+     */
+    private static void withoutSendersSignature(Document document) {
+        var signatures = document.getElementsByTagNameNS("http://www.w3.org/2000/09/xmldsig#", "Signature");
+        for (int i = signatures.getLength() - 1; i >= 0; i--) {
+            signatures.item(i).getParentNode().removeChild(signatures.item(i));
+        }
     }
 }
 
