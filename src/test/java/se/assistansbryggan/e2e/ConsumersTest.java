@@ -93,6 +93,24 @@ class ConsumersTest {
     }
 
     @Test
+    void the_acceptor_can_require_tls() throws Exception {
+        String tlsPort = Integer.toString(GatewayHarness.freePort());
+        try (GatewayHarness tls = new GatewayHarness(data.resolve("tls")).start(Map.of("gateway.broker.acceptor",
+                "tcp://127.0.0.1:" + tlsPort + "?protocols=CORE,AMQP;sslEnabled=true;keyStorePath=certs-sample/gateway-tls.p12"
+                        + ";keyStorePassword=changeit;keyStoreType=PKCS12"))) {
+            String id = Receipt.parse(tls.clientAs("fk").post(
+                    GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk")).body()).messageId();
+            String client = "tcp://127.0.0.1:" + tlsPort + "?sslEnabled=true&trustStorePath=certs-sample/truststore.p12"
+                    + "&trustStorePassword=changeit&trustStoreType=PKCS12";
+            try (QueueReader stockholm = new QueueReader(client, "kommun-0180", STOCKHOLM_PASSWORD)) {
+                assertEquals(id, stockholm.receive("kommun.0180", 5000).orElseThrow().messageId());
+            }
+            String plain = "tcp://127.0.0.1:" + tlsPort + "?callTimeout=2000&initialConnectAttempts=1";
+            assertThrows(jakarta.jms.JMSException.class, () -> new QueueReader(plain, "kommun-0180", STOCKHOLM_PASSWORD).close());
+        }
+    }
+
+    @Test
     void a_wrong_password_gets_no_connection() {
         assertThrows(JMSSecurityException.class, () -> new QueueReader(acceptor, "kommun-0180", "guess").close());
     }
