@@ -6,39 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import se.assistansbryggan.e2e.GatewayHarness.Receipt;
 import se.assistansbryggan.operations.GatewayClient;
 import se.assistansbryggan.operations.GatewayClient.Answer;
 
 /** The HTTPS door: only TLS 1.2/1.3 with strong suites, and no body the gateway would have to hold whole. */
-class TransportTest {
-    @TempDir
-    static Path data;
-    static GatewayHarness harness;
-
-    @BeforeAll
-    static void start() throws Exception {
-        harness = new GatewayHarness(data).start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        harness.close();
-    }
-
-    @AfterEach
-    void no_queue_received_anything() {
-        assertEquals(0, harness.gateway().broker().totalMessages());
-    }
+class TransportTest extends SharedGateway.LeavesNoTrace {
 
     @Test
     void tls_1_3_and_1_2_with_a_strong_suite_connect() throws Exception {

@@ -1,58 +1,30 @@
 package se.assistansbryggan.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static se.assistansbryggan.e2e.GatewayHarness.at;
 import static se.assistansbryggan.e2e.GatewayHarness.key;
 import static se.assistansbryggan.e2e.GatewayHarness.signedEdited;
 
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import org.apache.xml.security.signature.XMLSignature;
 import org.apache.xml.security.transforms.Transforms;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
-import se.assistansbryggan.e2e.GatewayHarness.Receipt;
 import se.assistansbryggan.intake.SecureXml;
-import se.assistansbryggan.operations.GatewayClient.Answer;
 import se.assistansbryggan.operations.MessageSigner;
 import se.assistansbryggan.trust.KeyMaterial;
-import se.assistansbryggan.trust.XmlSignatures;
 
 /**
  * Refusals of who sent what to whom, and when: certificates, signature shape, algorithms,
  * parties and the creation-time window. Each asserts the code, the gateway's signature on the
  * refusal, and that no queue received anything.
  */
-class TrustRefusalsTest {
+class TrustRefusalsTest extends SharedGateway.LeavesNoTrace {
     static final String NOTICE = "withdrawal-with-reasons-no-consent.xml";
-    static final X509Certificate GATEWAY_SIGNER = key("gateway-sign").certificate();
     static final DateTimeFormatter XS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
-    @TempDir
-    static Path dir;
-    static GatewayHarness harness;
-
-    @BeforeAll
-    static void start() throws Exception {
-        harness = new GatewayHarness(dir.resolve("data")).start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        harness.close();
-    }
-
-    @AfterEach
-    void no_queue_received_anything() {
-        assertEquals(0, harness.gateway().broker().totalMessages(), "a refused message left a trace in a queue");
-    }
 
     @Test
     void created_two_days_ago() throws Exception {
@@ -92,7 +64,7 @@ class TrustRefusalsTest {
 
     @Test
     void sender_with_a_trusted_certificate_but_not_in_the_directory() throws Exception {
-        Path unknown = TestIssuer.issue(dir, "okand-assistans-ab", "556677-8899", KeyUsage.digitalSignature);
+        Path unknown = TestIssuer.issue(data, "okand-assistans-ab", "556677-8899", KeyUsage.digitalSignature);
         byte[] fromUnknown = signedEdited(NOTICE, KeyMaterial.fromPkcs12(unknown, GatewayHarness.PASSWORD),
                 root -> at(root, "Huvud", "Avsandare", "Organisationsnummer").setTextContent("556677-8899"));
         assertRefused("UNKNOWN_SENDER", harness.clientWith(unknown).post(fromUnknown));
@@ -100,14 +72,14 @@ class TrustRefusalsTest {
 
     @Test
     void signed_with_a_self_signed_certificate_naming_fk() throws Exception {
-        Path forged = TestIssuer.selfSigned(dir, "forged-fk", "202100-5521");
+        Path forged = TestIssuer.selfSigned(data, "forged-fk", "202100-5521");
         byte[] notice = signedEdited(NOTICE, KeyMaterial.fromPkcs12(forged, GatewayHarness.PASSWORD), root -> { });
         assertRefused("CERT_UNTRUSTED", harness.clientAs("fk").post(notice));
     }
 
     @Test
     void signed_with_a_certificate_not_issued_for_signing() throws Exception {
-        Path encryptionOnly = TestIssuer.issue(dir, "fk-encryption", "202100-5521", KeyUsage.keyEncipherment);
+        Path encryptionOnly = TestIssuer.issue(data, "fk-encryption", "202100-5521", KeyUsage.keyEncipherment);
         byte[] notice = signedEdited(NOTICE, KeyMaterial.fromPkcs12(encryptionOnly, GatewayHarness.PASSWORD), root -> { });
         assertRefused("CERT_KEY_USAGE", harness.clientAs("fk").post(notice));
     }
@@ -147,10 +119,4 @@ class TrustRefusalsTest {
         return SecureXml.serialize(document);
     }
 
-    private static void assertRefused(String code, Answer answer) {
-        Receipt receipt = Receipt.parse(answer.body());
-        assertEquals("REFUSED", receipt.status(), answer.body());
-        assertEquals(code, receipt.code(), answer.body());
-        assertEquals(GATEWAY_SIGNER, XmlSignatures.verify(receipt.document()));
-    }
 }

@@ -8,11 +8,7 @@ import static se.assistansbryggan.e2e.GatewayHarness.signedFixture;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import se.assistansbryggan.e2e.GatewayHarness.Receipt;
@@ -27,21 +23,7 @@ import se.assistansbryggan.trust.IndependentToolkitInteropTest;
 import se.assistansbryggan.trust.XmlSignatures;
 
 /** FK's signed withdrawal notice, over HTTPS with mutual TLS, to kommun 0180's queue. */
-class WithdrawalNoticeEndToEndTest {
-    @TempDir
-    static Path data;
-    static GatewayHarness harness;
-    static final X509Certificate GATEWAY_SIGNER = GatewayHarness.key("gateway-sign").certificate();
-
-    @BeforeAll
-    static void start() throws Exception {
-        harness = new GatewayHarness(data).start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        harness.close();
-    }
+class WithdrawalNoticeEndToEndTest extends SharedGateway {
 
     @Test
     void withdrawal_without_consent_reaches_the_kommun_signed_in_the_municipal_schema_without_reasons() throws Exception {
@@ -146,7 +128,7 @@ class WithdrawalNoticeEndToEndTest {
         Receipt receipt = Receipt.parse(harness.clientAs("fk").post(notice).body());
         takeFrom("kommun.0180", receipt.messageId());
 
-        Path trail = data.resolve("audit/trail.jsonl");
+        Path trail = data.resolve("data/audit/trail.jsonl");
         String text = java.nio.file.Files.readString(trail);
         assertTrue(text.contains("\"messageId\":\"" + receipt.messageId() + "\""));
         assertFalse(text.contains("198407092389"));
