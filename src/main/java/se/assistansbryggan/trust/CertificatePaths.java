@@ -29,7 +29,8 @@ import se.assistansbryggan.intake.Refusal;
 /**
  * Validates a certificate for one use: algorithms ({@link AlgorithmPolicy}), validity dates, key
  * usage, the path to the configured trust anchors (Bouncy Castle's PKIX), and revocation
- * ({@link RevocationChecker}: OCSP and CRLs).
+ * ({@link RevocationChecker}: OCSP and CRLs). A good result is remembered as long as a revocation
+ * answer is (the configured freshness), never past the certificate's end.
  */
 public final class CertificatePaths {
 
@@ -51,6 +52,12 @@ public final class CertificatePaths {
         this.revocation = revocation;
     }
 
+    /** A certificate already found good for a purpose, until its revocation answer or the certificate itself runs out. */
+    private record Validated(X509Certificate certificate, Purpose purpose) {}
+
+    private static final int MAX_REMEMBERED = 10_000;
+    private final java.util.Map<Validated, java.time.Instant> remembered = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Reads CRLs (PEM or DER) from a file; none when the path is null. */
     public static List<X509CRL> readCrls(Path file) {
         if (file == null) {
@@ -67,6 +74,21 @@ public final class CertificatePaths {
 
     /** Refuses with a CERT_ or ALGORITHM_ code unless the certificate may be trusted for the purpose. */
     public void validate(X509Certificate certificate, Purpose purpose) {
+        Validated key = new Validated(certificate, purpose);
+        java.time.Instant until = remembered.get(key);
+        if (until != null && java.time.Instant.now().isBefore(until)) {
+            return;
+        }
+        validateNow(certificate, purpose);
+        if (remembered.size() >= MAX_REMEMBERED) {
+            remembered.clear();
+        }
+        java.time.Instant fresh = java.time.Instant.now().plus(revocation.freshness());
+        java.time.Instant expires = certificate.getNotAfter().toInstant();
+        remembered.put(key, fresh.isBefore(expires) ? fresh : expires);
+    }
+
+    private void validateNow(X509Certificate certificate, Purpose purpose) {
         AlgorithmPolicy.checkCertificate(certificate);
         try {
             certificate.checkValidity();

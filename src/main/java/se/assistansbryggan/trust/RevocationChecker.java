@@ -69,6 +69,11 @@ public final class RevocationChecker {
         this.clock = clock;
     }
 
+    /** How long an answer about a certificate may be relied on. */
+    public Duration freshness() {
+        return settings.freshness();
+    }
+
     /** Refuses a revoked certificate, and one whose status nobody can tell unless soft-fail is on. */
     public void check(X509Certificate certificate, X509Certificate issuer) {
         Status status = settings.online() ? ocsp(certificate, issuer) : Status.UNKNOWN;
