@@ -109,20 +109,23 @@ final class OpsCommand {
         }
     }
 
-    @Command(name = "retry", description = "Send a dead letter back to its queue.")
-    static final class Retry implements Callable<Integer> {
+    /** What retry and discard share: which dead letter, and why (the reason goes into the audit trail). */
+    abstract static class DeadLetterAction implements Callable<Integer> {
         @ParentCommand
         OpsCommand ops;
 
-        @Option(names = "--queue", required = true)
+        @Option(names = "--queue", required = true, description = "e.g. DLQ.kommun.0180")
         String queue;
 
-        @Option(names = "--id", required = true)
+        @Option(names = "--id", required = true, description = "the message id")
         String id;
 
         @Option(names = "--reason", required = true, description = "why; goes into the audit trail")
         String reason;
+    }
 
+    @Command(name = "retry", description = "Send a dead letter back to its queue.")
+    static final class Retry extends DeadLetterAction {
         @Override
         public Integer call() throws Exception {
             return print(ops.client().retry(queue, id, reason));
@@ -130,19 +133,7 @@ final class OpsCommand {
     }
 
     @Command(name = "discard", description = "Remove a dead letter for good.")
-    static final class Discard implements Callable<Integer> {
-        @ParentCommand
-        OpsCommand ops;
-
-        @Option(names = "--queue", required = true)
-        String queue;
-
-        @Option(names = "--id", required = true)
-        String id;
-
-        @Option(names = "--reason", required = true, description = "why; goes into the audit trail")
-        String reason;
-
+    static final class Discard extends DeadLetterAction {
         @Override
         public Integer call() throws Exception {
             return print(ops.client().discard(queue, id, reason));

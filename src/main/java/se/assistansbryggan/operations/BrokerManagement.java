@@ -83,7 +83,10 @@ public final class BrokerManagement implements AutoCloseable {
     }
 
     /** The body of one dead letter, or empty. */
-    public Optional<String> body(String queue, String messageId) throws JMSException {
+    public Optional<String> body(String queue, String messageId) throws Exception {
+        if (!isDeadLetterQueue(queue)) {
+            return Optional.empty();
+        }
         try (QueueConnection connection = factory.createQueueConnection()) {
             connection.start();
             QueueSession session = connection.createQueueSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -129,7 +132,16 @@ public final class BrokerManagement implements AutoCloseable {
     }
 
     private Optional<DeadLetter> find(String queue, String messageId) throws Exception {
+        if (!isDeadLetterQueue(queue)) {
+            return Optional.empty();
+        }
         return list(safe(queue), "AbMessageId = '" + safe(messageId) + "'").stream().findFirst();
+    }
+
+    /** True for an existing dead-letter queue (operators may name any queue; only these are theirs to act on). */
+    public boolean isDeadLetterQueue(String queue) throws Exception {
+        return queue.startsWith(EmbeddedBroker.DEAD_LETTER_PREFIX)
+                && queues().stream().anyMatch(q -> q.name().equals(queue));
     }
 
     private List<DeadLetter> list(String queue, String filter) throws Exception {

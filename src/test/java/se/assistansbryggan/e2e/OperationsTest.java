@@ -74,6 +74,14 @@ class OperationsTest {
     }
 
     @Test
+    void acting_on_a_queue_that_is_not_a_dead_letter_queue_finds_nothing() throws Exception {
+        String id = GatewayHarness.messageIdOf(GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk"));
+        assertEquals(404, operator.retry("DLQ.kommun.9999", id, "no such queue").status());
+        assertEquals(404, operator.show("kommun.0180", id).status());
+        assertEquals(404, operator.discard("kommun.0180", id, "not a dead letter queue").status());
+    }
+
+    @Test
     void queues_are_listed_with_their_depth() throws Exception {
         Answer queues = operator.queues();
         assertEquals(200, queues.status());
