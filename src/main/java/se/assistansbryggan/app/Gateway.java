@@ -116,9 +116,12 @@ public final class Gateway implements AutoCloseable {
 
     /** Every recipient's queue, and every kommun's escalation queue. */
     private List<String> queues() {
-        List<String> queues = new java.util.ArrayList<>(directory.all().stream().map(Party::queue).toList());
-        directory.all().stream().filter(p -> p.kind() == Party.Kind.KOMMUN).map(Party::escalationQueue).forEach(queues::add);
-        return queues;
+        return directory.all().stream().flatMap(p -> queuesOf(p).stream()).toList();
+    }
+
+    /** A party's own queues: where its messages go and, for a kommun, where its escalations go. */
+    private static List<String> queuesOf(Party party) {
+        return party.kind() == Party.Kind.KOMMUN ? List.of(party.queue(), party.escalationQueue()) : List.of(party.queue());
     }
 
     /**
@@ -150,7 +153,7 @@ public final class Gateway implements AutoCloseable {
     private BrokerSettings brokerSettings() {
         List<BrokerSettings.Consumer> consumers = directory.all().stream()
                 .filter(p -> !config.getOrEmpty("gateway.broker.password." + p.id()).isEmpty())
-                .map(p -> new BrokerSettings.Consumer(p.id(), config.get("gateway.broker.password." + p.id()), p.queue()))
+                .map(p -> new BrokerSettings.Consumer(p.id(), config.get("gateway.broker.password." + p.id()), queuesOf(p)))
                 .toList();
         return new BrokerSettings(config.path("gateway.data.dir"), config.getOrEmpty("gateway.broker.acceptor"),
                 config.integer("gateway.broker.id-cache-size"), consumers, new BrokerSettings.Redelivery(

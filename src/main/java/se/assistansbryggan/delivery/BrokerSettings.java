@@ -11,8 +11,8 @@ import java.util.List;
 public record BrokerSettings(Path dataDir, String acceptorUrl, int idCacheSize, List<Consumer> consumers,
         Redelivery redelivery, String journalBufferTimeout) {
 
-    /** A consuming party's broker user: it may read and browse its own queue, nothing else. */
-    public record Consumer(String user, String password, String queue) {}
+    /** A consuming party's broker user: it may read and browse its own queues, nothing else. */
+    public record Consumer(String user, String password, List<String> queues) {}
 
     /** Back-off for messages a consumer rolled back, then the dead-letter queue. */
     public record Redelivery(int maxAttempts, Duration firstDelay, double multiplier, Duration maxDelay) {}

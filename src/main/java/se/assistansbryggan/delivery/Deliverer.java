@@ -56,7 +56,7 @@ public final class Deliverer {
     private static Handoff.FollowUp followUpOf(Submission submission) {
         var due = submission.verdict().followUpDue();
         return due == null ? null
-                : new Handoff.FollowUp(submission.recipient().id(), submission.recipient().queue(), due);
+                : new Handoff.FollowUp(submission.recipient().id(), submission.recipient().escalationQueue(), due);
     }
 
     private static Handoff.Delivery deliveryOf(Submission submission) {

@@ -58,8 +58,9 @@ public final class EmbeddedBroker implements AutoCloseable {
                         .setAutoCreateQueues(false).setExpiryAddress(null));
         config.putSecurityRoles("#", Set.of(gatewayRole()));
         for (BrokerSettings.Consumer consumer : settings.consumers()) {
-            config.putSecurityRoles(consumer.queue(), Set.of(gatewayRole(), readerRole(consumer.user())));
-            config.putSecurityRoles(consumer.queue() + ".escalations", Set.of(gatewayRole(), readerRole(consumer.user())));
+            for (String queue : consumer.queues()) {
+                config.putSecurityRoles(queue, Set.of(gatewayRole(), readerRole(consumer.user())));
+            }
         }
         try {
             config.addAcceptorConfiguration("in-vm", inVmUrl);

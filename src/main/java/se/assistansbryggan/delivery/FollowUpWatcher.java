@@ -61,7 +61,7 @@ public final class FollowUpWatcher implements AutoCloseable {
             reminder.setStringProperty("AbMessageId", due.messageId());
             reminder.setStringProperty("AbMessageType", "ESCALATION");
             reminder.setStringProperty(Handoff.DUPLICATE_ID, due.messageId() + "/escalation");
-            String queue = clock.getStringProperty("AbRecipientQueue") + ".escalations";
+            String queue = clock.getStringProperty("AbEscalationQueue");
             producer.send(session.createQueue(queue), reminder, DeliveryMode.PERSISTENT, 7, 0);
             session.commit();
             audit.record("ESCALATED", Map.of("messageId", due.messageId(), "recipient", due.recipient(), "type", due.type()));

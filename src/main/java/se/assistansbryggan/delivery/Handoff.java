@@ -47,7 +47,7 @@ public final class Handoff implements AutoCloseable {
     public record Delivery(String queue, String body, java.util.Map<String, String> properties, int priority) {}
 
     /** A follow-up clock to start with the delivery: due at that time unless stopped. */
-    public record FollowUp(String recipient, String recipientQueue, java.time.Instant due) {}
+    public record FollowUp(String recipient, String escalationQueue, java.time.Instant due) {}
 
     /** A receipt kept for resends: the content digest it answered and the receipt itself. */
     public record StoredReceipt(String contentDigest, String receiptXml) {}
@@ -76,7 +76,7 @@ public final class Handoff implements AutoCloseable {
                 clock.setStringProperty("AbMessageId", messageId);
                 clock.setStringProperty("AbMessageType", deliveries.get(0).properties().get("AbMessageType"));
                 clock.setStringProperty("AbRecipient", followUp.recipient());
-                clock.setStringProperty("AbRecipientQueue", followUp.recipientQueue());
+                clock.setStringProperty("AbEscalationQueue", followUp.escalationQueue());
                 clock.setLongProperty("AbDue", followUp.due().toEpochMilli());
                 clock.setLongProperty(PullQueue.SCHEDULED, followUp.due().toEpochMilli());
                 clock.setStringProperty(DUPLICATE_ID, messageId + "/follow-up");

@@ -46,10 +46,6 @@ public final class SchemaGuard {
         this.maxBytes = maxBytes;
     }
 
-    public int maxBytes() {
-        return maxBytes;
-    }
-
     /** Parses, recognises and validates the body; the parsed document goes into the submission. */
     public void admit(@Body byte[] body, @ExchangeProperty(Submission.PROPERTY) Submission submission) {
         submission.declaredContentType().ifPresent(SchemaGuard::checkContentType);
