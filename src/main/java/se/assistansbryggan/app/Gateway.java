@@ -114,14 +114,18 @@ public final class Gateway implements AutoCloseable {
         return health.port();
     }
 
-    /** Every recipient's queue, and every kommun's escalation queue. */
+    /** Every party's and unit's queue, and every kommun's escalation queues. */
     private List<String> queues() {
-        return directory.all().stream().flatMap(p -> queuesOf(p).stream()).toList();
+        return directory.all().stream().flatMap(p -> p.queues().stream()).toList();
     }
 
-    /** A party's own queues: where its messages go and, for a kommun, where its escalations go. */
-    private static List<String> queuesOf(Party party) {
-        return party.kind() == Party.Kind.KOMMUN ? List.of(party.queue(), party.escalationQueue()) : List.of(party.queue());
+    /** A kommun confirmed contact (CONTACT_CONFIRMATION): its clocks for that notice stop. */
+    private int stopFollowUp(String messageId, String partyId) throws Exception {
+        int stopped = management.removeFollowUps(messageId, partyId);
+        if (stopped > 0) {
+            audit.record("FOLLOW_UP_CLOSED", java.util.Map.of("recipient", partyId, "messageId", messageId, "by", "CONTACT_CONFIRMATION"));
+        }
+        return stopped;
     }
 
     /**
@@ -153,7 +157,7 @@ public final class Gateway implements AutoCloseable {
     private BrokerSettings brokerSettings() {
         List<BrokerSettings.Consumer> consumers = directory.all().stream()
                 .filter(p -> !config.getOrEmpty("gateway.broker.password." + p.id()).isEmpty())
-                .map(p -> new BrokerSettings.Consumer(p.id(), config.get("gateway.broker.password." + p.id()), queuesOf(p)))
+                .map(p -> new BrokerSettings.Consumer(p.id(), config.get("gateway.broker.password." + p.id()), p.queues()))
                 .toList();
         return new BrokerSettings(config.path("gateway.data.dir"), config.getOrEmpty("gateway.broker.acceptor"),
                 config.integer("gateway.broker.id-cache-size"), consumers, new BrokerSettings.Redelivery(
@@ -182,7 +186,7 @@ public final class Gateway implements AutoCloseable {
                 config.duration("gateway.replay.clock-skew"), config.duration("gateway.replay.max-age")));
         registry.bind("policyEngine", new PolicyEngine(policy, directory, clock));
         registry.bind("transformer", new Transformer(signingKey, clock));
-        registry.bind("deliverer", new Deliverer(handoff));
+        registry.bind("deliverer", new Deliverer(handoff, this::stopFollowUp));
         audit = new AuditTrail(config.path("gateway.data.dir").resolve("audit/trail.jsonl"),
                 config.get("gateway.audit.hmac-secret").getBytes(StandardCharsets.UTF_8), clock);
         metrics = new GatewayMetrics(this::queuesOrNone);

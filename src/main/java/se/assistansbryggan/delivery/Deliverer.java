@@ -4,36 +4,67 @@ import jakarta.jms.JMSException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import se.assistansbryggan.delivery.Handoff.StoredReceipt;
 import se.assistansbryggan.intake.Refusal;
 import se.assistansbryggan.intake.Submission;
+import se.assistansbryggan.policy.PolicyEngine;
+import se.assistansbryggan.policy.Verdict;
 
 /**
- * Delivery station: hands the signed, transformed document and the sender's receipt to the
- * broker in one transaction. A resend of an accepted message (same id, same signed content) is
- * answered with the original receipt and delivers nothing new; the same id with other content
- * is refused (DUPLICATE_CONFLICT). The broker's duplicate detection decides, so this holds
- * across restarts and across gateway instances.
+ * Delivery station: hands every recipient's signed document, their follow-up clocks and the
+ * sender's receipt to the broker in one transaction, so a fan-out is delivered to all or to
+ * none. A resend of an accepted message (same id, same signed content) is answered with the
+ * original receipt and delivers nothing new; the same id with other content is refused
+ * (DUPLICATE_CONFLICT). The broker's duplicate detection decides, so this holds across restarts
+ * and across gateway instances. A kommun's contact confirmation stops the clock of the notice it
+ * answers.
  */
 public final class Deliverer {
+    private static final Logger LOG = LoggerFactory.getLogger(Deliverer.class);
     private static final int NORMAL_PRIORITY = 4;
-    private final Handoff handoff;
+    private static final int HIGH_PRIORITY = 9;
 
-    public Deliverer(Handoff handoff) {
+    /** Stops the follow-up clocks a party started by receiving a message; returns how many it stopped. */
+    @FunctionalInterface
+    public interface FollowUpClocks {
+        int stop(String messageId, String partyId) throws Exception;
+    }
+
+    private final Handoff handoff;
+    private final FollowUpClocks clocks;
+
+    public Deliverer(Handoff handoff, FollowUpClocks clocks) {
         this.handoff = handoff;
+        this.clocks = clocks;
     }
 
     public void deliver(@ExchangeProperty(Submission.PROPERTY) Submission submission) {
         String messageId = submission.messageId().orElseThrow();
         try {
-            handoff.commit(messageId, submission.contentDigest(), submission.receiptXml(), List.of(deliveryOf(submission)),
-                    followUpOf(submission));
+            handoff.commit(messageId, submission.contentDigest(), submission.receiptXml(),
+                    submission.deliveries().stream().map(d -> deliveryOf(submission, d)).toList(), followUpsOf(submission));
         } catch (Handoff.AlreadyStored duplicate) {
             answerResend(submission, messageId);
         } catch (JMSException e) {
             throw Refusal.BROKER_UNAVAILABLE.because("the broker did not confirm the message", e);
+        }
+        if (submission.deliveries().get(0).verdict().rules().contains(PolicyEngine.CLOSES_FOLLOW_UP)) {
+            stopClock(submission);
+        }
+    }
+
+    /** Runs after the commit: a confirmation that is stored but whose clock outlives it escalates once, never silently. */
+    private void stopClock(Submission submission) {
+        try {
+            clocks.stop(submission.header().referenceId(), submission.sender().id());
+        } catch (Exception e) {
+            LOG.error("the follow-up clock of {} could not be stopped; it may escalate although {} confirmed contact",
+                    submission.header().referenceId(), submission.sender().id(), e);
         }
     }
 
@@ -53,19 +84,24 @@ public final class Deliverer {
         submission.replayOf(stored.get().receiptXml());
     }
 
-    private static Handoff.FollowUp followUpOf(Submission submission) {
-        var due = submission.verdict().followUpDue();
-        return due == null ? null
-                : new Handoff.FollowUp(submission.recipient().id(), submission.recipient().escalationQueue(), due);
+    private static List<Handoff.FollowUp> followUpsOf(Submission submission) {
+        return submission.deliveries().stream().map(d -> {
+            var due = d.verdict().followUpDue();
+            return due == null ? null
+                    : new Handoff.FollowUp(d.recipient().id(), d.recipient().party().id(), d.recipient().escalationQueue(), due);
+        }).filter(Objects::nonNull).toList();
     }
 
-    private static Handoff.Delivery deliveryOf(Submission submission) {
-        return new Handoff.Delivery(submission.recipient().queue(), submission.deliveredXml(), Map.of(
+    private static Handoff.Delivery deliveryOf(Submission submission, Submission.Delivery delivery) {
+        Verdict verdict = delivery.verdict();
+        return new Handoff.Delivery(delivery.recipient().queue(), delivery.xml(), Map.of(
                 "AbMessageId", submission.messageId().orElseThrow(),
                 "AbMessageType", submission.type().name(),
                 "AbSender", submission.sender().id(),
-                "AbRecipient", submission.recipient().id(),
-                "AbRules", String.join(",", submission.verdict().rules()),
-                "AbLegalBasis", String.join(" | ", submission.verdict().legalBasis())), NORMAL_PRIORITY);
+                "AbRecipient", delivery.recipient().id(),
+                "AbRules", String.join(",", verdict.rules()),
+                "AbLegalBasis", String.join(" | ", verdict.legalBasis()),
+                "AbProtectedIdentity", String.valueOf(verdict.protectedIdentity())),
+                verdict.highPriority() ? HIGH_PRIORITY : NORMAL_PRIORITY);
     }
 }

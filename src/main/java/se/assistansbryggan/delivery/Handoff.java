@@ -46,8 +46,8 @@ public final class Handoff implements AutoCloseable {
     /** What one delivery puts on one queue. */
     public record Delivery(String queue, String body, java.util.Map<String, String> properties, int priority) {}
 
-    /** A follow-up clock to start with the delivery: due at that time unless stopped. */
-    public record FollowUp(String recipient, String escalationQueue, java.time.Instant due) {}
+    /** A follow-up clock to start with a delivery: due at that time unless the party stops it. */
+    public record FollowUp(String recipient, String party, String escalationQueue, java.time.Instant due) {}
 
     /** A receipt kept for resends: the content digest it answered and the receipt itself. */
     public record StoredReceipt(String contentDigest, String receiptXml) {}
@@ -59,9 +59,9 @@ public final class Handoff implements AutoCloseable {
         }
     }
 
-    /** Stores the deliveries and the receipt in one transaction. */
+    /** Stores the deliveries, their follow-up clocks and the receipt in one transaction. */
     public void commit(String messageId, byte[] contentDigest, String receiptXml, java.util.List<Delivery> deliveries,
-            FollowUp followUp) throws JMSException, AlreadyStored {
+            java.util.List<FollowUp> followUps) throws JMSException, AlreadyStored {
         Transacted tx = session();
         try {
             for (Delivery delivery : deliveries) {
@@ -71,15 +71,16 @@ public final class Handoff implements AutoCloseable {
                 tx.producer.send(queue(delivery.queue()), message, DeliveryMode.PERSISTENT,
                         delivery.priority(), 0);
             }
-            if (followUp != null) {
+            for (FollowUp followUp : followUps) {
                 Message clock = tx.session.createMessage();
                 clock.setStringProperty("AbMessageId", messageId);
                 clock.setStringProperty("AbMessageType", deliveries.get(0).properties().get("AbMessageType"));
                 clock.setStringProperty("AbRecipient", followUp.recipient());
+                clock.setStringProperty("AbParty", followUp.party());
                 clock.setStringProperty("AbEscalationQueue", followUp.escalationQueue());
                 clock.setLongProperty("AbDue", followUp.due().toEpochMilli());
                 clock.setLongProperty(PullQueue.SCHEDULED, followUp.due().toEpochMilli());
-                clock.setStringProperty(DUPLICATE_ID, messageId + "/follow-up");
+                clock.setStringProperty(DUPLICATE_ID, messageId + "/" + followUp.escalationQueue());
                 tx.producer.send(queue(FOLLOW_UPS), clock, DeliveryMode.PERSISTENT, 4, 0);
             }
             TextMessage record = tx.session.createTextMessage(receiptXml);

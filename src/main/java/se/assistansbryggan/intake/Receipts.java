@@ -43,7 +43,7 @@ public final class Receipts {
     /** Makes and signs the ACCEPTED receipt before the hand-off, so the broker stores it with the message. */
     public void prepare(Exchange exchange) {
         Submission submission = exchange.getProperty(Submission.PROPERTY, Submission.class);
-        String text = "delivered to " + submission.recipient().name();
+        String text = "delivered to " + String.join(", ", submission.deliveries().stream().map(d -> d.recipient().name()).toList());
         Document receipt = receipt(submission.messageId().orElseThrow(), StatusTyp.ACCEPTED, null, text, null);
         submission.receiptMade(new String(SecureXml.serialize(receipt), StandardCharsets.UTF_8));
     }
@@ -51,13 +51,14 @@ public final class Receipts {
     /** Answers with the receipt the broker committed, or the original one for a resend. */
     public void accepted(Exchange exchange) {
         Submission submission = exchange.getProperty(Submission.PROPERTY, Submission.class);
-        LOG.info("{} {} {} from {} to {} rules={}", submission.replayed() ? "resent" : "accepted", submission.type(),
-                submission.messageId().orElseThrow(), submission.sender().id(), submission.recipient().id(),
-                submission.verdict().rules());
+        LOG.info("{} {} {} from {} to {}", submission.replayed() ? "resent" : "accepted", submission.type(),
+                submission.messageId().orElseThrow(), submission.sender().id(), submission.recipientIds());
         Map<String, Object> event = describe(submission);
-        event.put("recipient", submission.recipient().id());
-        event.put("rules", String.join(",", submission.verdict().rules()));
-        event.put("legalBasis", String.join(" | ", submission.verdict().legalBasis()));
+        event.put("recipient", submission.recipientIds());
+        if (!submission.deliveries().isEmpty()) {
+            event.put("rules", String.join(",", submission.deliveries().get(0).verdict().rules()));
+            event.put("legalBasis", String.join(" | ", submission.deliveries().get(0).verdict().legalBasis()));
+        }
         audit(submission.replayed() ? Event.RESENT : Event.ACCEPTED, event);
         if (submission.replayed()) {
             metrics.resent(submission.type().name());

@@ -20,6 +20,7 @@ import org.w3c.dom.Element;
 import org.xml.sax.SAXException;
 import se.assistansbryggan.intake.Submission.MessageHeader;
 import se.assistansbryggan.policy.MessageType;
+import se.assistansbryggan.policy.SchemaFamily;
 import se.assistansbryggan.trust.Personnummer;
 
 /**
@@ -32,9 +33,8 @@ public final class SchemaGuard {
     public static final String KOMMUN_NS = "urn:se:assistansbryggan:kommun:v1";
     public static final String RECEIPT_NS = "urn:se:assistansbryggan:kvittens:v1";
 
-    /** Root elements the gateway accepts from senders, and the message type each carries. */
-    private static final Map<QName, MessageType> INBOUND = Map.of(
-            new QName(FK_NS, "IndragenAssistansersattning"), MessageType.WITHDRAWAL_NOTICE);
+    /** Root elements the gateway accepts from senders: every catalogue type in either family. */
+    private static final Map<QName, MessageType> INBOUND = inbound();
 
     private static final Schema SCHEMA = loadSchema("fk/fk-meddelanden-v1.xsd", "kommun/kommun-meddelanden-v1.xsd",
             "receipt/kvittens-v1.xsd");
@@ -60,7 +60,8 @@ public final class SchemaGuard {
                     + root.getLocalName());
         }
         validate(document);
-        submission.parsed(document, type, readHeader(root));
+        SchemaFamily family = SchemaFamily.ofNamespace(root.getNamespaceURI()).orElseThrow();
+        submission.parsed(document, type, family, readHeader(root, family));
     }
 
     private static void checkContentType(String declared) {
@@ -87,17 +88,27 @@ public final class SchemaGuard {
         return String.valueOf(validatorMessage).replaceAll("'[^']*'", "'…'").replaceAll("\"[^\"]*\"", "\"…\"");
     }
 
-    private static MessageHeader readHeader(Element root) {
-        Element huvud = Dom.child(root, "Huvud");
-        Element from = Dom.child(huvud, "Avsandare");
-        Element to = Dom.child(huvud, "Mottagare");
-        Element insured = Dom.child(root, "Forsakrad");
+    private static Map<QName, MessageType> inbound() {
+        Map<QName, MessageType> roots = new java.util.HashMap<>();
+        for (MessageType type : MessageType.values()) {
+            for (SchemaFamily family : SchemaFamily.values()) {
+                roots.put(new QName(family.namespace(), type.root(family)), type);
+            }
+        }
+        return Map.copyOf(roots);
+    }
+
+    private static MessageHeader readHeader(Element root, SchemaFamily family) {
+        Element envelope = Dom.child(root, family.envelope());
+        Element from = Dom.child(envelope, family.senderElement());
+        Element to = Dom.childOrNull(envelope, family.recipientElement());
+        String person = family.personnummer(root);
         try {
-            return new MessageHeader(Dom.text(huvud, "MeddelandeId"), Dom.textOrNull(huvud, "ReferensMeddelandeId"),
-                    Dom.text(from, "Organisationsnummer"), Dom.text(to, "Organisationsnummer"),
-                    Dom.textOrNull(to, "Kommunkod"), Dom.textOrNull(to, "Enhet"),
-                    OffsetDateTime.parse(Dom.text(huvud, "Skapad")),
-                    Personnummer.parse(Dom.text(insured, "Personnummer")));
+            return new MessageHeader(Dom.text(envelope, family.idElement()), Dom.textOrNull(envelope, family.referenceElement()),
+                    Dom.text(from, "Organisationsnummer"), to == null ? null : Dom.text(to, "Organisationsnummer"),
+                    to == null ? null : Dom.textOrNull(to, "Kommunkod"), to == null ? null : Dom.textOrNull(to, "Enhet"),
+                    OffsetDateTime.parse(Dom.text(envelope, "Skapad")),
+                    person == null ? null : Personnummer.parse(person));
         } catch (DateTimeParseException e) {
             throw Refusal.SCHEMA_INVALID.because("Skapad must carry a time zone offset");
         } catch (IllegalArgumentException e) {

@@ -2,10 +2,13 @@ package se.assistansbryggan.intake;
 
 import java.security.cert.X509Certificate;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 import org.w3c.dom.Document;
 import se.assistansbryggan.policy.MessageType;
 import se.assistansbryggan.policy.Party;
+import se.assistansbryggan.policy.Recipient;
+import se.assistansbryggan.policy.SchemaFamily;
 import se.assistansbryggan.policy.Verdict;
 import se.assistansbryggan.trust.Personnummer;
 
@@ -23,15 +26,14 @@ public final class Submission {
     private Document document;
     private MessageHeader header;
     private MessageType type;
+    private SchemaFamily family;
     private X509Certificate signer;
     private byte[] originalDigest;
     private byte[] contentDigest;
     private String receiptXml;
     private boolean replayed;
     private Party sender;
-    private Party recipient;
-    private Verdict verdict;
-    private String deliveredXml;
+    private List<Delivery> deliveries = List.of();
 
     public Submission(String channel, X509Certificate clientCertificate) {
         this.channel = channel;
@@ -45,12 +47,13 @@ public final class Submission {
     public Document document() { return document; }
     public MessageHeader header() { return header; }
     public MessageType type() { return type; }
+    /** The schema family the sender wrote the message in. */
+    public SchemaFamily family() { return family; }
     public X509Certificate signer() { return signer; }
     public byte[] originalDigest() { return originalDigest.clone(); }
     public Party sender() { return sender; }
-    public Party recipient() { return recipient; }
-    public Verdict verdict() { return verdict; }
-    public String deliveredXml() { return deliveredXml; }
+    /** One per recipient, in the order the policy decided them. */
+    public List<Delivery> deliveries() { return deliveries; }
 
     /** The message id, once the header has been read. */
     public Optional<String> messageId() {
@@ -62,9 +65,10 @@ public final class Submission {
 
     void declaredContentType(String contentType) { this.declaredContentType = contentType; }
 
-    void parsed(Document document, MessageType type, MessageHeader header) {
+    void parsed(Document document, MessageType type, SchemaFamily family, MessageHeader header) {
         this.document = document;
         this.type = type;
+        this.family = family;
         this.header = header;
     }
 
@@ -86,10 +90,34 @@ public final class Submission {
     public void replayOf(String originalReceiptXml) { this.receiptXml = originalReceiptXml; this.replayed = true; }
 
     public void sentBy(Party sender) { this.sender = sender; }
-    public void decided(Party recipient, Verdict verdict) { this.recipient = recipient; this.verdict = verdict; }
-    public void transformed(String deliveredXml) { this.deliveredXml = deliveredXml; }
+    public void decided(List<Delivery> deliveries) { this.deliveries = List.copyOf(deliveries); }
 
-    /** The envelope fields every FK-family message carries in its Huvud. */
+    /** The recipients' names, for receipts and logs. */
+    public String recipientIds() {
+        return String.join(",", deliveries.stream().map(d -> d.recipient().id()).toList());
+    }
+
+    /**
+     * The envelope fields every message carries, in either family. The recipient fields are null
+     * where the policy fans out; the person is null for messages about a provider only.
+     */
     public record MessageHeader(String messageId, String referenceId, String senderOrgnr, String recipientOrgnr,
             String recipientKommunkod, String recipientUnit, OffsetDateTime created, Personnummer person) {}
+
+    /** What goes to one recipient: where, under which verdict, and (after transform) the signed document. */
+    public static final class Delivery {
+        private final Recipient recipient;
+        private final Verdict verdict;
+        private String xml;
+
+        public Delivery(Recipient recipient, Verdict verdict) {
+            this.recipient = recipient;
+            this.verdict = verdict;
+        }
+
+        public Recipient recipient() { return recipient; }
+        public Verdict verdict() { return verdict; }
+        public String xml() { return xml; }
+        public void transformed(String xml) { this.xml = xml; }
+    }
 }

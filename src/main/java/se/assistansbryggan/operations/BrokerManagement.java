@@ -131,6 +131,13 @@ public final class BrokerManagement implements AutoCloseable {
         return ((Number) removed).intValue();
     }
 
+    /** Removes the follow-up clocks one party started by receiving a message. */
+    public int removeFollowUps(String messageId, String partyId) throws Exception {
+        Object removed = invoke(ResourceNames.QUEUE + se.assistansbryggan.delivery.Handoff.FOLLOW_UPS, "removeMessages",
+                "AbMessageId = '" + safe(messageId) + "' AND AbParty = '" + safe(partyId) + "'");
+        return ((Number) removed).intValue();
+    }
+
     private Optional<DeadLetter> find(String queue, String messageId) throws Exception {
         if (!isDeadLetterQueue(queue)) {
             return Optional.empty();

@@ -1,7 +1,41 @@
 package se.assistansbryggan.policy;
 
-/** The message catalogue (DESIGN.md §2). The walking skeleton carries WITHDRAWAL_NOTICE end to end. */
+/**
+ * The message catalogue (DESIGN.md §2), each type with its root element in the FK schema family
+ * and in the municipal family. RECEIPT/ERROR is the gateway's own kvittens (schemas/receipt).
+ */
 public enum MessageType {
+    /** Meddelande om beslut om assistansersättning (beviljad, ändrad, avslag), FK → bosättningskommun (51 kap. 21 § SFB). */
+    DECISION_NOTICE("BeslutOmAssistansersattning", "MeddelandeOmBeslutOmAssistansersattning"),
     /** Meddelande om indragen assistansersättning, FK → bosättningskommun (51 kap. 21 § SFB). */
-    WITHDRAWAL_NOTICE
+    WITHDRAWAL_NOTICE("IndragenAssistansersattning", "MeddelandeOmIndragenAssistansersattning"),
+    /** Förhandsinformation om övervägd indragning, FK → kommun, only with the person's samtycke. */
+    PLANNED_WITHDRAWAL("OvervagdIndragning", "ForhandsinformationOmOvervagdIndragning"),
+    /** Beslut om utbetalning till annan än den ersättningsberättigade, FK → kommun (51 kap. 21 § SFB). */
+    PAYMENT_RECIPIENT_NOTICE("UtbetalningTillAnnan", "MeddelandeOmUtbetalningTillAnnan"),
+    /** Anmälan: kan antas ha rätt till assistansersättning, kommun → FK (15 § 8 LSS, 10 kap. 28 § OSL). */
+    ENTITLEMENT_REFERRAL("AnmalanRattTillAssistansersattning", "AnmalanOmRattTillAssistansersattning"),
+    /** Överföring av kommunalt beslut (9 § 2 LSS), kommun → FK (uppgiftsskyldighet, SOU 2023:9). */
+    DECISION_TRANSFER("OvertagetKommunaltBeslut", "OverforingAvKommunaltBeslut"),
+    /** Anmälan om kvalitetsbrister hos anordnare, kommun → IVO and FK (15 § 8 LSS, ny lydelse). */
+    QUALITY_REPORT("KvalitetsbristHosAnordnare", "AnmalanOmKvalitetsbrister"),
+    /** Återkallat tillstånd / tillfälligt förbud, IVO → FK and affected kommuner (underrättelseskyldighet). */
+    PERMIT_REVOCATION("AterkallatTillstand", "UnderrattelseOmAterkallatTillstand"),
+    /** Underrättelse om verksamhet utan tillstånd, FK or kommun → IVO (underrättelseskyldighet). */
+    UNLICENSED_PROVIDER_REPORT("VerksamhetUtanTillstand", "UnderrattelseOmVerksamhetUtanTillstand"),
+    /** Kvittens: kommunen har kontaktat den enskilde, kommun → FK (8 b § LSS, förslag); closes the follow-up clock. */
+    CONTACT_CONFIRMATION("BekraftadKontakt", "KvittensKontaktMedEnskild");
+
+    private final String fkRoot;
+    private final String kommunRoot;
+
+    MessageType(String fkRoot, String kommunRoot) {
+        this.fkRoot = fkRoot;
+        this.kommunRoot = kommunRoot;
+    }
+
+    /** The local name of this type's root element in a schema family. */
+    public String root(SchemaFamily family) {
+        return family == SchemaFamily.FK ? fkRoot : kommunRoot;
+    }
 }

@@ -1,12 +1,27 @@
 package se.assistansbryggan.policy;
 
+import java.util.List;
 import se.assistansbryggan.trust.Organisationsnummer;
 
-/** A party of the directory, and the durable queue its messages are delivered to. */
-public record Party(String id, Kind kind, String name, Organisationsnummer orgnr, String kommunkod) {
+/**
+ * A party of the directory, its units (e.g. a kommun's stadsdelsnämnder or LSS unit, seed 002),
+ * and the durable queue its messages are delivered to.
+ */
+public record Party(String id, Kind kind, String name, Organisationsnummer orgnr, String kommunkod, List<Unit> units) {
 
     /** What kind of authority a party is; the policy speaks in these. */
     public enum Kind { FK, IVO, KOMMUN }
+
+    /** A function inside a party that receives its own messages on its own queue. */
+    public record Unit(String id, String name) {}
+
+    public Party {
+        units = List.copyOf(units);
+    }
+
+    public Party(String id, Kind kind, String name, Organisationsnummer orgnr, String kommunkod) {
+        this(id, kind, name, orgnr, kommunkod, List.of());
+    }
 
     /** The party's durable queue, e.g. {@code kommun.0180}, {@code fk}, {@code ivo}. */
     public String queue() {
@@ -16,5 +31,27 @@ public record Party(String id, Kind kind, String name, Organisationsnummer orgnr
     /** Where reminders go when a notice was not acted on in time, e.g. {@code kommun.0180.escalations}. */
     public String escalationQueue() {
         return queue() + ".escalations";
+    }
+
+    /** Kommuner write and read the municipal family; FK and IVO the FK family. */
+    public SchemaFamily family() {
+        return kind == Kind.KOMMUN ? SchemaFamily.KOMMUN : SchemaFamily.FK;
+    }
+
+    /** The unit named by id or by its exact name, as a sender writes it in Enhet. */
+    public java.util.Optional<Unit> unit(String idOrName) {
+        return units.stream().filter(u -> u.id().equals(idOrName) || u.name().equals(idOrName)).findFirst();
+    }
+
+    /** Every queue the party reads: its own, each unit's, and their escalation queues. */
+    public List<String> queues() {
+        java.util.List<String> all = new java.util.ArrayList<>();
+        all.add(queue());
+        units.forEach(u -> all.add(new Recipient(this, u).queue()));
+        if (kind == Kind.KOMMUN) {
+            all.add(escalationQueue());
+            units.forEach(u -> all.add(new Recipient(this, u).escalationQueue()));
+        }
+        return List.copyOf(all);
     }
 }

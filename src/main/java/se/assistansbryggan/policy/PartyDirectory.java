@@ -9,27 +9,59 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import se.assistansbryggan.trust.Organisationsnummer;
 
 /**
  * The parties the gateway knows, read from {@code config/parties.csv}
- * ({@code id;kind;name;organisationsnummer;kommunkod}). Checked when loaded: valid organisation
- * numbers, four-digit kommunkod for kommuner, no duplicates.
+ * ({@code id;kind;name;organisationsnummer;kommunkod}), and their units from
+ * {@code units.csv} beside it ({@code party id;unit id;name}), if present. Checked when loaded:
+ * valid organisation numbers (Luhn), four-digit kommunkod for kommuner, no duplicates, units of
+ * known parties with ids fit for a queue name. Changing the files needs no code change.
  */
 public final class PartyDirectory {
     private final Map<String, Party> byId = new LinkedHashMap<>();
     private final Map<Organisationsnummer, Party> byOrgnr = new LinkedHashMap<>();
+    private final Map<String, Party> byKommunkod = new LinkedHashMap<>();
 
     public PartyDirectory(List<Party> parties) {
         for (Party party : parties) {
             if (byId.putIfAbsent(party.id(), party) != null || byOrgnr.putIfAbsent(party.orgnr(), party) != null) {
                 throw new IllegalArgumentException("party listed twice: " + party.id());
             }
+            if (party.kommunkod() != null && byKommunkod.putIfAbsent(party.kommunkod(), party) != null) {
+                throw new IllegalArgumentException("kommunkod listed twice: " + party.kommunkod());
+            }
         }
     }
 
     public static PartyDirectory load(Path csv) {
-        List<Party> parties = new ArrayList<>();
+        List<Party> parties = rows(csv, 5, "id;kind;name;organisationsnummer;kommunkod").stream()
+                .map(f -> parse(f, csv + ": " + f[0])).toList();
+        Path units = csv.resolveSibling("units.csv");
+        return new PartyDirectory(Files.exists(units) ? withUnits(parties, units) : parties);
+    }
+
+    private static List<Party> withUnits(List<Party> parties, Path csv) {
+        Map<String, List<Party.Unit>> units = new LinkedHashMap<>();
+        Set<String> known = parties.stream().map(Party::id).collect(java.util.stream.Collectors.toSet());
+        for (String[] f : rows(csv, 3, "party id;unit id;name")) {
+            if (!known.contains(f[0]) || !f[1].matches("[a-z0-9][a-z0-9-]{0,40}")) {
+                throw new IllegalArgumentException(csv + ": unit " + f[1] + " of " + f[0]
+                        + " (the party must exist; a unit id is lower-case letters, digits and hyphens)");
+            }
+            List<Party.Unit> of = units.computeIfAbsent(f[0], k -> new ArrayList<>());
+            if (of.stream().anyMatch(u -> u.id().equals(f[1]))) {
+                throw new IllegalArgumentException(csv + ": unit listed twice: " + f[0] + "/" + f[1]);
+            }
+            of.add(new Party.Unit(f[1], f[2]));
+        }
+        return parties.stream().map(p -> new Party(p.id(), p.kind(), p.name(), p.orgnr(), p.kommunkod(),
+                units.getOrDefault(p.id(), List.of()))).toList();
+    }
+
+    private static List<String[]> rows(Path csv, int fields, String format) {
+        List<String[]> rows = new ArrayList<>();
         try {
             int lineNumber = 0;
             for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
@@ -37,30 +69,39 @@ public final class PartyDirectory {
                 if (line.isBlank() || line.startsWith("#")) {
                     continue;
                 }
-                parties.add(parse(line, csv + ":" + lineNumber));
+                String[] f = line.split(";", -1);
+                if (f.length != fields) {
+                    throw new IllegalArgumentException(csv + ":" + lineNumber + ": expected " + format);
+                }
+                rows.add(java.util.Arrays.stream(f).map(String::trim).toArray(String[]::new));
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read the party directory " + csv, e);
+            throw new IllegalStateException("cannot read " + csv, e);
         }
-        return new PartyDirectory(parties);
+        return rows;
     }
 
-    private static Party parse(String line, String where) {
-        String[] f = line.split(";", -1);
-        if (f.length != 5) {
-            throw new IllegalArgumentException(where + ": expected id;kind;name;organisationsnummer;kommunkod");
-        }
+    private static Party parse(String[] f, String where) {
         Party.Kind kind = Party.Kind.valueOf(f[1].trim());
-        String kommunkod = f[4].trim();
+        String kommunkod = f[4];
         if ((kind == Party.Kind.KOMMUN) != kommunkod.matches("\\d{4}")) {
             throw new IllegalArgumentException(where + ": a kommun, and only a kommun, has a four-digit kommunkod");
         }
-        return new Party(f[0].trim(), kind, f[2].trim(), Organisationsnummer.of(f[3].trim()),
+        return new Party(f[0], kind, f[2], Organisationsnummer.of(f[3]),
                 kommunkod.isEmpty() ? null : kommunkod);
     }
 
     public Optional<Party> byOrganisationsnummer(Organisationsnummer orgnr) {
         return Optional.ofNullable(byOrgnr.get(orgnr));
+    }
+
+    public Optional<Party> byKommunkod(String kommunkod) {
+        return Optional.ofNullable(byKommunkod.get(kommunkod));
+    }
+
+    /** Every party of a kind (FK, IVO, or all kommuner). */
+    public List<Party> ofKind(Party.Kind kind) {
+        return byId.values().stream().filter(p -> p.kind() == kind).toList();
     }
 
     public Optional<Party> byId(String id) {

@@ -1,27 +1,45 @@
 package se.assistansbryggan.policy;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.camel.ExchangeProperty;
 import org.w3c.dom.Element;
+import se.assistansbryggan.intake.Dom;
 import se.assistansbryggan.intake.Refusal;
 import se.assistansbryggan.intake.Submission;
 import se.assistansbryggan.intake.Submission.MessageHeader;
 import se.assistansbryggan.trust.Organisationsnummer;
 
 /**
- * Policy station: applies the rules of {@link PolicyRules} to a verified message, names each rule
- * that decided, and removes withheld fields from the document before it is transformed.
+ * Policy station: applies the rules of {@link PolicyRules} to a verified message. It refuses what
+ * may not pass, finds the recipients (never chosen freely by the sender), and gives each a
+ * {@link Verdict} naming every rule that decided. The transform station carries the verdict out
+ * ({@link Minimisation}) on each recipient's copy.
  */
 public final class PolicyEngine {
     static final String SENDER_MAY_SEND = "sender-may-send";
+    static final String SENDER_WRITES_OWN_FAMILY = "sender-writes-own-family";
+    static final String REFERENCE_REQUIRED = "reference-required";
+    static final String CONSENT_REQUIRED = "consent-required";
     static final String RECIPIENT_FROM_DIRECTORY = "recipient-from-directory";
+    static final String RECIPIENTS_BY_FAN_OUT = "recipients-by-fan-out";
+    static final String ALLOW_LIST = "allow-list";
     static final String REASONS_NEED_CONSENT = "reasons-need-consent";
     static final String REASONS_WITH_CONSENT = "reasons-with-consent";
+    static final String PROTECTED_IDENTITY = "protected-identity";
+    static final String HIGH_PRIORITY = "high-priority";
     static final String CONTACT_FOLLOW_UP = "contact-follow-up";
+    public static final String CLOSES_FOLLOW_UP = "closes-follow-up";
+
+    /** The person's consent that lets a kommun see the reasons (motivering) of FK's decision. */
+    static final String REASONS_CONSENT = "MOTIVERING_TILL_KOMMUN";
+    private static final ZoneId SWEDEN = ZoneId.of("Europe/Stockholm");
 
     private final PolicyRules rules;
     private final PartyDirectory directory;
@@ -35,12 +53,21 @@ public final class PolicyEngine {
 
     public void decide(@ExchangeProperty(Submission.PROPERTY) Submission submission) {
         PolicyRules.TypeRule rule = rules.of(submission.type());
+        Element root = submission.document().getDocumentElement();
         List<String> applied = new ArrayList<>();
         checkSender(submission, rule, applied);
-        Party recipient = recipient(submission.header(), rule, applied);
-        Set<Field> withheld = withheld(submission, recipient, rule, applied);
-        removeFields(submission.document().getDocumentElement(), withheld);
-        submission.decided(recipient, new Verdict(applied, rule.legalBasis(), withheld, followUpDue(rule, recipient, applied)));
+        checkReference(submission, rule, applied);
+        checkRefusals(root, rule, applied);
+        checkRequiredConsent(root, rule, applied);
+        if (rule.closesFollowUp()) {
+            applied.add(CLOSES_FOLLOW_UP);
+        }
+        boolean protectedIdentity = submission.family().protectedIdentity(root);
+        List<Submission.Delivery> deliveries = new ArrayList<>();
+        for (Recipient recipient : recipients(submission, rule, root, applied)) {
+            deliveries.add(new Submission.Delivery(recipient, verdict(root, rule, recipient, protectedIdentity, applied)));
+        }
+        submission.decided(deliveries);
     }
 
     private static void checkSender(Submission submission, PolicyRules.TypeRule rule, List<String> applied) {
@@ -48,44 +75,139 @@ public final class PolicyEngine {
             throw Refusal.SENDER_NOT_ALLOWED.because(submission.sender().kind() + " may not send " + submission.type());
         }
         applied.add(SENDER_MAY_SEND);
+        if (submission.family() != submission.sender().family()) {
+            throw Refusal.SCHEMA_FAMILY_MISMATCH.because(submission.sender().kind() + " writes the "
+                    + submission.sender().family() + " family");
+        }
+        applied.add(SENDER_WRITES_OWN_FAMILY);
     }
 
-    /** The recipient is the directory's party for the declared organisation and kommunkod; never chosen freely. */
-    private Party recipient(MessageHeader header, PolicyRules.TypeRule rule, List<String> applied) {
-        Party recipient;
+    private static void checkReference(Submission submission, PolicyRules.TypeRule rule, List<String> applied) {
+        if (rule.requiresReference()) {
+            if (submission.header().referenceId() == null) {
+                throw Refusal.REFERENCE_MISSING.because(submission.type() + " names the message it answers");
+            }
+            applied.add(REFERENCE_REQUIRED);
+        }
+    }
+
+    /** The policy's named refusals, e.g. decisions about a gruppbostad stay with the kommun (seed 000). */
+    private static void checkRefusals(Element root, PolicyRules.TypeRule rule, List<String> applied) {
+        for (PolicyRules.Refusing refusing : rule.refusals()) {
+            if (refusing.value().equals(textAt(root, refusing.path()))) {
+                throw refusing.code().because("rule " + refusing.ruleId() + ": " + refusing.path() + " is " + refusing.value());
+            }
+            applied.add(refusing.ruleId());
+        }
+    }
+
+    /** Samtycke that must be in force for the message to pass at all (PLANNED_WITHDRAWAL: contact with the kommun). */
+    private void checkRequiredConsent(Element root, PolicyRules.TypeRule rule, List<String> applied) {
+        if (rule.requiredConsent().isPresent()) {
+            if (!Consents.covers(root, rule.requiredConsent().get(), clock)) {
+                throw Refusal.CONSENT_MISSING.because("no samtycke " + rule.requiredConsent().get() + " in force");
+            }
+            applied.add(CONSENT_REQUIRED);
+        }
+    }
+
+    private List<Recipient> recipients(Submission submission, PolicyRules.TypeRule rule, Element root, List<String> applied) {
+        if (rule.routing() == PolicyRules.Routing.ADDRESSED) {
+            Recipient recipient = addressed(submission.header(), rule);
+            applied.add(RECIPIENT_FROM_DIRECTORY);
+            return List.of(recipient);
+        }
+        if (submission.header().recipientOrgnr() != null) {
+            throw Refusal.RECIPIENT_NOT_ALLOWED.because("the recipients of " + submission.type() + " follow from the policy; name none");
+        }
+        List<Recipient> fanOut = fanOut(rule, root, submission.sender());
+        applied.add(RECIPIENTS_BY_FAN_OUT);
+        return fanOut;
+    }
+
+    /** The recipient is the directory's party (and unit) for the declared organisation and kommunkod. */
+    private Recipient addressed(MessageHeader header, PolicyRules.TypeRule rule) {
+        if (header.recipientOrgnr() == null) {
+            throw Refusal.UNKNOWN_RECIPIENT.because("the message names no recipient");
+        }
+        Party party;
         try {
-            recipient = directory.byOrganisationsnummer(Organisationsnummer.of(header.recipientOrgnr()))
+            party = directory.byOrganisationsnummer(Organisationsnummer.of(header.recipientOrgnr()))
                     .orElseThrow(() -> Refusal.UNKNOWN_RECIPIENT.because(header.recipientOrgnr()));
         } catch (IllegalArgumentException e) {
             throw Refusal.UNKNOWN_RECIPIENT.because("the recipient's organisation number is not valid");
         }
-        if (recipient.kind() == Party.Kind.KOMMUN && !recipient.kommunkod().equals(header.recipientKommunkod())) {
-            throw Refusal.UNKNOWN_RECIPIENT.because("kommunkod does not match organisation " + recipient.orgnr());
+        if (party.kind() == Party.Kind.KOMMUN && !party.kommunkod().equals(header.recipientKommunkod())) {
+            throw Refusal.UNKNOWN_RECIPIENT.because("kommunkod does not match organisation " + party.orgnr());
         }
-        if (!rule.recipients().contains(recipient.kind())) {
-            throw Refusal.RECIPIENT_NOT_ALLOWED.because(recipient.kind() + " does not receive this type");
+        if (!rule.recipients().contains(party.kind())) {
+            throw Refusal.RECIPIENT_NOT_ALLOWED.because(party.kind() + " does not receive this type");
         }
-        applied.add(RECIPIENT_FROM_DIRECTORY);
-        return recipient;
+        if (header.recipientUnit() == null) {
+            return Recipient.of(party);
+        }
+        return new Recipient(party, party.unit(header.recipientUnit())
+                .orElseThrow(() -> Refusal.UNKNOWN_RECIPIENT.because("no such unit of " + party.id())));
     }
 
-    /** 51 kap. 21 § SFB: the kommun gets the decision, not the reasons, unless the person consented. */
-    private Set<Field> withheld(Submission submission, Party recipient, PolicyRules.TypeRule rule, List<String> applied) {
-        Set<Field> withheld = EnumSet.noneOf(Field.class);
-        if (rule.reasonsNeedConsent() && recipient.kind() == Party.Kind.KOMMUN) {
-            if (Consents.covers(submission.document().getDocumentElement(), "MOTIVERING_TILL_KOMMUN", clock)) {
-                applied.add(REASONS_WITH_CONSENT);
+    /** Every party of the recipient kinds; kommuner only as the message lists them (PERMIT_REVOCATION). */
+    private List<Recipient> fanOut(PolicyRules.TypeRule rule, Element root, Party sender) {
+        Set<Party> parties = new LinkedHashSet<>();
+        for (Party.Kind kind : Party.Kind.values()) {
+            if (!rule.recipients().contains(kind)) {
+                continue;
+            }
+            if (kind == Party.Kind.KOMMUN) {
+                for (String kommunkod : textsAt(root, rule.affectedKommuner())) {
+                    parties.add(directory.byKommunkod(kommunkod)
+                            .orElseThrow(() -> Refusal.UNKNOWN_RECIPIENT.because("no kommun with kommunkod " + kommunkod)));
+                }
             } else {
-                withheld.add(Field.MOTIVERING);
-                applied.add(REASONS_NEED_CONSENT);
+                parties.addAll(directory.ofKind(kind));
             }
         }
-        return withheld;
+        parties.remove(sender);
+        if (parties.isEmpty()) {
+            throw Refusal.UNKNOWN_RECIPIENT.because("the policy finds no recipient in the directory");
+        }
+        return parties.stream().map(Recipient::of).toList();
+    }
+
+    private Verdict verdict(Element root, PolicyRules.TypeRule rule, Recipient recipient, boolean protectedIdentity,
+            List<String> common) {
+        List<String> applied = new ArrayList<>(common);
+        applied.add(ALLOW_LIST);
+        Set<String> withhold = new LinkedHashSet<>();
+        if (rule.reasonsNeedConsent() && recipient.party().kind() == Party.Kind.KOMMUN) {
+            reasons(root, withhold, applied);
+        }
+        if (protectedIdentity) {
+            SchemaFamily family = recipient.party().family();
+            withhold.add(family.personElement() + "/Adress");
+            withhold.add(family.personElement() + "/Telefon");
+            applied.add(PROTECTED_IDENTITY);
+        }
+        if (rule.highPriority()) {
+            applied.add(HIGH_PRIORITY);
+        }
+        Instant due = followUpDue(rule, recipient, applied);
+        return new Verdict(applied, rule.legalBasis(), rule.deliver().get(recipient.party().kind()), withhold,
+                protectedIdentity, rule.highPriority(), due);
+    }
+
+    /** 51 kap. 21 § SFB: the kommun gets the decision, not the reasons (motivering), unless the person consented. */
+    private void reasons(Element root, Set<String> withhold, List<String> applied) {
+        if (Consents.covers(root, REASONS_CONSENT, clock)) {
+            applied.add(REASONS_WITH_CONSENT);
+        } else {
+            withhold.add("Motivering");
+            applied.add(REASONS_NEED_CONSENT);
+        }
     }
 
     /** 8 b § LSS (förslag): the kommun that receives it must confirm contact with the person in time. */
-    private java.time.Instant followUpDue(PolicyRules.TypeRule rule, Party recipient, List<String> applied) {
-        if (rule.followUp().isEmpty() || recipient.kind() != Party.Kind.KOMMUN) {
+    private Instant followUpDue(PolicyRules.TypeRule rule, Recipient recipient, List<String> applied) {
+        if (rule.followUp().isEmpty() || recipient.party().kind() != Party.Kind.KOMMUN) {
             return null;
         }
         applied.add(CONTACT_FOLLOW_UP);
@@ -93,17 +215,23 @@ public final class PolicyEngine {
         if (followUp.duration() != null) {
             return clock.instant().plus(followUp.duration());
         }
-        java.time.ZoneId sweden = java.time.ZoneId.of("Europe/Stockholm");
-        java.time.LocalDate today = java.time.LocalDate.now(clock.withZone(sweden));
-        return WorkingDays.after(today, followUp.workingDays()).atTime(17, 0).atZone(sweden).toInstant();
+        LocalDate today = LocalDate.now(clock.withZone(SWEDEN));
+        return WorkingDays.after(today, followUp.workingDays()).atTime(17, 0).atZone(SWEDEN).toInstant();
     }
 
-    private static void removeFields(Element root, Set<Field> withheld) {
-        for (Field field : withheld) {
-            var found = root.getElementsByTagNameNS(root.getNamespaceURI(), field.element());
-            for (int i = found.getLength() - 1; i >= 0; i--) {
-                found.item(i).getParentNode().removeChild(found.item(i));
-            }
+    private static String textAt(Element root, String path) {
+        List<String> texts = textsAt(root, path);
+        return texts.isEmpty() ? null : texts.get(0);
+    }
+
+    /** The texts of every element at a path of local names below the root, in document order. */
+    static List<String> textsAt(Element root, String path) {
+        List<Element> level = List.of(root);
+        for (String step : path.split("/")) {
+            List<Element> next = new ArrayList<>();
+            level.forEach(e -> next.addAll(Dom.children(e, step)));
+            level = next;
         }
+        return level.stream().map(e -> e.getTextContent().trim()).toList();
     }
 }

@@ -5,31 +5,49 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.time.Duration;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import se.assistansbryggan.intake.Refusal;
 
 /**
- * The declarative policy file ({@code config/policy.properties}): per message type, which kinds
- * of party may send it, to which kinds it may go, its legal basis, whether reasons need consent,
- * and the follow-up time within which a kommun must confirm contact with the person. Validated when loaded: every type has a complete entry and no key is unknown.
+ * The declarative policy file ({@code config/policy.properties}), one block per message type; the
+ * file's own comments say what each key means. Validated when loaded: every type has its required
+ * keys, no key is unknown, every recipient kind has an allow-list, paths and refusal codes are
+ * well-formed, and a fan-out to kommuner says where the message lists them.
  */
 public record PolicyRules(Map<MessageType, TypeRule> types) {
 
+    /** How the recipients of a type are found. */
+    public enum Routing {
+        /** The one party (and unit) the envelope names, looked up in the directory. */
+        ADDRESSED,
+        /** Every party of the recipient kinds; kommuner only as listed in the message. */
+        FAN_OUT
+    }
+
+    /** A named rule that refuses a message whose element at {@code path} has {@code value}. */
+    public record Refusing(String ruleId, Refusal code, String path, String value) {}
+
     /** The policy for one message type. */
-    public record TypeRule(Set<Party.Kind> senders, Set<Party.Kind> recipients, List<String> legalBasis,
-            boolean reasonsNeedConsent, Optional<FollowUp> followUp) {}
+    public record TypeRule(Set<Party.Kind> senders, Set<Party.Kind> recipients, Routing routing, String affectedKommuner,
+            List<String> legalBasis, boolean reasonsNeedConsent, Optional<String> requiredConsent, boolean requiresReference,
+            List<Refusing> refusals, boolean highPriority, Optional<FollowUp> followUp, boolean closesFollowUp,
+            Map<Party.Kind, List<String>> deliver) {}
 
     /** How long a kommun has to confirm contact: working days, or (for tests and special cases) a duration. */
     public record FollowUp(int workingDays, Duration duration) {
         static FollowUp parse(String text) {
-            var days = java.util.regex.Pattern.compile("(\\d+) working days?").matcher(text);
+            Matcher days = Pattern.compile("(\\d+) working days?").matcher(text);
             if (days.matches()) {
                 return new FollowUp(Integer.parseInt(days.group(1)), null);
             }
@@ -37,7 +55,10 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
         }
     }
 
-    private static final Set<String> KEYS = Set.of("senders", "recipients", "legal-basis", "reasons-need-consent", "follow-up");
+    private static final Set<String> KEYS = Set.of("senders", "recipients", "routing", "affected-kommuner", "legal-basis",
+            "reasons-need-consent", "requires-consent", "requires-reference", "priority", "follow-up", "closes-follow-up");
+    private static final Pattern PATH = Pattern.compile("[A-Z][A-Za-z]*(/[A-Z][A-Za-z]*)*");
+    private static final Pattern REFUSE = Pattern.compile("([A-Z_]+) when (" + PATH.pattern() + ") = (\\S+)");
 
     public static PolicyRules load(Path file) {
         Properties p = new Properties();
@@ -48,17 +69,14 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
         }
         for (String key : p.stringPropertyNames()) {
             String[] parts = key.split("\\.", 2);
-            if (parts.length != 2 || !KEYS.contains(parts[1])) {
+            MessageType.valueOf(parts[0]);
+            if (parts.length != 2 || !(KEYS.contains(parts[1]) || parts[1].startsWith("refuse.") || parts[1].startsWith("deliver."))) {
                 throw new IllegalArgumentException(file + ": unknown policy key " + key);
             }
-            MessageType.valueOf(parts[0]);
         }
         Map<MessageType, TypeRule> types = new EnumMap<>(MessageType.class);
         for (MessageType type : MessageType.values()) {
-            types.put(type, new TypeRule(kinds(p, type, "senders"), kinds(p, type, "recipients"),
-                    List.of(required(p, type, "legal-basis").split("\\s*\\|\\s*")),
-                    Boolean.parseBoolean(required(p, type, "reasons-need-consent")),
-                    Optional.ofNullable(p.getProperty(type.name() + ".follow-up")).map(String::trim).map(FollowUp::parse)));
+            types.put(type, typeRule(p, type));
         }
         return new PolicyRules(Map.copyOf(types));
     }
@@ -67,15 +85,68 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
         return types.get(type);
     }
 
+    private static TypeRule typeRule(Properties p, MessageType type) {
+        Set<Party.Kind> recipients = kinds(p, type, "recipients");
+        Routing routing = Routing.valueOf(optional(p, type, "routing").orElse("addressed").toUpperCase().replace('-', '_'));
+        Optional<String> affected = optional(p, type, "affected-kommuner").map(path -> path(type, path));
+        if (routing == Routing.FAN_OUT && recipients.contains(Party.Kind.KOMMUN) && affected.isEmpty()) {
+            throw new IllegalArgumentException("the policy fans " + type + " out to kommuner but has no " + type + ".affected-kommuner");
+        }
+        return new TypeRule(kinds(p, type, "senders"), recipients, routing, affected.orElse(null),
+                List.of(required(p, type, "legal-basis").split("\\s*\\|\\s*")),
+                Boolean.parseBoolean(required(p, type, "reasons-need-consent")),
+                optional(p, type, "requires-consent"),
+                Boolean.parseBoolean(optional(p, type, "requires-reference").orElse("false")),
+                refusals(p, type),
+                "high".equals(optional(p, type, "priority").orElse("normal")),
+                optional(p, type, "follow-up").map(FollowUp::parse),
+                Boolean.parseBoolean(optional(p, type, "closes-follow-up").orElse("false")),
+                deliver(p, type, recipients));
+    }
+
+    private static List<Refusing> refusals(Properties p, MessageType type) {
+        List<Refusing> refusals = new ArrayList<>();
+        String prefix = type.name() + ".refuse.";
+        for (String key : p.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).sorted().toList()) {
+            Matcher m = REFUSE.matcher(p.getProperty(key).trim());
+            if (!m.matches()) {
+                throw new IllegalArgumentException("policy " + key + ": expected <CODE> when <Path/To/Element> = <value>");
+            }
+            refusals.add(new Refusing(key.substring(prefix.length()), Refusal.valueOf(m.group(1)), m.group(2), m.group(4)));
+        }
+        return List.copyOf(refusals);
+    }
+
+    /** The allow-list per recipient kind, as paths in the recipient's schema family. */
+    private static Map<Party.Kind, List<String>> deliver(Properties p, MessageType type, Set<Party.Kind> recipients) {
+        Map<Party.Kind, List<String>> deliver = new EnumMap<>(Party.Kind.class);
+        for (Party.Kind kind : Party.Kind.values()) {
+            Optional<String> list = optional(p, type, "deliver." + kind);
+            if (list.isPresent() != recipients.contains(kind)) {
+                throw new IllegalArgumentException("the policy needs " + type + ".deliver." + kind
+                        + " exactly when " + kind + " is a recipient of " + type);
+            }
+            list.ifPresent(l -> deliver.put(kind, Arrays.stream(l.split("\\s*,\\s*")).map(path -> path(type, path)).toList()));
+        }
+        return Map.copyOf(deliver);
+    }
+
+    private static String path(MessageType type, String path) {
+        if (!PATH.matcher(path).matches()) {
+            throw new IllegalArgumentException("policy of " + type + ": not an element path: " + path);
+        }
+        return path;
+    }
+
     private static Set<Party.Kind> kinds(Properties p, MessageType type, String key) {
         return Arrays.stream(required(p, type, key).split("\\s*,\\s*")).map(Party.Kind::valueOf).collect(Collectors.toUnmodifiableSet());
     }
 
+    private static Optional<String> optional(Properties p, MessageType type, String key) {
+        return Optional.ofNullable(p.getProperty(type.name() + "." + key)).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
     private static String required(Properties p, MessageType type, String key) {
-        String value = p.getProperty(type.name() + "." + key);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("the policy has no " + type + "." + key);
-        }
-        return value.trim();
+        return optional(p, type, key).orElseThrow(() -> new IllegalArgumentException("the policy has no " + type + "." + key));
     }
 }

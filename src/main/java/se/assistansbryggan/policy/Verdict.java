@@ -1,17 +1,23 @@
 package se.assistansbryggan.policy;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
 /**
- * What the policy decided for one message and recipient: the rules that decided it, the legal
- * basis stamped on what is delivered, the fields withheld, and when contact must be confirmed
- * (null when no follow-up applies).
+ * What the policy decided for one message and one recipient: the rules that decided it, the
+ * legal basis stamped on what is delivered, the fields the recipient may see ({@code allowed},
+ * paths in the recipient's schema family) and those withheld regardless ({@code withhold}: a
+ * path, or a bare element name withheld wherever it occurs), whether the person's identity is
+ * protected, whether the delivery is urgent, and when contact must be confirmed (null when no
+ * follow-up applies).
  */
-public record Verdict(List<String> rules, List<String> legalBasis, Set<Field> withheld, java.time.Instant followUpDue) {
+public record Verdict(List<String> rules, List<String> legalBasis, List<String> allowed, Set<String> withhold,
+        boolean protectedIdentity, boolean highPriority, Instant followUpDue) {
     public Verdict {
         rules = List.copyOf(rules);
         legalBasis = List.copyOf(legalBasis);
-        withheld = Set.copyOf(withheld);
+        allowed = List.copyOf(allowed);
+        withhold = Set.copyOf(withhold);
     }
 }

@@ -9,9 +9,9 @@ import se.assistansbryggan.intake.SchemaGuard;
 import se.assistansbryggan.intake.SecureXml;
 import se.assistansbryggan.policy.Party;
 import se.assistansbryggan.policy.PartyDirectory;
-import se.assistansbryggan.schema.kommun.v1.EskaleringTyp;
+import se.assistansbryggan.schema.kommun.v1.KommunEskaleringTyp;
 import se.assistansbryggan.schema.kommun.v1.ObjectFactory;
-import se.assistansbryggan.schema.kommun.v1.PartTyp;
+import se.assistansbryggan.schema.kommun.v1.KommunPartTyp;
 import se.assistansbryggan.trust.KeyMaterial;
 import se.assistansbryggan.trust.XmlSignatures;
 
@@ -28,11 +28,11 @@ public final class Escalations {
 
     public String document(Due due) {
         Party recipient = directory.byId(due.recipient()).orElseThrow();
-        EskaleringTyp e = KOMMUN.createEskaleringTyp();
+        KommunEskaleringTyp e = KOMMUN.createKommunEskaleringTyp();
         e.setId(UUID.randomUUID().toString());
         e.setAvserMeddelande(due.messageId());
         e.setTyp(due.type());
-        PartTyp till = KOMMUN.createPartTyp();
+        KommunPartTyp till = KOMMUN.createKommunPartTyp();
         till.setOrganisationsnummer(recipient.orgnr().value());
         till.setNamn(recipient.name());
         till.setKommunkod(recipient.kommunkod());

@@ -1,24 +1,36 @@
 package se.assistansbryggan.transform;
 
-import jakarta.xml.bind.JAXBElement;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.List;
 import org.apache.camel.ExchangeProperty;
 import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import se.assistansbryggan.intake.Dom;
 import se.assistansbryggan.intake.RefusedException;
 import se.assistansbryggan.intake.SchemaGuard;
 import se.assistansbryggan.intake.SecureXml;
 import se.assistansbryggan.intake.Submission;
+import se.assistansbryggan.policy.Minimisation;
+import se.assistansbryggan.policy.Party;
+import se.assistansbryggan.policy.Recipient;
+import se.assistansbryggan.policy.SchemaFamily;
+import se.assistansbryggan.policy.Verdict;
 import se.assistansbryggan.trust.KeyMaterial;
 import se.assistansbryggan.trust.XmlSignatures;
 
 /**
- * Transform station: maps the (already minimised) message into the recipient's schema family,
- * checks the result against that family's XSD, and signs it with the gateway's own key. The
- * delivered document carries a digest of the sender's signed original.
+ * Transform station: for each recipient, the message's content in the recipient's schema family
+ * ({@link Families}), the parties as the directory knows them, only the fields the verdict allows
+ * ({@link Minimisation}), and a Leverans record (legal basis, rules, withheld fields, protected
+ * identity, priority, digest of the sender's signed original). Checked against the family's XSD
+ * and signed with the gateway's own key.
  */
 public final class Transformer {
+    private static final String LEVERANS = "Leverans";
     private final KeyMaterial gatewayKey;
     private final Clock clock;
 
@@ -29,21 +41,76 @@ public final class Transformer {
 
     public void transform(@ExchangeProperty(Submission.PROPERTY) Submission submission) {
         withoutSendersSignature(submission.document());
-        JAXBElement<?> mapped = switch (submission.type()) {
-            case WITHDRAWAL_NOTICE -> WithdrawalNoticeToKommun.map(submission, OffsetDateTime.now(clock));
-        };
-        Document delivered = Jaxb.marshal(mapped);
+        for (Submission.Delivery delivery : submission.deliveries()) {
+            delivery.transformed(document(submission, delivery.recipient(), delivery.verdict()));
+        }
+    }
+
+    private String document(Submission submission, Recipient recipient, Verdict verdict) {
+        SchemaFamily family = recipient.party().family();
+        Document out = Families.convert(submission.document(), submission.type(), submission.family(), family);
+        Element root = out.getDocumentElement();
+        stampParties(root, family, submission.sender(), recipient);
+        Dom.children(root, LEVERANS).forEach(root::removeChild);
+        List<String> withheld = Minimisation.apply(root, family, verdict);
+        root.appendChild(leverans(out, family, verdict, withheld, submission));
         try {
-            SchemaGuard.validate(delivered);
+            SchemaGuard.validate(out);
         } catch (RefusedException e) {
             throw new IllegalStateException("the gateway produced an invalid " + submission.type() + ": " + e.detail(), e);
         }
-        XmlSignatures.sign(delivered, gatewayKey);
-        submission.transformed(new String(SecureXml.serialize(delivered), StandardCharsets.UTF_8));
+        XmlSignatures.sign(out, gatewayKey);
+        return new String(SecureXml.serialize(out), StandardCharsets.UTF_8);
+    }
+
+    /** Sender and recipient as the directory names them, whatever the sender wrote; the unit stays. */
+    private static void stampParties(Element root, SchemaFamily family, Party sender, Recipient recipient) {
+        Element envelope = Dom.child(root, family.envelope());
+        Element from = Dom.child(envelope, family.senderElement());
+        envelope.replaceChild(party(root.getOwnerDocument(), family, family.senderElement(), sender, null), from);
+        Element to = Dom.childOrNull(envelope, family.recipientElement());
+        Element stamped = party(root.getOwnerDocument(), family, family.recipientElement(), recipient.party(), recipient.unit());
+        if (to != null) {
+            envelope.replaceChild(stamped, to);
+        } else {
+            envelope.insertBefore(stamped, Dom.child(envelope, "Skapad"));
+        }
+    }
+
+    private static Element party(Document doc, SchemaFamily family, String name, Party party, Party.Unit unit) {
+        Element e = doc.createElementNS(family.namespace(), name);
+        add(e, family, "Organisationsnummer", party.orgnr().value());
+        add(e, family, "Namn", party.name());
+        if (party.kommunkod() != null) {
+            add(e, family, "Kommunkod", party.kommunkod());
+        }
+        if (unit != null) {
+            add(e, family, "Enhet", unit.id());
+        }
+        return e;
+    }
+
+    private Element leverans(Document doc, SchemaFamily family, Verdict verdict, List<String> withheld, Submission submission) {
+        Element e = doc.createElementNS(family.namespace(), LEVERANS);
+        add(e, family, "Levererad", OffsetDateTime.now(clock).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        verdict.legalBasis().forEach(basis -> add(e, family, "Rattsliggrund", basis));
+        verdict.rules().forEach(rule -> add(e, family, "Regel", rule));
+        withheld.forEach(path -> add(e, family, "UtelamnadUppgift", path));
+        add(e, family, "SkyddadIdentitet", String.valueOf(verdict.protectedIdentity()));
+        add(e, family, "Prioritet", verdict.highPriority() ? "HOG" : "NORMAL");
+        add(e, family, "Sammandrag", Base64.getEncoder().encodeToString(submission.originalDigest()));
+        add(e, family, "SigneratAv", submission.sender().orgnr().value());
+        return e;
+    }
+
+    private static void add(Element parent, SchemaFamily family, String name, String text) {
+        Element child = parent.getOwnerDocument().createElementNS(family.namespace(), name);
+        child.setTextContent(text);
+        parent.appendChild(child);
     }
 
     /**
-     * The sender's signature has been verified and its digest travels in Ursprung; the mapping
+     * The sender's signature has been verified and its digest travels in Leverans; the mapping
      * reads only the content. (Left in, JAXB would keep it as a DOM fragment through a new
      * TransformerFactory per message, the most expensive step of the transform.)
      */
@@ -54,4 +121,3 @@ public final class Transformer {
         }
     }
 }
-

@@ -43,8 +43,8 @@ class WithdrawalNoticeEndToEndTest extends SharedGateway {
         SchemaGuard.validate(delivered);
         assertSignedByGateway(delivered);
         assertNull(Dom.childOrNull(Dom.child(root, "Beslut"), "Motivering"));
-        assertEquals("Motivering", Dom.text(Dom.child(root, "Utlamnande"), "UtelamnadUppgift"));
-        assertEquals("51 kap. 21 § SFB", Dom.text(Dom.child(root, "Utlamnande"), "Rattsliggrund"));
+        assertEquals("Beslut/Motivering", Dom.text(Dom.child(root, "Leverans"), "UtelamnadUppgift"));
+        assertEquals("51 kap. 21 § SFB", Dom.text(Dom.child(root, "Leverans"), "Rattsliggrund"));
         assertFalse(new String(SecureXml.serialize(delivered), StandardCharsets.UTF_8).contains("understiga 20 timmar"));
     }
 
@@ -65,7 +65,7 @@ class WithdrawalNoticeEndToEndTest extends SharedGateway {
 
         Element root = takeFrom("kommun.0180", receipt.messageId()).getDocumentElement();
         assertTrue(Dom.text(Dom.child(root, "Beslut"), "Motivering").contains("understiga 20 timmar"));
-        assertNull(Dom.childOrNull(Dom.child(root, "Utlamnande"), "UtelamnadUppgift"));
+        assertNull(Dom.childOrNull(Dom.child(root, "Leverans"), "UtelamnadUppgift"));
     }
 
     @Test
