@@ -8,6 +8,7 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import se.assistansbryggan.intake.Dom;
 import se.assistansbryggan.intake.SecureXml;
+import se.assistansbryggan.policy.SchemaFamily;
 import se.assistansbryggan.trust.KeyMaterial;
 import se.assistansbryggan.trust.XmlSignatures;
 
@@ -16,12 +17,22 @@ public final class MessageSigner {
     private static final DateTimeFormatter XS_DATE_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
     private MessageSigner() {}
 
-    /** Gives the message a new MeddelandeId and Skapad (now), so a sample file can be sent again. */
+    /** Gives the message a new id and creation time (now), in either schema family, so a sample file can be sent again. */
     public static void stampFresh(Document document) {
-        Element huvud = Dom.child(document.getDocumentElement(), "Huvud");
-        Dom.child(huvud, "MeddelandeId").setTextContent(UUID.randomUUID().toString());
+        Element root = document.getDocumentElement();
+        SchemaFamily family = SchemaFamily.ofNamespace(root.getNamespaceURI())
+                .orElseThrow(() -> new IllegalArgumentException("not a message of a known schema family"));
+        Element envelope = Dom.child(root, family.envelope());
+        Dom.child(envelope, family.idElement()).setTextContent(UUID.randomUUID().toString());
         // an explicit pattern: OffsetDateTime.toString() drops ":00" seconds, which xs:dateTime does not allow
-        Dom.child(huvud, "Skapad").setTextContent(OffsetDateTime.now(ZoneOffset.UTC).format(XS_DATE_TIME));
+        Dom.child(envelope, "Skapad").setTextContent(OffsetDateTime.now(ZoneOffset.UTC).format(XS_DATE_TIME));
+    }
+
+    /** The message id of a message of either family. */
+    public static String messageId(Document document) {
+        Element root = document.getDocumentElement();
+        SchemaFamily family = SchemaFamily.ofNamespace(root.getNamespaceURI()).orElseThrow();
+        return Dom.text(Dom.child(root, family.envelope()), family.idElement());
     }
 
     /** Signs the whole document with the party's key (enveloped, exclusive c14n, SHA-256). */

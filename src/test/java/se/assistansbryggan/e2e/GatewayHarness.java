@@ -121,8 +121,7 @@ final class GatewayHarness implements AutoCloseable {
     }
 
     static String messageIdOf(byte[] document) {
-        Element huvud = Dom.child(SecureXml.parse(document).getDocumentElement(), "Huvud");
-        return Dom.text(huvud, "MeddelandeId");
+        return MessageSigner.messageId(SecureXml.parse(document));
     }
 
     /** A receipt read back: its status, code and message id. */
