@@ -105,7 +105,7 @@ public final class SchemaGuard {
         String person = family.personnummer(root);
         try {
             return new MessageHeader(Dom.text(envelope, family.idElement()), Dom.textOrNull(envelope, family.referenceElement()),
-                    Dom.text(from, "Organisationsnummer"), to == null ? null : Dom.text(to, "Organisationsnummer"),
+                    Dom.text(from, "Organisationsnummer"), Dom.textOrNull(from, "Enhet"), to == null ? null : Dom.text(to, "Organisationsnummer"),
                     to == null ? null : Dom.textOrNull(to, "Kommunkod"), to == null ? null : Dom.textOrNull(to, "Enhet"),
                     OffsetDateTime.parse(Dom.text(envelope, "Skapad")),
                     person == null ? null : Personnummer.parse(person));

@@ -101,7 +101,7 @@ public final class Submission {
      * The envelope fields every message carries, in either family. The recipient fields are null
      * where the policy fans out; the person is null for messages about a provider only.
      */
-    public record MessageHeader(String messageId, String referenceId, String senderOrgnr, String recipientOrgnr,
+    public record MessageHeader(String messageId, String referenceId, String senderOrgnr, String senderUnit, String recipientOrgnr,
             String recipientKommunkod, String recipientUnit, OffsetDateTime created, Personnummer person) {}
 
     /** What goes to one recipient: where, under which verdict, and (after transform) the signed document. */

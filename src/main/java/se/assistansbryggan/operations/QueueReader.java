@@ -22,7 +22,7 @@ public final class QueueReader implements AutoCloseable {
 
     /** A received message: its text, the gateway's metadata, and for a dead letter where it came from. */
     public record Received(String text, String messageId, String type, String rules, String legalBasis,
-            String originalAddress) {}
+            String originalAddress, int priority) {}
 
     /** Takes the next message from the queue, waiting up to the timeout; acknowledged on return. */
     public Optional<Received> receive(String queue, long timeoutMillis) throws JMSException {
@@ -34,7 +34,7 @@ public final class QueueReader implements AutoCloseable {
             }
             Received received = new Received(((TextMessage) message).getText(), message.getStringProperty("AbMessageId"),
                     message.getStringProperty("AbMessageType"), message.getStringProperty("AbRules"),
-                    message.getStringProperty("AbLegalBasis"), message.getStringProperty("_AMQ_ORIG_ADDRESS"));
+                    message.getStringProperty("AbLegalBasis"), message.getStringProperty("_AMQ_ORIG_ADDRESS"), message.getJMSPriority());
             message.acknowledge();
             return Optional.of(received);
         }

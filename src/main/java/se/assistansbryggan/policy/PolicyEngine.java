@@ -74,6 +74,10 @@ public final class PolicyEngine {
         if (!rule.senders().contains(submission.sender().kind())) {
             throw Refusal.SENDER_NOT_ALLOWED.because(submission.sender().kind() + " may not send " + submission.type());
         }
+        String unit = submission.header().senderUnit();
+        if (unit != null && submission.sender().unit(unit).isEmpty()) {
+            throw Refusal.UNKNOWN_SENDER.because("no such unit of " + submission.sender().id());
+        }
         applied.add(SENDER_MAY_SEND);
         if (submission.family() != submission.sender().family()) {
             throw Refusal.SCHEMA_FAMILY_MISMATCH.because(submission.sender().kind() + " writes the "

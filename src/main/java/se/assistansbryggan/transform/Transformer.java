@@ -50,24 +50,28 @@ public final class Transformer {
         SchemaFamily family = recipient.party().family();
         Document out = Families.convert(submission.document(), submission.type(), submission.family(), family);
         Element root = out.getDocumentElement();
-        stampParties(root, family, submission.sender(), recipient);
+        Party.Unit senderUnit = submission.header().senderUnit() == null ? null
+                : submission.sender().unit(submission.header().senderUnit()).orElseThrow();
+        stampParties(root, family, submission.sender(), senderUnit, recipient);
         Dom.children(root, LEVERANS).forEach(root::removeChild);
         List<String> withheld = Minimisation.apply(root, family, verdict);
         root.appendChild(leverans(out, family, verdict, withheld, submission));
         try {
             SchemaGuard.validate(out);
         } catch (RefusedException e) {
-            throw new IllegalStateException("the gateway produced an invalid " + submission.type() + ": " + e.detail(), e);
+            // not the sender's fault: no SCHEMA_INVALID for them (the cause stays out so the refusal is INTERNAL_ERROR)
+            throw new IllegalStateException("the gateway produced an invalid " + submission.type() + " for "
+                    + recipient.id() + ": " + e.detail());
         }
         XmlSignatures.sign(out, gatewayKey);
         return new String(SecureXml.serialize(out), StandardCharsets.UTF_8);
     }
 
-    /** Sender and recipient as the directory names them, whatever the sender wrote; the unit stays. */
-    private static void stampParties(Element root, SchemaFamily family, Party sender, Recipient recipient) {
+    /** Sender and recipient, with their units, as the directory names them, whatever the sender wrote. */
+    private static void stampParties(Element root, SchemaFamily family, Party sender, Party.Unit senderUnit, Recipient recipient) {
         Element envelope = Dom.child(root, family.envelope());
         Element from = Dom.child(envelope, family.senderElement());
-        envelope.replaceChild(party(root.getOwnerDocument(), family, family.senderElement(), sender, null), from);
+        envelope.replaceChild(party(root.getOwnerDocument(), family, family.senderElement(), sender, senderUnit), from);
         Element to = Dom.childOrNull(envelope, family.recipientElement());
         Element stamped = party(root.getOwnerDocument(), family, family.recipientElement(), recipient.party(), recipient.unit());
         if (to != null) {
@@ -78,7 +82,7 @@ public final class Transformer {
     }
 
     private static Element party(Document doc, SchemaFamily family, String name, Party party, Party.Unit unit) {
-        Element e = doc.createElementNS(family.namespace(), name);
+        Element e = element(doc, family, name);
         add(e, family, "Organisationsnummer", party.orgnr().value());
         add(e, family, "Namn", party.name());
         if (party.kommunkod() != null) {
@@ -91,7 +95,7 @@ public final class Transformer {
     }
 
     private Element leverans(Document doc, SchemaFamily family, Verdict verdict, List<String> withheld, Submission submission) {
-        Element e = doc.createElementNS(family.namespace(), LEVERANS);
+        Element e = element(doc, family, LEVERANS);
         add(e, family, "Levererad", OffsetDateTime.now(clock).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         verdict.legalBasis().forEach(basis -> add(e, family, "Rattsliggrund", basis));
         verdict.rules().forEach(rule -> add(e, family, "Regel", rule));
@@ -104,9 +108,18 @@ public final class Transformer {
     }
 
     private static void add(Element parent, SchemaFamily family, String name, String text) {
-        Element child = parent.getOwnerDocument().createElementNS(family.namespace(), name);
+        Element child = element(parent.getOwnerDocument(), family, name);
         child.setTextContent(text);
         parent.appendChild(child);
+    }
+
+    /**
+     * A new element with the root's prefix, whose namespace declaration the root already carries:
+     * the signature's canonical form must not depend on declarations added when serialising.
+     */
+    private static Element element(Document doc, SchemaFamily family, String name) {
+        String prefix = doc.getDocumentElement().getPrefix();
+        return doc.createElementNS(family.namespace(), prefix == null ? name : prefix + ":" + name);
     }
 
     /**

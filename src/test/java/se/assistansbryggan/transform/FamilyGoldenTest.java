@@ -19,7 +19,7 @@ import se.assistansbryggan.policy.SchemaFamily;
  * ({@code src/test/resources/golden/<type>.fk.xml} and {@code .kommun.xml}) with the same content.
  * Each transform must produce the other family's golden file, and a round trip must come back equal.
  */
-class FamilyGoldenTest {
+public class FamilyGoldenTest {
 
     @ParameterizedTest
     @EnumSource(MessageType.class)
@@ -57,7 +57,7 @@ class FamilyGoldenTest {
         }
     }
 
-    static Document golden(MessageType type, SchemaFamily family) throws IOException {
+    public static Document golden(MessageType type, SchemaFamily family) throws IOException {
         String name = "/golden/" + fileName(type) + "." + family.name().toLowerCase(Locale.ROOT) + ".xml";
         try (InputStream in = FamilyGoldenTest.class.getResourceAsStream(name)) {
             if (in == null) {
