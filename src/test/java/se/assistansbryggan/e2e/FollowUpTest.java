@@ -1,6 +1,7 @@
 package se.assistansbryggan.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -71,6 +72,38 @@ class FollowUpTest {
                 assertEquals(Optional.empty(), reader.receive("kommun.0180.escalations", 500));
             }
         }
+    }
+
+    /** CONTACT_CONFIRMATION closes the clock, but only the clock of the kommun that received the notice. */
+    @Test
+    void the_kommuns_contact_confirmation_stops_the_clock_and_another_kommuns_does_not() throws Exception {
+        try (GatewayHarness harness = new GatewayHarness(dir.resolve("data")).start(settings)) {
+            String id = send(harness);
+            OperatorClient operator = new OperatorClient(harness.gateway().baseUrl(), GatewayHarness.CERTS.resolve("operator.p12"),
+                    GatewayHarness.CERTS.resolve("truststore.p12"), GatewayHarness.PASSWORD);
+            assertEquals("ACCEPTED", confirm(harness, id, "kommun-1480", "212000-1355", "1480").status());
+            assertTrue(operator.followUps().body().contains(id), "Göteborg cannot close Stockholm's clock");
+
+            assertEquals("ACCEPTED", confirm(harness, id, "kommun-0180", "212000-0142", "0180").status());
+            assertFalse(operator.followUps().body().contains(id), "Stockholm's confirmation closed the clock");
+            Thread.sleep(3000); // past the follow-up time: a stopped clock must not fire
+            try (QueueReader reader = harness.reader()) {
+                assertEquals(Optional.empty(), reader.receive("kommun.0180.escalations", 500));
+            }
+            assertTrue(Files.readString(dir.resolve("data/audit/trail.jsonl")).contains("\"event\":\"FOLLOW_UP_CLOSED\""));
+        }
+    }
+
+    private static Receipt confirm(GatewayHarness harness, String noticeId, String kommun, String orgnr, String kod) throws Exception {
+        Document confirmation = se.assistansbryggan.transform.FamilyGoldenTest.golden(
+                se.assistansbryggan.policy.MessageType.CONTACT_CONFIRMATION, se.assistansbryggan.policy.SchemaFamily.KOMMUN);
+        se.assistansbryggan.operations.MessageSigner.stampFresh(confirmation);
+        var meddelande = Dom.child(confirmation.getDocumentElement(), "Meddelande");
+        Dom.child(meddelande, "Referens").setTextContent(noticeId);
+        Dom.child(Dom.child(meddelande, "Fran"), "Organisationsnummer").setTextContent(orgnr);
+        Dom.child(Dom.child(meddelande, "Fran"), "Kommunkod").setTextContent(kod);
+        byte[] signed = se.assistansbryggan.operations.MessageSigner.sign(confirmation, GatewayHarness.key(kommun));
+        return Receipt.parse(harness.clientAs(kommun).post(signed).body());
     }
 
     private static String send(GatewayHarness harness) throws Exception {

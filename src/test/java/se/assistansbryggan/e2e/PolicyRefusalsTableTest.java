@@ -1,0 +1,73 @@
+package se.assistansbryggan.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import se.assistansbryggan.e2e.GatewayHarness.Receipt;
+import se.assistansbryggan.intake.Dom;
+import se.assistansbryggan.intake.SecureXml;
+import se.assistansbryggan.operations.MessageSigner;
+import se.assistansbryggan.operations.QueueReader.Received;
+import se.assistansbryggan.policy.MessageType;
+import se.assistansbryggan.policy.SchemaFamily;
+import static se.assistansbryggan.e2e.PolicyRows.*;
+
+import se.assistansbryggan.e2e.PolicyRows.Edit;
+
+/**
+ * One row per refusing policy rule (config/policy.properties, PolicyEngine): a golden file edited
+ * to provoke the rule, sent over HTTPS with mutual TLS, refused with the rule's code, and nothing
+ * left in any queue.
+ */
+class PolicyRefusalsTableTest extends SharedGateway.LeavesNoTrace {
+    static Stream<Arguments> rows() {
+        return Stream.of(
+                row("sender-may-send: only IVO sends PERMIT_REVOCATION", MessageType.PERMIT_REVOCATION, "fk",
+                        set("Huvud/Avsandare/Organisationsnummer", "202100-5521"), "SENDER_NOT_ALLOWED"),
+                row("sender-may-send: FK cannot transfer a municipal decision", MessageType.DECISION_TRANSFER, "fk",
+                        senderFk(), "SENDER_NOT_ALLOWED"),
+                row("sender-may-send: the sender's unit must be in the directory", MessageType.ENTITLEMENT_REFERRAL,
+                        "kommun-0180", set("Meddelande/Fran/Enhet", "ekonomikontoret"), "UNKNOWN_SENDER"),
+                row("sender-writes-own-family: FK writes the FK family", MessageType.WITHDRAWAL_NOTICE, "fk", SchemaFamily.KOMMUN,
+                        none(), "SCHEMA_FAMILY_MISMATCH"),
+                row("reference-required: a contact confirmation names its notice", MessageType.CONTACT_CONFIRMATION,
+                        "kommun-0180", remove("Meddelande/Referens"), "REFERENCE_MISSING"),
+                row("gruppbostad-stays-with-kommun", MessageType.DECISION_TRANSFER, "kommun-1280",
+                        set("Beslut/Boendeform", "GRUPPBOSTAD"), "NOT_TRANSFERABLE"),
+                row("beyond-assistansersattning-stays-with-kommun", MessageType.DECISION_TRANSFER, "kommun-1280",
+                        set("Beslut/UtoverAssistansersattning", "true"), "NOT_TRANSFERABLE"),
+                row("consent-required: no samtycke", MessageType.PLANNED_WITHDRAWAL, "fk", remove("Samtycke"), "CONSENT_MISSING"),
+                row("consent-required: expired samtycke", MessageType.PLANNED_WITHDRAWAL, "fk",
+                        set("Samtycke/GiltigtTill", "2026-01-31"), "CONSENT_MISSING"),
+                row("consent-required: samtycke to something else", MessageType.PLANNED_WITHDRAWAL, "fk",
+                        set("Samtycke/Omfattning", "MOTIVERING_TILL_KOMMUN"), "CONSENT_MISSING"),
+                row("consent-required: withdrawn samtycke", MessageType.PLANNED_WITHDRAWAL, "fk",
+                        root -> append(at(root, "Samtycke"), "Aterkallat", "2026-11-02T00:00:00Z"), "CONSENT_MISSING"),
+                row("recipient-from-directory: a unit the directory does not know", MessageType.DECISION_NOTICE, "fk",
+                        set("Huvud/Mottagare/Enhet", "ekonomikontoret"), "UNKNOWN_RECIPIENT"),
+                row("recipient-from-directory: IVO does not receive decisions", MessageType.DECISION_NOTICE, "fk",
+                        recipientIvo(), "RECIPIENT_NOT_ALLOWED"),
+                row("recipient-from-directory: an addressed type names its recipient", MessageType.DECISION_NOTICE, "fk",
+                        remove("Huvud/Mottagare"), "UNKNOWN_RECIPIENT"),
+                row("recipients-by-fan-out: the sender does not choose", MessageType.PERMIT_REVOCATION, "ivo",
+                        addMottagare(), "RECIPIENT_NOT_ALLOWED"),
+                row("recipients-by-fan-out: every affected kommun is in the directory", MessageType.PERMIT_REVOCATION, "ivo",
+                        root -> append(at(root, "Tillstandsbeslut"), "BerordKommun", "2584"), "UNKNOWN_RECIPIENT"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rows")
+    void refuses(String rule, MessageType type, String sender, SchemaFamily family, Edit edit, String code) throws Exception {
+        assertRefused(code, harness.clientAs(sender).post(signed(type, sender, family, edit)));
+    }
+}
