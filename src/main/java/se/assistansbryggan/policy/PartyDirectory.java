@@ -23,8 +23,14 @@ public final class PartyDirectory {
     private final Map<String, Party> byId = new LinkedHashMap<>();
     private final Map<Organisationsnummer, Party> byOrgnr = new LinkedHashMap<>();
     private final Map<String, Party> byKommunkod = new LinkedHashMap<>();
+    private final Map<String, String> unconnected = new LinkedHashMap<>();
 
     public PartyDirectory(List<Party> parties) {
+        this(parties, Map.of());
+    }
+
+    /** The parties, and kommuner known by kommunkod and name only (not connected: no verified organisation number). */
+    public PartyDirectory(List<Party> parties, Map<String, String> unconnectedKommuner) {
         for (Party party : parties) {
             if (byId.putIfAbsent(party.id(), party) != null || byOrgnr.putIfAbsent(party.orgnr(), party) != null) {
                 throw new IllegalArgumentException("party listed twice: " + party.id());
@@ -33,13 +39,54 @@ public final class PartyDirectory {
                 throw new IllegalArgumentException("kommunkod listed twice: " + party.kommunkod());
             }
         }
+        unconnectedKommuner.forEach((kod, name) -> {
+            if (byKommunkod.containsKey(kod) || unconnected.putIfAbsent(kod, name) != null) {
+                throw new IllegalArgumentException("kommunkod listed twice: " + kod);
+            }
+        });
     }
 
     public static PartyDirectory load(Path csv) {
         List<Party> parties = rows(csv, 5, "id;kind;name;organisationsnummer;kommunkod").stream()
                 .map(f -> parse(f, csv + ": " + f[0])).toList();
+        Map<String, String> unconnected = new LinkedHashMap<>();
+        Path kommuner = csv.resolveSibling("kommuner.csv");
+        if (Files.exists(kommuner)) {
+            parties = withKommuner(parties, kommuner, unconnected);
+        }
         Path units = csv.resolveSibling("units.csv");
-        return new PartyDirectory(Files.exists(units) ? withUnits(parties, units) : parties);
+        return new PartyDirectory(Files.exists(units) ? withUnits(parties, units) : parties, unconnected);
+    }
+
+    /**
+     * Every kommun of {@code kommuner.csv} ({@code kommunkod;name;organisationsnummer}): those with an
+     * organisation number become parties unless parties.csv lists them (it must agree on the number);
+     * the others are known but not connected.
+     */
+    private static List<Party> withKommuner(List<Party> parties, Path csv, Map<String, String> unconnected) {
+        List<Party> all = new ArrayList<>(parties);
+        Map<String, Party> listed = new LinkedHashMap<>();
+        parties.stream().filter(p -> p.kommunkod() != null).forEach(p -> listed.put(p.kommunkod(), p));
+        Set<String> seen = new java.util.HashSet<>();
+        for (String[] f : rows(csv, 3, "kommunkod;name;organisationsnummer")) {
+            if (!f[0].matches("\\d{4}") || !seen.add(f[0])) {
+                throw new IllegalArgumentException(csv + ": not a kommunkod, or listed twice: " + f[0]);
+            }
+            Party party = listed.get(f[0]);
+            if (party != null) {
+                if (!f[2].isEmpty() && !Organisationsnummer.of(f[2]).equals(party.orgnr())) {
+                    throw new IllegalArgumentException(csv + ": " + f[0] + " has another organisation number in parties.csv");
+                }
+            } else if (f[2].isEmpty()) {
+                unconnected.put(f[0], f[1]);
+            } else {
+                all.add(new Party("kommun-" + f[0], Party.Kind.KOMMUN, f[1], Organisationsnummer.of(f[2]), f[0]));
+            }
+        }
+        listed.keySet().stream().filter(k -> !seen.contains(k)).findFirst().ifPresent(k -> {
+            throw new IllegalArgumentException(csv + ": parties.csv has a kommun " + k + " that is not in the register");
+        });
+        return all;
     }
 
     private static List<Party> withUnits(List<Party> parties, Path csv) {
@@ -93,6 +140,11 @@ public final class PartyDirectory {
 
     public Optional<Party> byOrganisationsnummer(Organisationsnummer orgnr) {
         return Optional.ofNullable(byOrgnr.get(orgnr));
+    }
+
+    /** The name of a kommun that is known but not connected (no verified organisation number yet). */
+    public Optional<String> unconnectedKommun(String kommunkod) {
+        return Optional.ofNullable(unconnected.get(kommunkod));
     }
 
     public Optional<Party> byKommunkod(String kommunkod) {

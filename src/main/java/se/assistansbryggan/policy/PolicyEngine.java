@@ -163,8 +163,7 @@ public final class PolicyEngine {
             }
             if (kind == Party.Kind.KOMMUN) {
                 for (String kommunkod : textsAt(root, rule.affectedKommuner())) {
-                    parties.add(directory.byKommunkod(kommunkod)
-                            .orElseThrow(() -> Refusal.UNKNOWN_RECIPIENT.because("no kommun with kommunkod " + kommunkod)));
+                    parties.add(directory.byKommunkod(kommunkod).orElseThrow(() -> unknownKommun(kommunkod)));
                 }
             } else {
                 parties.addAll(directory.ofKind(kind));
@@ -175,6 +174,12 @@ public final class PolicyEngine {
             throw Refusal.UNKNOWN_RECIPIENT.because("the policy finds no recipient in the directory");
         }
         return parties.stream().map(Recipient::of).toList();
+    }
+
+    private RuntimeException unknownKommun(String kommunkod) {
+        return directory.unconnectedKommun(kommunkod)
+                .map(name -> Refusal.UNKNOWN_RECIPIENT.because(name + " (" + kommunkod + ") is not connected to the gateway yet"))
+                .orElseGet(() -> Refusal.UNKNOWN_RECIPIENT.because("no kommun has kommunkod " + kommunkod));
     }
 
     private Verdict verdict(Element root, PolicyRules.TypeRule rule, Recipient recipient, boolean protectedIdentity,

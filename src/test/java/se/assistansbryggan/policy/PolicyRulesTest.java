@@ -46,4 +46,77 @@ class PolicyRulesTest {
         Files.writeString(file, "x;KOMMUN;Fel kommun;212000-0143;0999\n");
         assertThrows(IllegalArgumentException.class, () -> PartyDirectory.load(file));
     }
+
+    @Test
+    void a_recipient_kind_without_an_allow_list_stops_the_start() throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> loadWithout("DECISION_NOTICE.deliver.KOMMUN="));
+    }
+
+    @Test
+    void a_malformed_refusal_rule_or_an_unknown_code_stops_the_start() throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> loadWith("DECISION_TRANSFER.refuse.x=NOT_TRANSFERABLE if Beslut = 1"));
+        assertThrows(IllegalArgumentException.class, () -> loadWith("DECISION_TRANSFER.refuse.x=NO_SUCH_CODE when Beslut/Boendeform = X"));
+    }
+
+    @Test
+    void a_fan_out_to_kommuner_must_say_where_the_message_lists_them() throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> loadWithout("PERMIT_REVOCATION.affected-kommuner="));
+    }
+
+    @Test
+    void an_allow_list_path_must_be_element_names() throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> loadWith("DECISION_NOTICE.deliver.KOMMUN=Enskild, Beslut/*"));
+    }
+
+    @Test
+    void the_shipped_policy_says_what_the_catalogue_says() {
+        PolicyRules rules = PolicyRules.load(Path.of("config/policy.properties"));
+        assertEquals(Set.of(Party.Kind.IVO), rules.of(MessageType.PERMIT_REVOCATION).senders());
+        assertTrue(rules.of(MessageType.PERMIT_REVOCATION).highPriority());
+        assertEquals(PolicyRules.Routing.FAN_OUT, rules.of(MessageType.QUALITY_REPORT).routing());
+        assertEquals(Set.of(Party.Kind.IVO, Party.Kind.FK), rules.of(MessageType.QUALITY_REPORT).recipients());
+        assertEquals(java.util.Optional.of("KONTAKT_MED_KOMMUN"), rules.of(MessageType.PLANNED_WITHDRAWAL).requiredConsent());
+        assertEquals(2, rules.of(MessageType.DECISION_TRANSFER).refusals().size());
+        assertTrue(rules.of(MessageType.CONTACT_CONFIRMATION).closesFollowUp());
+    }
+
+    @Test
+    void the_directory_knows_all_290_kommuner_and_connects_those_with_a_verified_organisation_number() {
+        PartyDirectory directory = PartyDirectory.load(Path.of("config/parties.csv"));
+        long connected = directory.ofKind(Party.Kind.KOMMUN).size();
+        long known = java.util.stream.IntStream.rangeClosed(0, 9999).mapToObj(i -> String.format("%04d", i))
+                .filter(k -> directory.byKommunkod(k).isPresent() || directory.unconnectedKommun(k).isPresent()).count();
+        assertEquals(290, known);
+        assertEquals(4, connected);
+        assertEquals("Botkyrka", directory.byKommunkod("0127").orElseThrow().name());
+        assertEquals(java.util.Optional.of("Kiruna"), directory.unconnectedKommun("2584"));
+        assertEquals("Stockholms stad", directory.byKommunkod("0180").orElseThrow().name());
+    }
+
+    @Test
+    void units_have_their_own_queues_and_a_unit_of_an_unknown_party_stops_the_start() throws Exception {
+        PartyDirectory directory = PartyDirectory.load(Path.of("config/parties.csv"));
+        Party stockholm = directory.byId("kommun-0180").orElseThrow();
+        Party.Unit lss = stockholm.unit("lss").orElseThrow();
+        assertEquals("kommun.0180.lss", new Recipient(stockholm, lss).queue());
+        assertTrue(stockholm.queues().containsAll(java.util.List.of("kommun.0180.lss", "kommun.0180.lss.escalations")));
+        assertEquals(lss, stockholm.unit("Socialförvaltningen, LSS-handläggning").orElseThrow());
+        Files.copy(Path.of("config/parties.csv"), dir.resolve("parties.csv"));
+        Files.writeString(dir.resolve("units.csv"), "kommun-9999;lss;Finns inte\n");
+        assertThrows(IllegalArgumentException.class, () -> PartyDirectory.load(dir.resolve("parties.csv")));
+    }
+
+    private PolicyRules loadWith(String line) throws Exception {
+        Path file = dir.resolve("policy.properties");
+        Files.writeString(file, Files.readString(Path.of("config/policy.properties")) + "\n" + line + "\n");
+        return PolicyRules.load(file);
+    }
+
+    private PolicyRules loadWithout(String keyPrefix) throws Exception {
+        Path file = dir.resolve("policy.properties");
+        String policy = Files.readString(Path.of("config/policy.properties")).replaceAll("(?m)^" + java.util.regex.Pattern.quote(keyPrefix)
+                + ".*(\\\\\n.*)*$", "");
+        Files.writeString(file, policy);
+        return PolicyRules.load(file);
+    }
 }
