@@ -28,6 +28,7 @@ public final class PolicyEngine {
     static final String REFERENCE_REQUIRED = "reference-required";
     static final String CONSENT_REQUIRED = "consent-required";
     static final String RECIPIENT_FROM_DIRECTORY = "recipient-from-directory";
+    static final String RECIPIENT_IS_BOSATTNINGSKOMMUN = "recipient-is-bosattningskommun";
     static final String RECIPIENTS_BY_FAN_OUT = "recipients-by-fan-out";
     static final String ALLOW_LIST = "allow-list";
     static final String REASONS_NEED_CONSENT = "reasons-need-consent";
@@ -119,6 +120,10 @@ public final class PolicyEngine {
         if (rule.routing() == PolicyRules.Routing.ADDRESSED) {
             Recipient recipient = addressed(submission.header(), rule);
             applied.add(RECIPIENT_FROM_DIRECTORY);
+            if (rule.recipientIsBosattningskommun()) {
+                checkBosattningskommun(submission.family().bosattningskommun(root), recipient);
+                applied.add(RECIPIENT_IS_BOSATTNINGSKOMMUN);
+            }
             return List.of(recipient);
         }
         if (submission.header().recipientOrgnr() != null) {
@@ -152,6 +157,16 @@ public final class PolicyEngine {
         }
         return new Recipient(party, party.unit(header.recipientUnit())
                 .orElseThrow(() -> Refusal.UNKNOWN_RECIPIENT.because("no such unit of " + party.id())));
+    }
+
+    /** 51 kap. 21 § SFB: the notice goes to the kommun where the person lives, not to any kommun the sender names. */
+    private static void checkBosattningskommun(String bosattningskommun, Recipient recipient) {
+        if (bosattningskommun == null) {
+            throw Refusal.RECIPIENT_NOT_ALLOWED.because("the message does not say where the person is registered");
+        }
+        if (!bosattningskommun.equals(recipient.party().kommunkod())) {
+            throw Refusal.RECIPIENT_NOT_ALLOWED.because("the person is registered in kommun " + bosattningskommun);
+        }
     }
 
     /** Every party of the recipient kinds; kommuner only as the message lists them (PERMIT_REVOCATION). */

@@ -40,7 +40,7 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
 
     /** The policy for one message type. */
     public record TypeRule(Set<Party.Kind> senders, Set<Party.Kind> recipients, Routing routing, String affectedKommuner,
-            List<String> legalBasis, boolean reasonsNeedConsent, Optional<String> requiredConsent, boolean requiresReference,
+            boolean recipientIsBosattningskommun, List<String> legalBasis, boolean reasonsNeedConsent, Optional<String> requiredConsent, boolean requiresReference,
             List<Refusing> refusals, boolean highPriority, Optional<FollowUp> followUp, boolean closesFollowUp,
             Map<Party.Kind, List<String>> deliver) {}
 
@@ -55,7 +55,7 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
         }
     }
 
-    private static final Set<String> KEYS = Set.of("senders", "recipients", "routing", "affected-kommuner", "legal-basis",
+    private static final Set<String> KEYS = Set.of("senders", "recipients", "routing", "affected-kommuner", "recipient-is-bosattningskommun", "legal-basis",
             "reasons-need-consent", "requires-consent", "requires-reference", "priority", "follow-up", "closes-follow-up");
     private static final Pattern PATH = Pattern.compile("[A-Z][A-Za-z]*(/[A-Z][A-Za-z]*)*");
     private static final Pattern REFUSE = Pattern.compile("([A-Z_]+) when (" + PATH.pattern() + ") = (\\S+)");
@@ -93,6 +93,7 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
             throw new IllegalArgumentException("the policy fans " + type + " out to kommuner but has no " + type + ".affected-kommuner");
         }
         return new TypeRule(kinds(p, type, "senders"), recipients, routing, affected.orElse(null),
+                Boolean.parseBoolean(optional(p, type, "recipient-is-bosattningskommun").orElse("false")),
                 List.of(required(p, type, "legal-basis").split("\\s*\\|\\s*")),
                 Boolean.parseBoolean(required(p, type, "reasons-need-consent")),
                 optional(p, type, "requires-consent"),

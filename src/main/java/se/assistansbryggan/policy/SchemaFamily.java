@@ -12,9 +12,9 @@ import se.assistansbryggan.intake.Dom;
  */
 public enum SchemaFamily {
     FK("urn:se:assistansbryggan:fk:v1", "Huvud", "MeddelandeId", "ReferensMeddelandeId", "Avsandare", "Mottagare",
-            "Forsakrad", "Skyddad"),
+            "Forsakrad", "Skyddad", "Bosattningskommun"),
     KOMMUN("urn:se:assistansbryggan:kommun:v1", "Meddelande", "Id", "Referens", "Fran", "Till",
-            "Enskild", "SkyddadIdentitet");
+            "Enskild", "SkyddadIdentitet", "Folkbokforingskommun");
 
     private final String namespace;
     private final String envelope;
@@ -24,9 +24,10 @@ public enum SchemaFamily {
     private final String recipient;
     private final String person;
     private final String protectedMark;
+    private final String residence;
 
     SchemaFamily(String namespace, String envelope, String id, String reference, String sender, String recipient,
-            String person, String protectedMark) {
+            String person, String protectedMark, String residence) {
         this.namespace = namespace;
         this.envelope = envelope;
         this.id = id;
@@ -35,6 +36,7 @@ public enum SchemaFamily {
         this.recipient = recipient;
         this.person = person;
         this.protectedMark = protectedMark;
+        this.residence = residence;
     }
 
     public String namespace() { return namespace; }
@@ -63,6 +65,12 @@ public enum SchemaFamily {
             return null;
         }
         return this == FK ? Dom.text(p, "Personnummer") : Dom.text(p, "Identitet").replace("-", "");
+    }
+
+    /** The kommunkod of the kommun where the person is registered, or null if the message does not say. */
+    public String bosattningskommun(Element root) {
+        Element p = Dom.childOrNull(root, person);
+        return p == null ? null : Dom.textOrNull(p, residence);
     }
 
     /** True when the person has sekretessmarkering or skyddad folkbokföring. */

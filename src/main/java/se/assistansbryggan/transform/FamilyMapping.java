@@ -171,6 +171,7 @@ interface FamilyMapping {
 
     @Mapping(target = "identitet", source = "personnummer")
     @Mapping(target = "skyddadIdentitet", source = "skyddad")
+    @Mapping(target = "folkbokforingskommun", source = "bosattningskommun")
     KommunEnskildTyp enskild(FkForsakradTyp fk);
     @InheritInverseConfiguration
     FkForsakradTyp forsakrad(KommunEnskildTyp kommun);
