@@ -53,7 +53,7 @@ public final class Benchmark {
         Path data = Files.createTempDirectory("bench-data");
         GatewayConfig config = GatewayConfig.load(Path.of("config/application.properties"), Map.of(
                 "gateway.https.port", Integer.toString(freePort()), "gateway.data.dir", data.toString(),
-                "gateway.broker.acceptor", "", "gateway.operations.health-port", "0"));
+                "gateway.broker.acceptor", "", "gateway.operations.health-port", "0", "gateway.operations.console-port", "0"));
         Map<String, Object> report = new LinkedHashMap<>();
         try (Gateway gateway = new Gateway(config, Clock.systemUTC()).start()) {
             System.out.println("signing " + PRESIGNED + " messages ahead of time …");

@@ -23,7 +23,7 @@ import se.assistansbryggan.trust.SamplePki;
 @Command(name = "assistansbryggan", mixinStandardHelpOptions = true, version = "0.1.0",
         description = "Secure messaging gateway for personlig assistans (kommuner, Försäkringskassan, IVO).",
         subcommands = {Cli.Run.class, Cli.Send.class, Cli.Receive.class, OpsCommand.class, Cli.AuditVerify.class,
-            Cli.SamplePkiCommand.class})
+            Cli.SamplePkiCommand.class, Cli.ConsoleUser.class})
 public final class Cli {
 
     public static void main(String[] args) {
@@ -161,6 +161,21 @@ public final class Cli {
         public Integer call() throws Exception {
             new SamplePki(out, password.toCharArray()).generate();
             System.out.println("sample PKI written to " + out.toAbsolutePath());
+            return 0;
+        }
+    }
+
+    @Command(name = "console-user", description = "Print a gateway.operations.console-users entry (bcrypt) for an operator; the password is read from the terminal.")
+    static final class ConsoleUser implements Callable<Integer> {
+        @Option(names = "--name", required = true, description = "the operator's sign-in name")
+        String name;
+
+        @Option(names = "--password", interactive = true, arity = "0..1", description = "the password (asked for if not given)")
+        char[] password;
+
+        @Override
+        public Integer call() {
+            System.out.println(name + ":" + se.assistansbryggan.operations.ConsoleSessions.hash(password));
             return 0;
         }
     }

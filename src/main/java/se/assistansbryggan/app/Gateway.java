@@ -25,6 +25,8 @@ import se.assistansbryggan.delivery.Handoff;
 import se.assistansbryggan.delivery.PullQueue;
 import se.assistansbryggan.intake.Channels;
 import se.assistansbryggan.operations.BrokerManagement;
+import se.assistansbryggan.operations.ConsoleResource;
+import se.assistansbryggan.operations.ConsoleSessions;
 import se.assistansbryggan.operations.GatewayMetrics;
 import se.assistansbryggan.operations.HealthServer;
 import se.assistansbryggan.operations.OperatorResource;
@@ -55,6 +57,7 @@ public final class Gateway implements AutoCloseable {
     private Handoff handoff;
     private BrokerManagement management;
     private OperatorResource operatorApi;
+    private ConsoleSessions consoleSessions;
     private PullResource pullApi;
     private PullQueue pull;
     private String[] brokerAccess;
@@ -83,6 +86,8 @@ public final class Gateway implements AutoCloseable {
         PluginHelper.getRoutesLoader(camel).loadRoutes(routeResources());
         camel.start();
         https.publish("/operations", operatorApi);
+        https.publishOnConsole("/operations", operatorApi);
+        https.publishOnConsole("/console", new ConsoleResource(consoleSessions, audit));
         https.publish("/pull", pullApi);
         followUps = new FollowUpWatcher(brokerAccess[0], brokerAccess[1], brokerAccess[2],
                 new Escalations(directory, signingKey)::document, audit, metrics::escalated);
@@ -192,8 +197,11 @@ public final class Gateway implements AutoCloseable {
         metrics = new GatewayMetrics(this::queuesOrNone);
         pullApi = new PullResource(pull, management, directory, audit);
         registry.bind("receipts", new Receipts(signingKey, audit, metrics, clock));
+        consoleSessions = new ConsoleSessions(ConsoleSessions.parseUsers(config.getOrEmpty("gateway.operations.console-users")),
+                new String(config.secret("gateway.operations.console-secret")).getBytes(StandardCharsets.UTF_8),
+                config.duration("gateway.operations.console-session"), clock);
         operatorApi = new OperatorResource(management, audit,
-                Set.of(config.getOrEmpty("gateway.operations.operators").split("\\s*;\\s*")), clock);
+                Set.of(config.getOrEmpty("gateway.operations.operators").split("\\s*;\\s*")), consoleSessions, clock);
         registry.bind("soapIntake", https.soap(camel));
         registry.bind("postIntake", https.post(camel));
     }

@@ -34,6 +34,7 @@ final class HttpsEndpoints implements AutoCloseable {
     private final Bus bus = BusFactory.newInstance().createBus();
     private final String host;
     private final int port;
+    private final int consolePort;
 
     HttpsEndpoints(GatewayConfig config) throws Exception {
         this.host = config.get("gateway.https.host");
@@ -42,6 +43,23 @@ final class HttpsEndpoints implements AutoCloseable {
         engines.setTLSServerParametersForPort(host, port, tls(config));
         long ceiling = 4L * config.integer("gateway.intake.max-bytes") + 16_384;
         engines.createUndertowHTTPServerEngine(host, port, "https").setHandlers(List.of(new BodyCeiling(ceiling)));
+        this.consolePort = config.integer("gateway.operations.console-port");
+        if (consolePort > 0) {
+            // the operators' web page: a client certificate is welcome but not required (credentials sign in instead)
+            engines.setTLSServerParametersForPort(host, consolePort, tls(config, false));
+            engines.createUndertowHTTPServerEngine(host, consolePort, "https").setHandlers(List.of(new BodyCeiling(65_536)));
+        }
+    }
+
+    /** A JAX-RS service on the console listener (if it is on), e.g. the web page and the operators' API. */
+    void publishOnConsole(String path, Object resource) {
+        if (consolePort > 0) {
+            publishAt(consoleBase() + path, resource);
+        }
+    }
+
+    String consoleBase() {
+        return "https://" + host + ":" + consolePort;
     }
 
     CxfEndpoint soap(CamelContext context) {
@@ -68,9 +86,13 @@ final class HttpsEndpoints implements AutoCloseable {
 
     /** A plain JAX-RS service on the same listener, e.g. the operators' API under /operations. */
     void publish(String path, Object resource) {
+        publishAt(base() + path, resource);
+    }
+
+    private void publishAt(String address, Object resource) {
         org.apache.cxf.jaxrs.JAXRSServerFactoryBean factory = new org.apache.cxf.jaxrs.JAXRSServerFactoryBean();
         factory.setBus(bus);
-        factory.setAddress(base() + path);
+        factory.setAddress(address);
         factory.setServiceBean(resource);
         factory.create();
     }
@@ -80,6 +102,10 @@ final class HttpsEndpoints implements AutoCloseable {
     }
 
     private static TLSServerParameters tls(GatewayConfig config) throws Exception {
+        return tls(config, true);
+    }
+
+    private static TLSServerParameters tls(GatewayConfig config, boolean clientCertificateRequired) throws Exception {
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(KeyMaterial.loadPkcs12(config.path("gateway.tls.keystore"), config.secret("gateway.tls.keystore.password")),
                 config.secret("gateway.tls.keystore.password"));
@@ -92,7 +118,7 @@ final class HttpsEndpoints implements AutoCloseable {
         tls.setIncludeProtocols(List.of("TLSv1.3", "TLSv1.2"));
         tls.setCipherSuites(STRONG_SUITES);
         ClientAuthentication clientAuth = new ClientAuthentication();
-        clientAuth.setRequired(true);
+        clientAuth.setRequired(clientCertificateRequired);
         clientAuth.setWant(true);
         tls.setClientAuthentication(clientAuth);
         return tls;
@@ -102,5 +128,8 @@ final class HttpsEndpoints implements AutoCloseable {
     public void close() {
         bus.shutdown(true);
         UndertowHTTPServerEngineFactory.destroyForPort(port);
+        if (consolePort > 0) {
+            UndertowHTTPServerEngineFactory.destroyForPort(consolePort);
+        }
     }
 }

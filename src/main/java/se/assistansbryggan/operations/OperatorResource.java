@@ -20,21 +20,26 @@ import se.assistansbryggan.audit.AuditTrail;
 import se.assistansbryggan.trust.Personnummer;
 
 /**
- * The operators' HTTPS API, on the gateway's mutual-TLS listener under /operations: only client
- * certificates named in gateway.operations.operators get in. Lists queues and dead letters,
- * shows one dead letter with personal numbers masked, retries or discards it with a reason.
- * Every action is in the audit trail with the operator's name and reason.
+ * The operators' HTTPS API under /operations, on the gateway's mutual-TLS listener and on the
+ * console listener: a client certificate named in gateway.operations.operators, or a console
+ * session ({@link ConsoleSessions}) gets in; nothing else. Lists queues and dead letters, shows
+ * one dead letter with personal numbers masked, retries or discards it with a reason. Every
+ * action is in the audit trail with the operator's name and reason. A change made with a session
+ * cookie must carry the header {@value #CSRF_HEADER}, which another site's page cannot send.
  */
 @Path("/")
 @Produces("application/json")
 public final class OperatorResource {
+    public static final String CSRF_HEADER = "X-Bryggan-Console";
     private final BrokerManagement broker;
+    private final ConsoleSessions sessions;
     private final AuditTrail audit;
     private final Set<String> operators;
     private final Clock clock;
 
-    public OperatorResource(BrokerManagement broker, AuditTrail audit, Set<String> operators, Clock clock) {
+    public OperatorResource(BrokerManagement broker, AuditTrail audit, Set<String> operators, ConsoleSessions sessions, Clock clock) {
         this.broker = broker;
+        this.sessions = sessions;
         this.audit = audit;
         this.operators = Set.copyOf(operators);
         this.clock = clock;
@@ -86,7 +91,7 @@ public final class OperatorResource {
     @Path("dead-letters/{queue}/{messageId}/retry")
     public Response retry(@Context HttpServletRequest request, @PathParam("queue") String queue,
             @PathParam("messageId") String messageId, @QueryParam("reason") String reason) throws Exception {
-        String operator = operator(request);
+        String operator = changer(request);
         requireReason(reason);
         boolean done = broker.retry(queue, messageId);
         if (done) {
@@ -99,7 +104,7 @@ public final class OperatorResource {
     @Path("dead-letters/{queue}/{messageId}")
     public Response discard(@Context HttpServletRequest request, @PathParam("queue") String queue,
             @PathParam("messageId") String messageId, @QueryParam("reason") String reason) throws Exception {
-        String operator = operator(request);
+        String operator = changer(request);
         requireReason(reason);
         boolean done = broker.discard(queue, messageId);
         if (done) {
@@ -108,16 +113,42 @@ public final class OperatorResource {
         return done ? json(map("discarded", messageId)) : notFound();
     }
 
+    /** The operator: by client certificate, else by console session; refused (403) otherwise. */
     private String operator(HttpServletRequest request) {
         Object chain = request.getAttribute("jakarta.servlet.request.X509Certificate");
         String subject = chain instanceof X509Certificate[] certificates && certificates.length > 0
                 ? certificates[0].getSubjectX500Principal().getName() : null;
-        if (subject == null || !operators.contains(subject)) {
-            audit.record("OPERATOR_REFUSED", map("subject", subject));
-            throw new jakarta.ws.rs.ForbiddenException(Response.status(403)
-                    .entity(Jsoner.serialize(map("error", "not an operator"))).type("application/json").build());
+        if (subject != null && operators.contains(subject)) {
+            return subject;
         }
-        return subject;
+        var session = sessions.operator(sessionCookie(request));
+        if (session.isPresent()) {
+            return "console:" + session.get();
+        }
+        audit.record("OPERATOR_REFUSED", map("subject", subject));
+        throw new jakarta.ws.rs.ForbiddenException(Response.status(403)
+                .entity(Jsoner.serialize(map("error", "not an operator"))).type("application/json").build());
+    }
+
+    /** An operator who changes something; with a session cookie only from the console's own page. */
+    private String changer(HttpServletRequest request) {
+        String operator = operator(request);
+        if (operator.startsWith("console:") && request.getHeader(CSRF_HEADER) == null) {
+            throw new jakarta.ws.rs.ForbiddenException(Response.status(403)
+                    .entity(Jsoner.serialize(map("error", "changes need the " + CSRF_HEADER + " header"))).type("application/json").build());
+        }
+        return operator;
+    }
+
+    static String sessionCookie(HttpServletRequest request) {
+        if (request.getCookies() != null) {
+            for (jakarta.servlet.http.Cookie cookie : request.getCookies()) {
+                if (ConsoleSessions.COOKIE.equals(cookie.getName())) {
+                    return cookie.getValue();
+                }
+            }
+        }
+        return null;
     }
 
     private static void requireReason(String reason) {

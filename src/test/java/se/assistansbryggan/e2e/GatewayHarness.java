@@ -46,6 +46,7 @@ final class GatewayHarness implements AutoCloseable {
         overrides.put("gateway.data.dir", dataDir.toString());
         overrides.putIfAbsent("gateway.broker.acceptor", "");
         overrides.putIfAbsent("gateway.operations.health-port", "0");
+        overrides.putIfAbsent("gateway.operations.console-port", "0");
         GatewayConfig config = GatewayConfig.load(Path.of("config/application.properties"), overrides);
         gateway = new Gateway(config, Clock.systemUTC()).start();
         return this;

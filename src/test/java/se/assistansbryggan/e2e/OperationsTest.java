@@ -96,8 +96,12 @@ class OperationsTest {
         assertAudited("OPERATOR_REFUSED", "Försäkringskassan");
     }
 
-    /** A notice that Stockholm's system rolls back until the broker gives up on it. */
     private static String deadLetter() throws Exception {
+        return deadLetter(harness, acceptor);
+    }
+
+    /** A notice that Stockholm's system rolls back (twice: start the gateway with max-attempts 2) until the broker gives up on it. */
+    static String deadLetter(GatewayHarness harness, String acceptor) throws Exception {
         byte[] notice = GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
         Receipt receipt = Receipt.parse(harness.clientAs("fk").post(notice).body());
         var factory = new ActiveMQConnectionFactory(acceptor, "kommun-0180", "sample-0180-NOT-FOR-PRODUCTION");

@@ -1,0 +1,123 @@
+// The operators' page over /operations. Everything shown is set as text, never as HTML:
+// message content is data from outside.
+const api = "/operations/";
+const changeHeaders = { "X-Bryggan-Console": "1" };
+
+async function call(method, path) {
+  const response = await fetch(api + path, {
+    method, credentials: "same-origin", headers: method === "GET" ? {} : changeHeaders });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw Object.assign(new Error(body.error || response.statusText), { status: response.status });
+  }
+  return body;
+}
+
+function cell(row, text) {
+  const td = document.createElement("td");
+  td.textContent = text == null ? "" : String(text);
+  row.appendChild(td);
+  return td;
+}
+
+function fill(tableId, items, columns) {
+  const body = document.querySelector("#" + tableId + " tbody");
+  body.replaceChildren();
+  for (const item of items) {
+    const row = document.createElement("tr");
+    for (const column of columns) {
+      cell(row, typeof column === "function" ? column(item) : item[column]);
+    }
+    body.appendChild(row);
+    if (tableId === "dead-letters") {
+      actions(row, item);
+    }
+  }
+}
+
+function actions(row, item) {
+  const td = document.createElement("td");
+  for (const [label, act] of [["Visa", show], ["Försök igen", retry], ["Kasta", discard]]) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = label;
+    button.dataset.action = label;
+    button.dataset.messageId = item.messageId;
+    button.addEventListener("click", () => act(item).catch(report));
+    td.appendChild(button);
+  }
+  row.appendChild(td);
+}
+
+function status(text) {
+  document.getElementById("status").textContent = text;
+}
+
+function report(error) {
+  status("Fel: " + error.message);
+}
+
+function reason() {
+  const text = document.getElementById("reason").value.trim();
+  if (!text) {
+    throw new Error("ange ett skäl");
+  }
+  return encodeURIComponent(text);
+}
+
+async function show(item) {
+  const shown = await call("GET", "dead-letters/" + encodeURIComponent(item.queue) + "/" + encodeURIComponent(item.messageId));
+  const pre = document.getElementById("message");
+  pre.textContent = shown.body;
+  pre.hidden = false;
+}
+
+async function retry(item) {
+  await call("POST", "dead-letters/" + encodeURIComponent(item.queue) + "/" + encodeURIComponent(item.messageId) + "/retry?reason=" + reason());
+  status("Skickat igen: " + item.messageId);
+  await refresh();
+}
+
+async function discard(item) {
+  await call("DELETE", "dead-letters/" + encodeURIComponent(item.queue) + "/" + encodeURIComponent(item.messageId) + "?reason=" + reason());
+  status("Kastat: " + item.messageId);
+  await refresh();
+}
+
+function filters() {
+  const query = new URLSearchParams();
+  for (const [id, key] of [["filter-queue", "queue"], ["filter-type", "type"], ["filter-sender", "sender"], ["filter-age", "olderThanMinutes"]]) {
+    const value = document.getElementById(id).value.trim();
+    if (value) {
+      query.set(key, value);
+    }
+  }
+  return query.toString();
+}
+
+async function refresh() {
+  fill("queues", await call("GET", "queues"), ["queue", "depth", q => q.oldestAgeMillis == null ? "" : Math.round(q.oldestAgeMillis / 1000)]);
+  fill("dead-letters", await call("GET", "dead-letters?" + filters()),
+      ["messageId", "type", "sender", "originalAddress", "queue", d => new Date(Number(d.sentAt)).toISOString()]);
+  fill("follow-ups", await call("GET", "follow-ups"), ["messageId", "type", "recipient", f => f.due == null ? "" : new Date(Number(f.due)).toISOString()]);
+}
+
+async function start() {
+  document.getElementById("failed").hidden = !location.search.includes("failed");
+  try {
+    await refresh();
+  } catch (error) {
+    if (error.status === 403) {
+      document.getElementById("signin").hidden = false;
+      return;
+    }
+    throw error;
+  }
+  document.getElementById("console").hidden = false;
+  document.getElementById("logout").hidden = false;
+  document.getElementById("refresh").addEventListener("click", () => refresh().catch(report));
+  document.getElementById("filters").addEventListener("submit", event => { event.preventDefault(); refresh().catch(report); });
+  status("Inloggad.");
+}
+
+start().catch(report);
