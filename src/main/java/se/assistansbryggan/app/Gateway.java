@@ -90,7 +90,8 @@ public final class Gateway implements AutoCloseable {
         https.publishOnConsole("/console", new ConsoleResource(consoleSessions, audit));
         https.publish("/pull", pullApi);
         followUps = new FollowUpWatcher(brokerAccess[0], brokerAccess[1], brokerAccess[2],
-                new Escalations(directory, signingKey)::document, audit, metrics::escalated);
+                new Escalations(directory, signingKey)::document, audit,
+                due -> { if (due.kind() == Handoff.ClockKind.ESCALATION) { metrics.escalated(); } else { metrics.reminded(); } });
         followUps.start();
         health = new HealthServer(config.get("gateway.operations.health-host"), config.integer("gateway.operations.health-port"),
                 metrics, this::ready);

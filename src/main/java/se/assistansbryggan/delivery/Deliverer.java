@@ -4,7 +4,6 @@ import jakarta.jms.JMSException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -84,12 +83,20 @@ public final class Deliverer {
         submission.replayOf(stored.get().receiptXml());
     }
 
+    /** An escalation clock where contact must be confirmed, a reminder clock where a date must not pass unnoticed. */
     private static List<Handoff.FollowUp> followUpsOf(Submission submission) {
-        return submission.deliveries().stream().map(d -> {
-            var due = d.verdict().followUpDue();
-            return due == null ? null
-                    : new Handoff.FollowUp(d.recipient().id(), d.recipient().party().id(), d.recipient().escalationQueue(), due);
-        }).filter(Objects::nonNull).toList();
+        List<Handoff.FollowUp> clocks = new java.util.ArrayList<>();
+        for (Submission.Delivery d : submission.deliveries()) {
+            if (d.verdict().followUpDue() != null) {
+                clocks.add(new Handoff.FollowUp(d.recipient().id(), d.recipient().party().id(), d.recipient().escalationQueue(),
+                        d.verdict().followUpDue(), Handoff.ClockKind.ESCALATION, null));
+            }
+            if (d.verdict().reminder() != null) {
+                clocks.add(new Handoff.FollowUp(d.recipient().id(), d.recipient().party().id(), d.recipient().queue(),
+                        d.verdict().reminder().due(), Handoff.ClockKind.REMINDER, d.verdict().reminder().date()));
+            }
+        }
+        return clocks;
     }
 
     private static Handoff.Delivery deliveryOf(Submission submission, Submission.Delivery delivery) {

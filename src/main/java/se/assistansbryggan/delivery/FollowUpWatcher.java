@@ -17,27 +17,28 @@ import org.slf4j.LoggerFactory;
 import se.assistansbryggan.audit.AuditTrail;
 
 /**
- * Escalates notices nobody confirmed: a follow-up clock that comes due on {@value Handoff#FOLLOW_UPS}
- * (a scheduled message, so the clock lives in the broker and survives restarts) becomes a signed
- * Eskalering on the kommun's escalation queue, in one transaction. A clock stopped in time (the
+ * Fires the clocks on {@value Handoff#FOLLOW_UPS} (scheduled messages, so they live in the broker
+ * and survive restarts): an escalation clock becomes a signed Eskalering on the kommun's
+ * escalation queue, a reminder clock a signed Paminnelse on the recipient's own queue, each in one
+ * transaction with taking the clock. A clock stopped in time (the
  * kommun acknowledged) was removed before it came due. With several gateway instances, the
  * broker hands each due clock to exactly one of them.
  */
 public final class FollowUpWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FollowUpWatcher.class);
 
-    /** A due follow-up, as the escalation document needs it. */
-    public record Due(String messageId, String type, String recipient, Instant due) {}
+    /** A due clock, as the escalation or reminder document needs it. */
+    public record Due(String messageId, String type, String recipient, Instant due, Handoff.ClockKind kind, String date) {}
 
     private final ActiveMQConnectionFactory factory;
     private final Function<Due, String> escalation;
     private final AuditTrail audit;
-    private final Runnable counted;
+    private final java.util.function.Consumer<Due> counted;
     private Connection connection;
     private Session session;
 
     public FollowUpWatcher(String url, String user, String password, Function<Due, String> escalation, AuditTrail audit,
-            Runnable counted) {
+            java.util.function.Consumer<Due> counted) {
         this.factory = new ActiveMQConnectionFactory(url + (url.contains("?") ? "&" : "?") + "reconnectAttempts=-1", user, password);
         this.escalation = escalation;
         this.audit = audit;
@@ -56,16 +57,19 @@ public final class FollowUpWatcher implements AutoCloseable {
     private void escalate(Message clock, MessageProducer producer) {
         try {
             Due due = new Due(clock.getStringProperty("AbMessageId"), clock.getStringProperty("AbMessageType"),
-                    clock.getStringProperty("AbRecipient"), Instant.ofEpochMilli(clock.getLongProperty("AbDue")));
+                    clock.getStringProperty("AbRecipient"), Instant.ofEpochMilli(clock.getLongProperty("AbDue")),
+                    Handoff.ClockKind.valueOf(clock.getStringProperty("AbClockKind")), clock.getStringProperty("AbDate"));
+            String queue = clock.getStringProperty("AbTargetQueue");
             TextMessage reminder = session.createTextMessage(escalation.apply(due));
             reminder.setStringProperty("AbMessageId", due.messageId());
-            reminder.setStringProperty("AbMessageType", "ESCALATION");
-            reminder.setStringProperty(Handoff.DUPLICATE_ID, due.messageId() + "/escalation");
-            String queue = clock.getStringProperty("AbEscalationQueue");
+            reminder.setStringProperty("AbMessageType", due.kind().name());
+            reminder.setStringProperty("AbRecipient", due.recipient());
+            reminder.setStringProperty(Handoff.DUPLICATE_ID, due.messageId() + "/" + queue + "/" + due.kind());
             producer.send(session.createQueue(queue), reminder, DeliveryMode.PERSISTENT, 7, 0);
             session.commit();
-            audit.record("ESCALATED", Map.of("messageId", due.messageId(), "recipient", due.recipient(), "type", due.type()));
-            counted.run();
+            audit.record(due.kind() == Handoff.ClockKind.ESCALATION ? "ESCALATED" : "REMINDED",
+                    Map.of("messageId", due.messageId(), "recipient", due.recipient(), "type", due.type()));
+            counted.accept(due);
         } catch (JMSException | RuntimeException e) {
             LOG.error("could not escalate follow-up; the broker will offer it again", e);
             try {

@@ -46,8 +46,12 @@ public final class Handoff implements AutoCloseable {
     /** What one delivery puts on one queue. */
     public record Delivery(String queue, String body, java.util.Map<String, String> properties, int priority) {}
 
-    /** A follow-up clock to start with a delivery: due at that time unless the party stops it. */
-    public record FollowUp(String recipient, String party, String escalationQueue, java.time.Instant due) {}
+    /** What a clock does when it comes due: escalate an unconfirmed notice, or remind of a date. */
+    public enum ClockKind { ESCALATION, REMINDER }
+
+    /** A clock to start with a delivery: at {@code due} a document goes to {@code targetQueue}, unless stopped. */
+    public record FollowUp(String recipient, String party, String targetQueue, java.time.Instant due, ClockKind kind,
+            java.time.LocalDate date) {}
 
     /** A receipt kept for resends: the content digest it answered and the receipt itself. */
     public record StoredReceipt(String contentDigest, String receiptXml) {}
@@ -77,10 +81,14 @@ public final class Handoff implements AutoCloseable {
                 clock.setStringProperty("AbMessageType", deliveries.get(0).properties().get("AbMessageType"));
                 clock.setStringProperty("AbRecipient", followUp.recipient());
                 clock.setStringProperty("AbParty", followUp.party());
-                clock.setStringProperty("AbEscalationQueue", followUp.escalationQueue());
+                clock.setStringProperty("AbTargetQueue", followUp.targetQueue());
+                clock.setStringProperty("AbClockKind", followUp.kind().name());
+                if (followUp.date() != null) {
+                    clock.setStringProperty("AbDate", followUp.date().toString());
+                }
                 clock.setLongProperty("AbDue", followUp.due().toEpochMilli());
                 clock.setLongProperty(PullQueue.SCHEDULED, followUp.due().toEpochMilli());
-                clock.setStringProperty(DUPLICATE_ID, messageId + "/" + followUp.escalationQueue());
+                clock.setStringProperty(DUPLICATE_ID, messageId + "/" + followUp.targetQueue() + "/" + followUp.kind());
                 tx.producer.send(queue(FOLLOW_UPS), clock, DeliveryMode.PERSISTENT, 4, 0);
             }
             TextMessage record = tx.session.createTextMessage(receiptXml);

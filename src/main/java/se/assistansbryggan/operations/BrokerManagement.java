@@ -120,7 +120,8 @@ public final class BrokerManagement implements AutoCloseable {
         for (Object o : messages) {
             Map<?, ?> m = (Map<?, ?>) o;
             out.add(Map.of("messageId", String.valueOf(m.get("AbMessageId")), "type", String.valueOf(m.get("AbMessageType")),
-                    "recipient", String.valueOf(m.get("AbRecipient")), "due", String.valueOf(m.get("AbDue"))));
+                    "recipient", String.valueOf(m.get("AbRecipient")), "due", String.valueOf(m.get("AbDue")),
+                    "kind", String.valueOf(m.get("AbClockKind"))));
         }
         return out;
     }
@@ -131,10 +132,10 @@ public final class BrokerManagement implements AutoCloseable {
         return ((Number) removed).intValue();
     }
 
-    /** Removes the follow-up clocks one party started by receiving a message. */
+    /** Removes the escalation clocks one party started by receiving a message (contact confirmed; reminders stay). */
     public int removeFollowUps(String messageId, String partyId) throws Exception {
         Object removed = invoke(ResourceNames.QUEUE + se.assistansbryggan.delivery.Handoff.FOLLOW_UPS, "removeMessages",
-                "AbMessageId = '" + safe(messageId) + "' AND AbParty = '" + safe(partyId) + "'");
+                "AbMessageId = '" + safe(messageId) + "' AND AbParty = '" + safe(partyId) + "' AND AbClockKind = 'ESCALATION'");
         return ((Number) removed).intValue();
     }
 

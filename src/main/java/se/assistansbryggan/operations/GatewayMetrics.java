@@ -47,6 +47,11 @@ public final class GatewayMetrics {
         Counter.builder("bryggan_escalations").register(registry).increment();
     }
 
+    /** A recipient was reminded of a date in a message (a grace period's end). */
+    public void reminded() {
+        Counter.builder("bryggan_reminders").register(registry).increment();
+    }
+
     /** The Prometheus text exposition, with queue depths fresh from the broker. */
     public String scrape() {
         refreshDepths();

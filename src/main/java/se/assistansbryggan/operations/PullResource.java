@@ -56,7 +56,7 @@ public final class PullResource {
             return Response.status(404).entity("no such message waiting for acknowledgement").build();
         }
         audit.record("ACKNOWLEDGED", Map.of("recipient", party.id(), "messageId", messageId));
-        if (broker.removeAll(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS, messageId) > 0) {
+        if (broker.removeFollowUps(messageId, party.id()) > 0) {
             audit.record("FOLLOW_UP_CLOSED", Map.of("recipient", party.id(), "messageId", messageId));
         }
         return Response.ok("acknowledged").build();

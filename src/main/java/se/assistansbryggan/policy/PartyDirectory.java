@@ -156,6 +156,13 @@ public final class PartyDirectory {
         return byId.values().stream().filter(p -> p.kind() == kind).toList();
     }
 
+    /** A recipient by its id: a party's, or {@code party/unit}. */
+    public Optional<Recipient> recipient(String id) {
+        String[] parts = id.split("/", 2);
+        return byId(parts[0]).flatMap(p -> parts.length == 1 ? Optional.of(Recipient.of(p))
+                : p.unit(parts[1]).map(u -> new Recipient(p, u)));
+    }
+
     public Optional<Party> byId(String id) {
         return Optional.ofNullable(byId.get(id));
     }

@@ -36,6 +36,7 @@ public final class PolicyEngine {
     static final String PROTECTED_IDENTITY = "protected-identity";
     static final String HIGH_PRIORITY = "high-priority";
     static final String CONTACT_FOLLOW_UP = "contact-follow-up";
+    static final String GRACE_PERIOD_REMINDER = "grace-period-reminder";
     public static final String CLOSES_FOLLOW_UP = "closes-follow-up";
 
     /** The person's consent that lets a kommun see the reasons (motivering) of FK's decision. */
@@ -215,8 +216,9 @@ public final class PolicyEngine {
             applied.add(HIGH_PRIORITY);
         }
         Instant due = followUpDue(rule, recipient, applied);
+        Verdict.Reminder remind = reminder(root, rule, applied);
         return new Verdict(applied, rule.legalBasis(), rule.deliver().get(recipient.party().kind()), withhold,
-                protectedIdentity, rule.highPriority(), due);
+                protectedIdentity, rule.highPriority(), due, remind);
     }
 
     /** 51 kap. 21 § SFB: the kommun gets the decision, not the reasons (motivering), unless the person consented. */
@@ -241,6 +243,26 @@ public final class PolicyEngine {
         }
         LocalDate today = LocalDate.now(clock.withZone(SWEDEN));
         return WorkingDays.after(today, followUp.workingDays()).atTime(17, 0).atZone(SWEDEN).toInstant();
+    }
+
+    /**
+     * Seed 001: payment to a provider whose permit was revoked may go on for a grace period; every
+     * recipient is reminded some working days before it ends (at once if that is already past,
+     * never if the period is over).
+     */
+    private Verdict.Reminder reminder(Element root, PolicyRules.TypeRule rule, List<String> applied) {
+        if (rule.reminder().isEmpty()) {
+            return null;
+        }
+        String date = textAt(root, rule.reminder().get().path());
+        LocalDate today = LocalDate.now(clock.withZone(SWEDEN));
+        if (date == null || LocalDate.parse(date).isBefore(today)) {
+            return null;
+        }
+        applied.add(GRACE_PERIOD_REMINDER);
+        Instant due = WorkingDays.before(LocalDate.parse(date), rule.reminder().get().workingDays()).atTime(9, 0)
+                .atZone(SWEDEN).toInstant();
+        return new Verdict.Reminder(LocalDate.parse(date), due.isBefore(clock.instant()) ? clock.instant() : due);
     }
 
     private static String textAt(Element root, String path) {

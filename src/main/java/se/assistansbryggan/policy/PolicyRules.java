@@ -41,8 +41,19 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
     /** The policy for one message type. */
     public record TypeRule(Set<Party.Kind> senders, Set<Party.Kind> recipients, Routing routing, String affectedKommuner,
             boolean recipientIsBosattningskommun, List<String> legalBasis, boolean reasonsNeedConsent, Optional<String> requiredConsent, boolean requiresReference,
-            List<Refusing> refusals, boolean highPriority, Optional<FollowUp> followUp, boolean closesFollowUp,
+            List<Refusing> refusals, boolean highPriority, Optional<FollowUp> followUp, Optional<Reminder> reminder, boolean closesFollowUp,
             Map<Party.Kind, List<String>> deliver) {}
+
+    /** A reminder to every recipient some working days before a date the message carries (a grace period's end). */
+    public record Reminder(int workingDays, String path) {
+        static Reminder parse(MessageType type, String text) {
+            Matcher m = Pattern.compile("(\\d+) working days? before (" + PATH.pattern() + ")").matcher(text);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("policy " + type + ".remind: expected <N> working days before <Path/To/Date>");
+            }
+            return new Reminder(Integer.parseInt(m.group(1)), m.group(2));
+        }
+    }
 
     /** How long a kommun has to confirm contact: working days, or (for tests and special cases) a duration. */
     public record FollowUp(int workingDays, Duration duration) {
@@ -56,7 +67,7 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
     }
 
     private static final Set<String> KEYS = Set.of("senders", "recipients", "routing", "affected-kommuner", "recipient-is-bosattningskommun", "legal-basis",
-            "reasons-need-consent", "requires-consent", "requires-reference", "priority", "follow-up", "closes-follow-up");
+            "reasons-need-consent", "requires-consent", "requires-reference", "priority", "follow-up", "remind", "closes-follow-up");
     private static final Pattern PATH = Pattern.compile("[A-Z][A-Za-z]*(/[A-Z][A-Za-z]*)*");
     private static final Pattern REFUSE = Pattern.compile("([A-Z_]+) when (" + PATH.pattern() + ") = (\\S+)");
 
@@ -101,6 +112,7 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
                 refusals(p, type),
                 "high".equals(optional(p, type, "priority").orElse("normal")),
                 optional(p, type, "follow-up").map(FollowUp::parse),
+                optional(p, type, "remind").map(text -> Reminder.parse(type, text)),
                 Boolean.parseBoolean(optional(p, type, "closes-follow-up").orElse("false")),
                 deliver(p, type, recipients));
     }

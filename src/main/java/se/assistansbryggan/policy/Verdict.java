@@ -9,11 +9,15 @@ import java.util.Set;
  * legal basis stamped on what is delivered, the fields the recipient may see ({@code allowed},
  * paths in the recipient's schema family) and those withheld regardless ({@code withhold}: a
  * path, or a bare element name withheld wherever it occurs), whether the person's identity is
- * protected, whether the delivery is urgent, and when contact must be confirmed (null when no
- * follow-up applies).
+ * protected, whether the delivery is urgent, when contact must be confirmed (null when no
+ * follow-up applies) and when the recipient is reminded of a date in the message (null: never).
  */
 public record Verdict(List<String> rules, List<String> legalBasis, List<String> allowed, Set<String> withhold,
-        boolean protectedIdentity, boolean highPriority, Instant followUpDue) {
+        boolean protectedIdentity, boolean highPriority, Instant followUpDue, Reminder reminder) {
+
+    /** Remind the recipient of {@code date} (e.g. a grace period's end) at {@code due}. */
+    public record Reminder(java.time.LocalDate date, Instant due) {}
+
     public Verdict {
         rules = List.copyOf(rules);
         legalBasis = List.copyOf(legalBasis);

@@ -30,6 +30,18 @@ public final class WorkingDays {
         return date;
     }
 
+    /** The date that is {@code days} working days before {@code to}. */
+    public static LocalDate before(LocalDate to, int days) {
+        LocalDate date = to;
+        for (int counted = 0; counted < days; ) {
+            date = date.minusDays(1);
+            if (isWorkingDay(date)) {
+                counted++;
+            }
+        }
+        return date;
+    }
+
     public static boolean isWorkingDay(LocalDate date) {
         DayOfWeek day = date.getDayOfWeek();
         return day != DayOfWeek.SATURDAY && day != DayOfWeek.SUNDAY && !isHoliday(date);

@@ -71,9 +71,9 @@ public final class Transformer {
     private static void stampParties(Element root, SchemaFamily family, Party sender, Party.Unit senderUnit, Recipient recipient) {
         Element envelope = Dom.child(root, family.envelope());
         Element from = Dom.child(envelope, family.senderElement());
-        envelope.replaceChild(party(root.getOwnerDocument(), family, family.senderElement(), sender, senderUnit), from);
+        envelope.replaceChild(Elements.party(root.getOwnerDocument(), family, family.senderElement(), sender, senderUnit), from);
         Element to = Dom.childOrNull(envelope, family.recipientElement());
-        Element stamped = party(root.getOwnerDocument(), family, family.recipientElement(), recipient.party(), recipient.unit());
+        Element stamped = Elements.party(root.getOwnerDocument(), family, family.recipientElement(), recipient.party(), recipient.unit());
         if (to != null) {
             envelope.replaceChild(stamped, to);
         } else {
@@ -81,45 +81,17 @@ public final class Transformer {
         }
     }
 
-    private static Element party(Document doc, SchemaFamily family, String name, Party party, Party.Unit unit) {
-        Element e = element(doc, family, name);
-        add(e, family, "Organisationsnummer", party.orgnr().value());
-        add(e, family, "Namn", party.name());
-        if (party.kommunkod() != null) {
-            add(e, family, "Kommunkod", party.kommunkod());
-        }
-        if (unit != null) {
-            add(e, family, "Enhet", unit.id());
-        }
-        return e;
-    }
-
     private Element leverans(Document doc, SchemaFamily family, Verdict verdict, List<String> withheld, Submission submission) {
-        Element e = element(doc, family, LEVERANS);
-        add(e, family, "Levererad", OffsetDateTime.now(clock).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-        verdict.legalBasis().forEach(basis -> add(e, family, "Rattsliggrund", basis));
-        verdict.rules().forEach(rule -> add(e, family, "Regel", rule));
-        withheld.forEach(path -> add(e, family, "UtelamnadUppgift", path));
-        add(e, family, "SkyddadIdentitet", String.valueOf(verdict.protectedIdentity()));
-        add(e, family, "Prioritet", verdict.highPriority() ? "HOG" : "NORMAL");
-        add(e, family, "Sammandrag", Base64.getEncoder().encodeToString(submission.originalDigest()));
-        add(e, family, "SigneratAv", submission.sender().orgnr().value());
+        Element e = Elements.element(doc, family, LEVERANS);
+        Elements.add(e, family, "Levererad", OffsetDateTime.now(clock).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        verdict.legalBasis().forEach(basis -> Elements.add(e, family, "Rattsliggrund", basis));
+        verdict.rules().forEach(rule -> Elements.add(e, family, "Regel", rule));
+        withheld.forEach(path -> Elements.add(e, family, "UtelamnadUppgift", path));
+        Elements.add(e, family, "SkyddadIdentitet", String.valueOf(verdict.protectedIdentity()));
+        Elements.add(e, family, "Prioritet", verdict.highPriority() ? "HOG" : "NORMAL");
+        Elements.add(e, family, "Sammandrag", Base64.getEncoder().encodeToString(submission.originalDigest()));
+        Elements.add(e, family, "SigneratAv", submission.sender().orgnr().value());
         return e;
-    }
-
-    private static void add(Element parent, SchemaFamily family, String name, String text) {
-        Element child = element(parent.getOwnerDocument(), family, name);
-        child.setTextContent(text);
-        parent.appendChild(child);
-    }
-
-    /**
-     * A new element with the root's prefix, whose namespace declaration the root already carries:
-     * the signature's canonical form must not depend on declarations added when serialising.
-     */
-    private static Element element(Document doc, SchemaFamily family, String name) {
-        String prefix = doc.getDocumentElement().getPrefix();
-        return doc.createElementNS(family.namespace(), prefix == null ? name : prefix + ":" + name);
     }
 
     /**

@@ -94,6 +94,57 @@ class FollowUpTest {
         }
     }
 
+    /** Seed 001: every recipient of a permit revocation is reminded before its grace period ends; the clock waits in the broker until then. */
+    @Test
+    void a_permit_revocation_reminds_every_recipient_before_the_grace_period_ends() throws Exception {
+        try (GatewayHarness harness = new GatewayHarness(dir.resolve("data")).start(settings)) {
+            java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Stockholm"));
+            String soon = revoke(harness, today.plusDays(1)); // five working days before is past: remind at once
+            String later = revoke(harness, today.plusDays(60));
+            for (String queue : java.util.List.of("fk", "kommun.0180", "kommun.1480")) {
+                Document reminder = reminderOn(harness, queue);
+                assertEquals("Paminnelse", reminder.getDocumentElement().getLocalName());
+                assertEquals(soon, Dom.text(reminder.getDocumentElement(), "AvserMeddelande"));
+                assertEquals(today.plusDays(1).toString(), Dom.text(reminder.getDocumentElement(), "Datum"));
+                assertEquals(queue.equals("fk") ? se.assistansbryggan.policy.SchemaFamily.FK.namespace()
+                        : se.assistansbryggan.policy.SchemaFamily.KOMMUN.namespace(), reminder.getDocumentElement().getNamespaceURI());
+                SchemaGuard.validate(reminder);
+                assertEquals(GATEWAY_SIGNER, XmlSignatures.verify(reminder));
+            }
+            OperatorClient operator = new OperatorClient(harness.gateway().baseUrl(), GatewayHarness.CERTS.resolve("operator.p12"),
+                    GatewayHarness.CERTS.resolve("truststore.p12"), GatewayHarness.PASSWORD);
+            String open = operator.followUps().body();
+            assertTrue(open.contains(later) && open.contains("REMINDER"), open);
+            assertFalse(open.contains(soon), open);
+            assertTrue(Files.readString(dir.resolve("data/audit/trail.jsonl")).contains("\"event\":\"REMINDED\""));
+        }
+    }
+
+    private static String revoke(GatewayHarness harness, java.time.LocalDate graceEnds) throws Exception {
+        Document revocation = se.assistansbryggan.transform.FamilyGoldenTest.golden(
+                se.assistansbryggan.policy.MessageType.PERMIT_REVOCATION, se.assistansbryggan.policy.SchemaFamily.FK);
+        se.assistansbryggan.operations.MessageSigner.stampFresh(revocation);
+        Dom.child(Dom.child(revocation.getDocumentElement(), "Tillstandsbeslut"), "AnstandTill").setTextContent(graceEnds.toString());
+        byte[] signed = se.assistansbryggan.operations.MessageSigner.sign(revocation, GatewayHarness.key("ivo"));
+        Receipt receipt = Receipt.parse(harness.clientAs("ivo").post(signed).body());
+        assertEquals("ACCEPTED", receipt.status(), receipt.code());
+        return receipt.messageId();
+    }
+
+    /** The reminder on a queue, past the revocations themselves. */
+    private static Document reminderOn(GatewayHarness harness, String queue) throws Exception {
+        try (QueueReader reader = harness.reader()) {
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (System.currentTimeMillis() < deadline) {
+                var next = reader.receive(queue, 500);
+                if (next.isPresent() && "REMINDER".equals(next.get().type())) {
+                    return SecureXml.parse(next.get().text().getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        }
+        throw new AssertionError("no reminder on " + queue);
+    }
+
     private static Receipt confirm(GatewayHarness harness, String noticeId, String kommun, String orgnr, String kod) throws Exception {
         Document confirmation = se.assistansbryggan.transform.FamilyGoldenTest.golden(
                 se.assistansbryggan.policy.MessageType.CONTACT_CONFIRMATION, se.assistansbryggan.policy.SchemaFamily.KOMMUN);
