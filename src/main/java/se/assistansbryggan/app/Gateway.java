@@ -20,6 +20,7 @@ import se.assistansbryggan.delivery.BrokerSettings;
 import se.assistansbryggan.delivery.Deliverer;
 import se.assistansbryggan.delivery.EmbeddedBroker;
 import se.assistansbryggan.delivery.ExternalQueues;
+import se.assistansbryggan.delivery.DeadLetterWatcher;
 import se.assistansbryggan.delivery.FollowUpWatcher;
 import se.assistansbryggan.delivery.Handoff;
 import se.assistansbryggan.delivery.PullQueue;
@@ -62,6 +63,7 @@ public final class Gateway implements AutoCloseable {
     private PullQueue pull;
     private String[] brokerAccess;
     private FollowUpWatcher followUps;
+    private DeadLetterWatcher deadLetters;
     private AuditTrail audit;
     private KeyMaterial signingKey;
     private GatewayMetrics metrics;
@@ -93,6 +95,8 @@ public final class Gateway implements AutoCloseable {
                 new Escalations(directory, signingKey)::document, audit,
                 due -> { if (due.kind() == Handoff.ClockKind.ESCALATION) { metrics.escalated(); } else { metrics.reminded(); } });
         followUps.start();
+        deadLetters = new DeadLetterWatcher(brokerAccess[0], brokerAccess[1], brokerAccess[2], audit, metrics::deadLettered);
+        deadLetters.start();
         health = new HealthServer(config.get("gateway.operations.health-host"), config.integer("gateway.operations.health-port"),
                 metrics, this::ready);
         return this;
@@ -241,6 +245,9 @@ public final class Gateway implements AutoCloseable {
     public void close() throws Exception {
         if (health != null) {
             health.close();
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
         }
         if (followUps != null) {
             followUps.close();

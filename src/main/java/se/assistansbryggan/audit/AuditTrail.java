@@ -41,28 +41,47 @@ public final class AuditTrail {
         resume();
     }
 
+    /** One event to record: its name and fields. */
+    public record Event(String name, Map<String, Object> fields) {}
+
     /** Appends one event; fields with null values are left out. */
-    public synchronized void record(String event, Map<String, Object> fields) {
-        Map<String, Object> entry = new TreeMap<>();
-        fields.forEach((k, v) -> {
-            if (v != null) {
-                entry.put(k, v instanceof Personnummer p ? personHash(p) : v);
-            }
-        });
-        entry.put("seq", ++sequence);
-        entry.put("time", Instant.now(clock).toString());
-        entry.put("event", event);
-        entry.put("prev", previousMac);
-        String body = Jsoner.serialize(entry);
-        body = body.substring(0, body.length() - 1);
-        String mac = mac(previousMac, body);
+    public void record(String event, Map<String, Object> fields) {
+        recordAll(List.of(new Event(event, fields)));
+    }
+
+    /** Appends events in order with one write and one disk sync (a message's steps cost one sync, not four). */
+    public synchronized void recordAll(List<Event> events) {
+        StringBuilder lines = new StringBuilder();
+        long seq = sequence;
+        String mac = previousMac;
+        for (Event event : events) {
+            String body = body(event, ++seq, mac);
+            mac = mac(mac, body);
+            lines.append(body).append(MAC_FIELD).append(mac).append("\"}\n");
+        }
         try {
-            Files.writeString(file, body + MAC_FIELD + mac + "\"}\n", StandardCharsets.UTF_8,
+            Files.writeString(file, lines, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.SYNC);
         } catch (IOException e) {
             throw new IllegalStateException("the audit trail cannot be written: " + e.getMessage(), e);
         }
+        sequence = seq;
         previousMac = mac;
+    }
+
+    private String body(Event event, long seq, String previous) {
+        Map<String, Object> entry = new TreeMap<>();
+        event.fields().forEach((k, v) -> {
+            if (v != null) {
+                entry.put(k, v instanceof Personnummer p ? personHash(p) : v);
+            }
+        });
+        entry.put("seq", seq);
+        entry.put("time", Instant.now(clock).toString());
+        entry.put("event", event.name());
+        entry.put("prev", previous);
+        String body = Jsoner.serialize(entry);
+        return body.substring(0, body.length() - 1);
     }
 
     /** The keyed hash a personal number is recorded as: the same person always gets the same value. */

@@ -56,6 +56,10 @@ public final class EmbeddedBroker implements AutoCloseable {
                 // kept receipts simply vanish when their retention ends
                 .addAddressSetting(Handoff.RECEIPTS, new AddressSettings().setAutoCreateAddresses(false)
                         .setAutoCreateQueues(false).setExpiryAddress(null));
+        // a copy of every dead letter for the audit trail; the dead letter itself stays for the operators
+        config.addDivertConfiguration(new org.apache.activemq.artemis.core.config.DivertConfiguration()
+                .setName("dead-letter-audit").setAddress(DEAD_LETTERS).setForwardingAddress(DeadLetterWatcher.EVENTS)
+                .setExclusive(false).setRoutingType(org.apache.activemq.artemis.core.server.ComponentConfigurationRoutingType.ANYCAST));
         config.putSecurityRoles("#", Set.of(gatewayRole()));
         for (BrokerSettings.Consumer consumer : settings.consumers()) {
             for (String queue : consumer.queues()) {
@@ -138,6 +142,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             List<String> all = new ArrayList<>(queues);
             all.add(Handoff.RECEIPTS);
             all.add(Handoff.FOLLOW_UPS);
+            all.add(DeadLetterWatcher.EVENTS);
             for (String queue : all) {
                 server().createQueue(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST)
                         .setDurable(true).setAutoCreateAddress(true), true);

@@ -4,7 +4,9 @@ import jakarta.xml.bind.JAXBElement;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.Exchange;
@@ -53,13 +55,7 @@ public final class Receipts {
         Submission submission = exchange.getProperty(Submission.PROPERTY, Submission.class);
         LOG.info("{} {} {} from {} to {}", submission.replayed() ? "resent" : "accepted", submission.type(),
                 submission.messageId().orElseThrow(), submission.sender().id(), submission.recipientIds());
-        Map<String, Object> event = describe(submission);
-        event.put("recipient", submission.recipientIds());
-        if (!submission.deliveries().isEmpty()) {
-            event.put("rules", String.join(",", submission.deliveries().get(0).verdict().rules()));
-            event.put("legalBasis", String.join(" | ", submission.deliveries().get(0).verdict().legalBasis()));
-        }
-        audit(submission.replayed() ? Event.RESENT : Event.ACCEPTED, event);
+        audit(steps(submission));
         if (submission.replayed()) {
             metrics.resent(submission.type().name());
         } else {
@@ -91,7 +87,40 @@ public final class Receipts {
     }
 
     /** What the audit trail records of every outcome; the person only as a keyed hash. */
-    private enum Event { ACCEPTED, RESENT, REFUSED }
+    private enum Event { RECEIVED, TRANSFORMED, DELIVERED, ACCEPTED, RESENT, REFUSED }
+
+    /** An accepted message's steps, written together: received, then per recipient transformed and delivered, then accepted. */
+    private static List<AuditTrail.Event> steps(Submission submission) {
+        List<AuditTrail.Event> steps = new ArrayList<>();
+        steps.add(new AuditTrail.Event(Event.RECEIVED.name(), describe(submission)));
+        if (submission.replayed()) {
+            steps.add(new AuditTrail.Event(Event.RESENT.name(), describe(submission)));
+            return steps;
+        }
+        for (Submission.Delivery delivery : submission.deliveries()) {
+            Map<String, Object> transformed = about(submission, delivery);
+            transformed.put("family", delivery.recipient().party().family().name());
+            transformed.put("rules", String.join(",", delivery.verdict().rules()));
+            transformed.put("withheld", String.join(",", delivery.withheld()));
+            steps.add(new AuditTrail.Event(Event.TRANSFORMED.name(), transformed));
+            Map<String, Object> delivered = about(submission, delivery);
+            delivered.put("queue", delivery.recipient().queue());
+            delivered.put("legalBasis", String.join(" | ", delivery.verdict().legalBasis()));
+            steps.add(new AuditTrail.Event(Event.DELIVERED.name(), delivered));
+        }
+        Map<String, Object> accepted = describe(submission);
+        accepted.put("recipient", submission.recipientIds());
+        steps.add(new AuditTrail.Event(Event.ACCEPTED.name(), accepted));
+        return steps;
+    }
+
+    private static Map<String, Object> about(Submission submission, Submission.Delivery delivery) {
+        Map<String, Object> fields = new HashMap<>();
+        fields.put("messageId", submission.messageId().orElse(null));
+        fields.put("type", submission.type().name());
+        fields.put("recipient", delivery.recipient().id());
+        return fields;
+    }
 
     private static Map<String, Object> describe(Submission submission) {
         Map<String, Object> event = new HashMap<>();
@@ -106,11 +135,16 @@ public final class Receipts {
     }
 
     private void audit(Event event, Map<String, Object> fields) {
+        audit(List.of(new AuditTrail.Event(event.name(), fields)));
+    }
+
+    private void audit(List<AuditTrail.Event> events) {
         try {
-            audit.record(event.name(), fields);
+            audit.recordAll(events);
         } catch (RuntimeException e) {
             // The outcome stands (the broker has committed it, or nothing was stored); operators must see the gap.
-            LOG.error("AUDIT GAP: {} for message {} could not be recorded", event, fields.get("messageId"), e);
+            LOG.error("AUDIT GAP: {} for message {} could not be recorded", events.get(events.size() - 1).name(),
+                    events.get(0).fields().get("messageId"), e);
         }
     }
 

@@ -109,6 +109,7 @@ public final class Submission {
         private final Recipient recipient;
         private final Verdict verdict;
         private String xml;
+        private List<String> withheld = List.of();
 
         public Delivery(Recipient recipient, Verdict verdict) {
             this.recipient = recipient;
@@ -118,6 +119,8 @@ public final class Submission {
         public Recipient recipient() { return recipient; }
         public Verdict verdict() { return verdict; }
         public String xml() { return xml; }
-        public void transformed(String xml) { this.xml = xml; }
+        /** The paths minimisation removed from this recipient's copy. */
+        public List<String> withheld() { return withheld; }
+        public void transformed(String xml, List<String> withheld) { this.xml = xml; this.withheld = List.copyOf(withheld); }
     }
 }

@@ -47,6 +47,11 @@ public final class GatewayMetrics {
         Counter.builder("bryggan_escalations").register(registry).increment();
     }
 
+    /** The broker gave up on a delivery and moved it to a dead-letter queue. */
+    public void deadLettered() {
+        Counter.builder("bryggan_dead_lettered").register(registry).increment();
+    }
+
     /** A recipient was reminded of a date in a message (a grace period's end). */
     public void reminded() {
         Counter.builder("bryggan_reminders").register(registry).increment();

@@ -42,11 +42,12 @@ public final class Transformer {
     public void transform(@ExchangeProperty(Submission.PROPERTY) Submission submission) {
         withoutSendersSignature(submission.document());
         for (Submission.Delivery delivery : submission.deliveries()) {
-            delivery.transformed(document(submission, delivery.recipient(), delivery.verdict()));
+            List<String> withheld = new java.util.ArrayList<>();
+            delivery.transformed(document(submission, delivery.recipient(), delivery.verdict(), withheld), withheld);
         }
     }
 
-    private String document(Submission submission, Recipient recipient, Verdict verdict) {
+    private String document(Submission submission, Recipient recipient, Verdict verdict, List<String> withheldOut) {
         SchemaFamily family = recipient.party().family();
         Document out = Families.convert(submission.document(), submission.type(), submission.family(), family);
         Element root = out.getDocumentElement();
@@ -55,6 +56,7 @@ public final class Transformer {
         stampParties(root, family, submission.sender(), senderUnit, recipient);
         Dom.children(root, LEVERANS).forEach(root::removeChild);
         List<String> withheld = Minimisation.apply(root, family, verdict);
+        withheldOut.addAll(withheld);
         root.appendChild(leverans(out, family, verdict, withheld, submission));
         try {
             SchemaGuard.validate(out);

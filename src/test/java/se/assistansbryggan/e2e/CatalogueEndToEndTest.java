@@ -117,6 +117,23 @@ class CatalogueEndToEndTest extends SharedGateway {
         assertFalse(received.text().contains("Provvägen"));
     }
 
+    /** Received, transformed and delivered per recipient, accepted: in order, chained, the person only as a keyed hash. */
+    @Test
+    void every_step_of_a_fan_out_is_in_the_audit_trail_in_order() throws Exception {
+        String messageId = accepted(MessageType.QUALITY_REPORT, "kommun-1480");
+        take("ivo", messageId, MessageType.QUALITY_REPORT);
+        take("fk", messageId, MessageType.QUALITY_REPORT);
+        Path trail = data.resolve("data/audit/trail.jsonl");
+        List<String> events = java.nio.file.Files.readAllLines(trail).stream().filter(l -> l.contains(messageId))
+                .map(l -> l.replaceAll(".*\"event\":\"([A-Z_]+)\".*", "$1")).toList();
+        assertEquals(List.of("RECEIVED", "TRANSFORMED", "DELIVERED", "TRANSFORMED", "DELIVERED", "ACCEPTED"), events);
+        String text = java.nio.file.Files.readString(trail);
+        assertTrue(text.contains("Kvalitetsbrist\\/Beskrivning"), "FK's copy lists what it withheld (JSON escapes the slash)");
+        assertFalse(text.contains("196208057817") || text.contains("19620805-7817"), "no personal number in clear");
+        assertEquals(java.util.Optional.empty(), se.assistansbryggan.audit.AuditTrail.verify(trail,
+                "sample-audit-secret-NOT-FOR-PRODUCTION".getBytes(StandardCharsets.UTF_8)));
+    }
+
     private static String accepted(MessageType type, String sender) throws Exception {
         Document document = FamilyGoldenTest.golden(type, senderFamily(sender));
         MessageSigner.stampFresh(document);

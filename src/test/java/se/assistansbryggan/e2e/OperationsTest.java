@@ -46,6 +46,7 @@ class OperationsTest {
     @Test
     void a_dead_letter_is_listed_shown_masked_and_retried_back_to_its_queue() throws Exception {
         String id = deadLetter();
+        awaitAudited("DEAD_LETTERED", id);
         Answer list = operator.deadLetters("queue=" + DLQ + "&type=WITHDRAWAL_NOTICE&sender=fk");
         assertEquals(200, list.status());
         assertTrue(list.body().contains(id), list.body());
@@ -119,6 +120,19 @@ class OperationsTest {
             Thread.sleep(20);
         }
         return receipt.messageId();
+    }
+
+    /** The dead letter reaches the trail through the broker's divert, asynchronously. */
+    private static void awaitAudited(String event, String text) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            String trail = Files.readString(data.resolve("audit/trail.jsonl"));
+            if (trail.lines().anyMatch(l -> l.contains("\"event\":\"" + event + "\"") && l.contains(text))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        assertAudited(event, text);
     }
 
     private static void assertAudited(String event, String text) throws Exception {
