@@ -67,7 +67,8 @@ class BrokerCrashTest {
         }
     }
 
-    private static void sendUntilAccepted(GatewayClient fk, List<byte[]> notices, AtomicInteger next, Set<String> accepted,
+    /** A sender's loop: each message until ACCEPTED, again with the same id after BROKER_UNAVAILABLE. */
+    static void sendUntilAccepted(GatewayClient fk, List<byte[]> notices, AtomicInteger next, Set<String> accepted,
             AtomicInteger unavailable) {
         for (int i = next.getAndIncrement(); i < notices.size(); i = next.getAndIncrement()) {
             Instant giveUp = Instant.now().plusSeconds(60);
@@ -89,8 +90,13 @@ class BrokerCrashTest {
     }
 
     private static Map<String, Integer> drain(String url) throws Exception {
+        return drain(url, StandaloneArtemis.USER, StandaloneArtemis.PASSWORD);
+    }
+
+    /** How often each message id is on Stockholm's queue. */
+    static Map<String, Integer> drain(String url, String user, String password) throws Exception {
         Map<String, Integer> seen = new HashMap<>();
-        try (QueueReader reader = new QueueReader(url, StandaloneArtemis.USER, StandaloneArtemis.PASSWORD)) {
+        try (QueueReader reader = new QueueReader(url, user, password)) {
             for (Optional<QueueReader.Received> r = reader.receive("kommun.0180", 3000); r.isPresent();
                     r = reader.receive("kommun.0180", 3000)) {
                 seen.merge(r.get().messageId(), 1, Integer::sum);
@@ -99,7 +105,7 @@ class BrokerCrashTest {
         return seen;
     }
 
-    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (!condition.getAsBoolean() && Instant.now().isBefore(deadline)) {
             Thread.sleep(10);
