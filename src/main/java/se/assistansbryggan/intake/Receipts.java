@@ -57,9 +57,12 @@ public final class Receipts {
                 submission.messageId().orElseThrow(), submission.sender().id(), submission.recipientIds());
         audit(steps(submission));
         if (submission.replayed()) {
+            metrics.received(submission.channel());
             metrics.resent(submission.type().name());
         } else {
+            metrics.received(submission.channel());
             metrics.accepted(submission.type().name(), submission.elapsed());
+            submission.deliveries().forEach(d -> metrics.delivered(submission.type().name(), d.recipient().party().kind().name()));
         }
         answer(exchange, submission.receiptXml().getBytes(StandardCharsets.UTF_8), 200);
     }
@@ -80,6 +83,7 @@ public final class Receipts {
         event.put("code", refusal.refusal().name());
         event.put("incident", incident);
         audit(Event.REFUSED, event);
+        metrics.received(submission == null ? "unknown" : submission.channel());
         metrics.refused(refusal.refusal().name(), submission == null ? java.time.Duration.ZERO : submission.elapsed());
         String text = refusal.refusal().sentence() + " (" + refusal.detail() + ")";
         answer(exchange, SecureXml.serialize(receipt(id, StatusTyp.REFUSED, refusal.refusal().name(), text, incident)),

@@ -26,6 +26,19 @@ public final class GatewayMetrics {
 
     public GatewayMetrics(Supplier<List<BrokerManagement.QueueStatus>> queues) {
         this.queues = queues;
+        // read from the depths scrape() refreshes first
+        Gauge.builder("bryggan_open_follow_ups", depths, d -> d.getOrDefault(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS, 0L))
+                .description("follow-up and reminder clocks not yet due or stopped").register(registry);
+    }
+
+    /** A message came in through a door (accepted, resent or refused afterwards). */
+    public void received(String channel) {
+        Counter.builder("bryggan_received").tag("channel", channel).register(registry).increment();
+    }
+
+    /** One recipient's copy was committed to its queue. */
+    public void delivered(String type, String recipientKind) {
+        Counter.builder("bryggan_delivered").tag("type", type).tag("recipient", recipientKind).register(registry).increment();
     }
 
     public void accepted(String type, Duration took) {

@@ -28,6 +28,9 @@ class MetricsTest {
             assertTrue(metrics.contains("bryggan_accepted_total{type=\"WITHDRAWAL_NOTICE\"} 1.0"), metrics);
             assertTrue(metrics.contains("bryggan_refused_total{code=\"SIGNATURE_MISSING\"} 1.0"), metrics);
             assertTrue(metrics.contains("bryggan_queue_depth{queue=\"kommun.0180\"} 1.0"), metrics);
+            assertTrue(metrics.contains("bryggan_delivered_total{recipient=\"KOMMUN\",type=\"WITHDRAWAL_NOTICE\"} 1.0"), metrics);
+            assertTrue(metrics.contains("bryggan_received_total{channel=\"post\"} 2.0"), metrics);
+            assertTrue(metrics.contains("bryggan_open_follow_ups 1.0"), metrics);
             assertTrue(metrics.contains("bryggan_intake_latency_seconds_count 2"), metrics);
             assertFalse(metrics.contains("19840709"));
 
