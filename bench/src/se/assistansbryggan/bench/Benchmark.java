@@ -47,25 +47,29 @@ public final class Benchmark {
     static final int OPEN_SECONDS = Integer.getInteger("bench.open.seconds", 10);
     static final int PRESIGNED = Integer.getInteger("bench.messages", 14_000);
     static final int WARM_UP = Integer.getInteger("bench.warmup", 2_000);
+    static final int TRANSFERS = Integer.getInteger("bench.transfers", 5_000);
 
     public static void main(String[] args) throws Exception {
-        Path out = Files.createDirectories(Path.of("bench/results"));
+        Path out = Traffic.results();
         Path data = Files.createTempDirectory("bench-data");
         GatewayConfig config = GatewayConfig.load(Path.of("config/application.properties"), Map.of(
                 "gateway.https.port", Integer.toString(freePort()), "gateway.data.dir", data.toString(),
                 "gateway.broker.acceptor", "", "gateway.operations.health-port", "0", "gateway.operations.console-port", "0"));
         Map<String, Object> report = new LinkedHashMap<>();
         try (Gateway gateway = new Gateway(config, Clock.systemUTC()).start()) {
-            System.out.println("signing " + PRESIGNED + " messages ahead of time …");
-            List<byte[]> messages = presign(PRESIGNED);
-            byte[] sample = messages.get(0);
-            report.put("limits", limits(gateway, sample));
-            GatewayClient fk = new GatewayClient(gateway.baseUrl(), CERTS.resolve("fk.p12"), CERTS.resolve("truststore.p12"), PASSWORD);
+            System.out.println("signing " + PRESIGNED + " messages of " + Traffic.MIX.stream().map(k -> k.type().name())
+                    .distinct().toList() + " and " + TRANSFERS + " DECISION_TRANSFER ahead of time …");
+            List<Traffic.Message> messages = Traffic.presign(PRESIGNED, Traffic.MIX);
+            List<Traffic.Message> transfers = Traffic.presign(TRANSFERS,
+                    List.of(new Traffic.Kind(se.assistansbryggan.policy.MessageType.DECISION_TRANSFER, "kommun-1280")));
+            report.put("limits", limits(gateway, transfers.get(0).body()));
+            Map<String, GatewayClient> clients = Traffic.clients(gateway, Set.of("fk", "kommun-0180", "kommun-1280"));
             Set<String> accepted = ConcurrentHashMap.newKeySet();
             AtomicInteger next = new AtomicInteger();
-            warmUp(fk, messages, next, accepted);
-            Histogram closed = closedLoop(fk, messages, next, accepted, report);
-            Histogram open = openLoop(fk, messages, next, accepted, report);
+            warmUp(clients, messages, next, accepted);
+            Histogram closed = closedLoop(clients, messages, next, accepted, report);
+            Histogram open = openLoop(clients, messages, next, accepted, report);
+            report.put("transfer2026", transfer(clients, transfers, accepted));
             report.put("exactlyOnce", exactlyOnce(gateway, accepted));
             ratios(report);
             LatencyPlot.write(Map.of("closed loop, " + SENDERS + " senders", closed, "open loop, " + OPEN_RATE + "/s", open),
@@ -76,23 +80,6 @@ public final class Benchmark {
         Files.writeString(out.resolve("report.md"), markdown);
         System.out.println(markdown);
         System.out.println("written: " + out.toAbsolutePath() + "/report.md, report.json, latency.png");
-    }
-
-    private static List<byte[]> presign(int count) throws Exception {
-        byte[] template = Files.readAllBytes(Path.of("samples/withdrawal-notice.xml"));
-        KeyMaterial fk = KeyMaterial.fromPkcs12(CERTS.resolve("fk.p12"), PASSWORD);
-        List<byte[]> signed = java.util.Collections.synchronizedList(new ArrayList<>());
-        ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
-        for (int i = 0; i < count; i++) {
-            pool.submit(() -> {
-                Document document = SecureXml.parse(template);
-                MessageSigner.stampFresh(document);
-                signed.add(MessageSigner.sign(document, fk));
-            });
-        }
-        pool.shutdown();
-        pool.awaitTermination(10, TimeUnit.MINUTES);
-        return new ArrayList<>(signed);
     }
 
     private static Map<String, Object> limits(Gateway gateway, byte[] signedSample) throws Exception {
@@ -115,14 +102,14 @@ public final class Benchmark {
     }
 
     /** The JIT compiles the hot path first, so that what is measured is the gateway, not its warm-up. */
-    private static void warmUp(GatewayClient fk, List<byte[]> messages, AtomicInteger next, Set<String> accepted)
+    private static void warmUp(Map<String, GatewayClient> clients, List<Traffic.Message> messages, AtomicInteger next, Set<String> accepted)
             throws Exception {
         System.out.println("warming up …");
         ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
         for (int s = 0; s < SENDERS; s++) {
             senders.submit(() -> {
                 for (int i = next.getAndIncrement(); i < WARM_UP; i = next.getAndIncrement()) {
-                    record(fk.post(messages.get(i)).body(), accepted, new AtomicInteger(), new AtomicInteger());
+                    record(post(clients, messages.get(i)), accepted, new AtomicInteger(), new AtomicInteger());
                 }
                 return null;
             });
@@ -131,7 +118,7 @@ public final class Benchmark {
         senders.awaitTermination(5, TimeUnit.MINUTES);
     }
 
-    private static Histogram closedLoop(GatewayClient fk, List<byte[]> messages, AtomicInteger next, Set<String> accepted,
+    private static Histogram closedLoop(Map<String, GatewayClient> clients, List<Traffic.Message> messages, AtomicInteger next, Set<String> accepted,
             Map<String, Object> report) throws Exception {
         System.out.println("closed loop: " + SENDERS + " senders for " + CLOSED_SECONDS + " s …");
         Recorder recorder = new Recorder(3);
@@ -147,7 +134,7 @@ public final class Benchmark {
                         i = next.getAndIncrement()) {
                     long t0 = System.nanoTime();
                     try {
-                        record(fk.post(messages.get(i)).body(), accepted, ok, refused);
+                        record(post(clients, messages.get(i)), accepted, ok, refused);
                     } catch (Exception e) {
                         refused.incrementAndGet();
                     }
@@ -164,7 +151,7 @@ public final class Benchmark {
         return histogram;
     }
 
-    private static Histogram openLoop(GatewayClient fk, List<byte[]> messages, AtomicInteger next, Set<String> accepted,
+    private static Histogram openLoop(Map<String, GatewayClient> clients, List<Traffic.Message> messages, AtomicInteger next, Set<String> accepted,
             Map<String, Object> report) throws Exception {
         System.out.println("open loop: " + OPEN_RATE + " messages/s for " + OPEN_SECONDS + " s …");
         Recorder recorder = new Recorder(3);
@@ -187,7 +174,8 @@ public final class Benchmark {
                 break;
             }
             connections.acquire();
-            inFlight.add(fk.postAsync(messages.get(i)).handle((answer, failure) -> {
+            Traffic.Message message = messages.get(i);
+            inFlight.add(clients.get(message.sender()).postAsync(message.body()).handle((answer, failure) -> {
                 connections.release();
                 recorder.recordValue(System.nanoTime() - intended);
                 if (failure == null) {
@@ -205,6 +193,39 @@ public final class Benchmark {
         return histogram;
     }
 
+    private static String post(Map<String, GatewayClient> clients, Traffic.Message message) throws Exception {
+        return clients.get(message.sender()).post(message.body()).body();
+    }
+
+    /** SOU 2023:9: every kommun hands its decisions to FK during 2026; here 5,000 at once, time until all are accepted. */
+    private static Map<String, Object> transfer(Map<String, GatewayClient> clients, List<Traffic.Message> transfers,
+            Set<String> accepted) throws Exception {
+        System.out.println("the 2026 transfer: " + transfers.size() + " DECISION_TRANSFER from " + SENDERS + " senders …");
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        long start = System.nanoTime();
+        ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+        for (int s = 0; s < SENDERS; s++) {
+            senders.submit(() -> {
+                for (int i = next.getAndIncrement(); i < transfers.size(); i = next.getAndIncrement()) {
+                    record(post(clients, transfers.get(i)), accepted, ok, refused);
+                }
+                return null;
+            });
+        }
+        senders.shutdown();
+        senders.awaitTermination(5, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("messages", transfers.size());
+        result.put("accepted", ok.get());
+        result.put("seconds", round(seconds));
+        result.put("acceptedPerSecond", round(ok.get() / seconds));
+        result.put("targetSeconds", 30);
+        return result;
+    }
+
     private static void record(String receipt, Set<String> accepted, AtomicInteger ok, AtomicInteger refused) {
         if (receipt.contains("<Status>ACCEPTED</Status>")) {
             int at = receipt.indexOf("<MeddelandeId>") + "<MeddelandeId>".length();
@@ -217,14 +238,7 @@ public final class Benchmark {
 
     private static Map<String, Object> exactlyOnce(Gateway gateway, Set<String> accepted) throws Exception {
         System.out.println("checking that every accepted message is on its queue exactly once …");
-        Map<String, Integer> seen = new ConcurrentHashMap<>();
-        try (QueueReader reader = new QueueReader(gateway.broker().inVmUrl(), gateway.broker().internalUser(),
-                gateway.broker().internalPassword())) {
-            for (Optional<QueueReader.Received> r = reader.receive("kommun.0180", 2000); r.isPresent();
-                    r = reader.receive("kommun.0180", 2000)) {
-                seen.merge(r.get().messageId(), 1, Integer::sum);
-            }
-        }
+        Map<String, Integer> seen = Traffic.drain(gateway);
         long missing = accepted.stream().filter(id -> !seen.containsKey(id)).count();
         long doubled = seen.values().stream().filter(n -> n > 1).count();
         Map<String, Object> check = new LinkedHashMap<>();
@@ -274,9 +288,14 @@ public final class Benchmark {
             double busy = (cpu() - cpuNanos) / (double) (System.nanoTime() - wallNanos) / Runtime.getRuntime().availableProcessors();
             long peak = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                     .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+            // what the last collection left: the live set, the steady-state need, not the garbage between collections
+            long live = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                    .mapToLong(p -> p.getCollectionUsage() == null ? 0 : p.getCollectionUsage().getUsed()).sum();
             Map<String, Object> usage = new LinkedHashMap<>();
             usage.put("cpuPercent", round(busy * 100));
             usage.put("peakHeapMB", peak / (1024 * 1024));
+            usage.put("heapAfterGcMB", live / (1024 * 1024));
+            usage.put("maxHeapMB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
             return usage;
         }
 

@@ -14,15 +14,20 @@ final class Markdown {
         Map<String, Object> ratios = (Map<String, Object>) report.get("ratios");
         Map<String, Object> once = (Map<String, Object>) report.get("exactlyOnce");
         StringBuilder md = new StringBuilder("# Assistansbryggan benchmark\n\n");
-        md.append("| mode | accepted/s | p50 ms | p95 ms | p99 ms | max ms | CPU % | peak heap MB |\n");
-        md.append("|---|---|---|---|---|---|---|---|\n");
+        md.append("| mode | accepted/s | p50 ms | p95 ms | p99 ms | max ms | CPU % | peak heap MB | heap after GC MB | max heap MB |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
         row(md, "closed loop", closed);
         row(md, "open loop (fixed rate)", open);
         md.append("\n| limit measured in this run | value |\n|---|---|\n");
         limits.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
         md.append("\n| ratio | value |\n|---|---|\n");
         ratios.forEach((k, v) -> md.append("| closed-loop throughput ").append(k).append(" | ").append(v).append(" |\n"));
-        md.append("\nExactly once: ").append(once).append("\n");
+        Map<String, Object> transfer = (Map<String, Object>) report.get("transfer2026");
+        md.append("\nThe 2026 transfer: ").append(transfer.get("accepted")).append(" of ").append(transfer.get("messages"))
+                .append(" DECISION_TRANSFER accepted and delivered in ").append(transfer.get("seconds")).append(" s (")
+                .append(transfer.get("acceptedPerSecond")).append("/s; target under ").append(transfer.get("targetSeconds"))
+                .append(" s).\n");
+        md.append("\nExactly once (every type, every queue): ").append(once).append("\n");
         md.append("\nCPU and heap are the whole JVM: the gateway and the load generator share this machine.\n");
         return md.toString();
     }
@@ -30,6 +35,7 @@ final class Markdown {
     private static void row(StringBuilder md, String name, Map<String, Object> r) {
         md.append("| ").append(name).append(" | ").append(r.get("acceptedPerSecond")).append(" | ").append(r.get("p50ms"))
                 .append(" | ").append(r.get("p95ms")).append(" | ").append(r.get("p99ms")).append(" | ").append(r.get("maxMs"))
-                .append(" | ").append(r.get("cpuPercent")).append(" | ").append(r.get("peakHeapMB")).append(" |\n");
+                .append(" | ").append(r.get("cpuPercent")).append(" | ").append(r.get("peakHeapMB"))
+                .append(" | ").append(r.get("heapAfterGcMB")).append(" | ").append(r.get("maxHeapMB")).append(" |\n");
     }
 }

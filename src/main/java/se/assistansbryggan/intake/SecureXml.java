@@ -63,17 +63,31 @@ public final class SecureXml {
 
     /** Serialises a node as UTF-8 without an XML declaration. */
     public static byte[] serialize(Node node) {
+        Transformer transformer = SERIALIZER.get();
         try {
-            Transformer transformer = TRANSFORMERS.newTransformer();
-            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
-            transformer.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
             transformer.transform(new DOMSource(node), new StreamResult(out));
             return out.toByteArray();
         } catch (TransformerException e) {
             throw new IllegalStateException("cannot serialise XML", e);
+        } finally {
+            transformer.reset();
+            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+            transformer.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
         }
     }
+
+    /** One identity transformer per thread: making one costs more than serialising a message. */
+    private static final ThreadLocal<Transformer> SERIALIZER = ThreadLocal.withInitial(() -> {
+        try {
+            Transformer transformer = TRANSFORMERS.newTransformer();
+            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+            transformer.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
+            return transformer;
+        } catch (javax.xml.transform.TransformerConfigurationException e) {
+            throw new IllegalStateException("cannot make an XML serialiser", e);
+        }
+    });
 
     private static String location(SAXException e) {
         return e instanceof SAXParseException p

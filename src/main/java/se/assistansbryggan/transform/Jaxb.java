@@ -24,9 +24,21 @@ public final class Jaxb {
 
     private Jaxb() {}
 
+    /** Marshallers and unmarshallers are not thread-safe but costly to make: one per family and thread. */
+    private static final ThreadLocal<Map<JAXBContext, jakarta.xml.bind.Marshaller>> MARSHALLERS =
+            ThreadLocal.withInitial(java.util.HashMap::new);
+    private static final ThreadLocal<Map<JAXBContext, jakarta.xml.bind.Unmarshaller>> UNMARSHALLERS =
+            ThreadLocal.withInitial(java.util.HashMap::new);
+
     public static <T> T unmarshal(Document document, Class<T> type) {
         try {
-            return contextFor(type).createUnmarshaller().unmarshal(new DOMSource(document), type).getValue();
+            JAXBContext context = contextFor(type);
+            jakarta.xml.bind.Unmarshaller unmarshaller = UNMARSHALLERS.get().get(context);
+            if (unmarshaller == null) {
+                unmarshaller = context.createUnmarshaller();
+                UNMARSHALLERS.get().put(context, unmarshaller);
+            }
+            return unmarshaller.unmarshal(new DOMSource(document), type).getValue();
         } catch (JAXBException e) {
             throw new IllegalStateException("cannot bind " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
@@ -35,7 +47,13 @@ public final class Jaxb {
     public static Document marshal(JAXBElement<?> element) {
         Document document = SecureXml.newDocument();
         try {
-            contextFor(element.getDeclaredType()).createMarshaller().marshal(element, document);
+            JAXBContext context = contextFor(element.getDeclaredType());
+            jakarta.xml.bind.Marshaller marshaller = MARSHALLERS.get().get(context);
+            if (marshaller == null) {
+                marshaller = context.createMarshaller();
+                MARSHALLERS.get().put(context, marshaller);
+            }
+            marshaller.marshal(element, document);
         } catch (JAXBException e) {
             throw new IllegalStateException("cannot write " + element.getName() + ": " + e.getMessage(), e);
         }

@@ -1,0 +1,110 @@
+package se.assistansbryggan.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.w3c.dom.Document;
+import se.assistansbryggan.app.Gateway;
+import se.assistansbryggan.intake.SecureXml;
+import se.assistansbryggan.operations.GatewayClient;
+import se.assistansbryggan.operations.MessageSigner;
+import se.assistansbryggan.operations.QueueReader;
+import se.assistansbryggan.policy.MessageType;
+import se.assistansbryggan.policy.SchemaFamily;
+import se.assistansbryggan.trust.KeyMaterial;
+
+/**
+ * Realistic traffic: catalogue types in proportion, each from its sender's golden file
+ * (src/test/resources/golden), signed ahead of time with the sender's sample key, posted with the
+ * sender's own client certificate; and the check that every accepted message is on its queue once.
+ */
+final class Traffic {
+    /** One presigned message and who sends it. */
+    record Message(String sender, byte[] body) {}
+
+    /** Of every ten messages: six withdrawal notices, two decision notices, a referral, a payment notice. */
+    static final List<Kind> MIX = List.of(
+            new Kind(MessageType.WITHDRAWAL_NOTICE, "fk"), new Kind(MessageType.WITHDRAWAL_NOTICE, "fk"),
+            new Kind(MessageType.WITHDRAWAL_NOTICE, "fk"), new Kind(MessageType.WITHDRAWAL_NOTICE, "fk"),
+            new Kind(MessageType.WITHDRAWAL_NOTICE, "fk"), new Kind(MessageType.WITHDRAWAL_NOTICE, "fk"),
+            new Kind(MessageType.DECISION_NOTICE, "fk"), new Kind(MessageType.DECISION_NOTICE, "fk"),
+            new Kind(MessageType.ENTITLEMENT_REFERRAL, "kommun-0180"), new Kind(MessageType.PAYMENT_RECIPIENT_NOTICE, "fk"));
+
+    /** Every queue the mix (and the 2026 transfer) delivers to. */
+    static final List<String> QUEUES = List.of("kommun.1480", "kommun.0180.lss", "kommun.0180", "fk");
+
+    record Kind(MessageType type, String sender) {}
+
+    private Traffic() {}
+
+    static List<Message> presign(int count, List<Kind> mix) throws Exception {
+        Map<String, KeyMaterial> keys = new ConcurrentHashMap<>();
+        List<Message> signed = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+        for (int i = 0; i < count; i++) {
+            Kind kind = mix.get(i % mix.size());
+            pool.submit(() -> {
+                Document document = golden(kind);
+                MessageSigner.stampFresh(document);
+                KeyMaterial key = keys.computeIfAbsent(kind.sender(),
+                        s -> KeyMaterial.fromPkcs12(Benchmark.CERTS.resolve(s + ".p12"), Benchmark.PASSWORD));
+                signed.add(new Message(kind.sender(), MessageSigner.sign(document, key)));
+                return null;
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(10, TimeUnit.MINUTES);
+        List<Message> messages = new ArrayList<>(signed);
+        Collections.shuffle(messages, new java.util.Random(7));
+        return messages;
+    }
+
+    /** A client per sender, each with the sender's own TLS client certificate. */
+    static Map<String, GatewayClient> clients(Gateway gateway, Set<String> senders) {
+        Map<String, GatewayClient> clients = new LinkedHashMap<>();
+        for (String sender : senders) {
+            clients.put(sender, new GatewayClient(gateway.baseUrl(), Benchmark.CERTS.resolve(sender + ".p12"),
+                    Benchmark.CERTS.resolve("truststore.p12"), Benchmark.PASSWORD));
+        }
+        return clients;
+    }
+
+    /** How often each message id is on the mix's queues. */
+    static Map<String, Integer> drain(Gateway gateway) throws Exception {
+        Map<String, Integer> seen = new ConcurrentHashMap<>();
+        try (QueueReader reader = new QueueReader(gateway.broker().inVmUrl(), gateway.broker().internalUser(),
+                gateway.broker().internalPassword())) {
+            for (String queue : QUEUES) {
+                for (Optional<QueueReader.Received> r = reader.receive(queue, 2000); r.isPresent(); r = reader.receive(queue, 2000)) {
+                    seen.merge(r.get().messageId(), 1, Integer::sum);
+                }
+            }
+        }
+        return seen;
+    }
+
+    private static Document golden(Kind kind) throws java.io.IOException {
+        SchemaFamily family = kind.sender().startsWith("kommun") ? SchemaFamily.KOMMUN : SchemaFamily.FK;
+        String name = kind.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "."
+                + family.name().toLowerCase(java.util.Locale.ROOT) + ".xml";
+        try (var in = Traffic.class.getResourceAsStream("/golden/" + name)) {
+            if (in == null) {
+                throw new java.io.IOException("no golden file " + name);
+            }
+            return SecureXml.parse(in.readAllBytes());
+        }
+    }
+
+    static Path results() throws java.io.IOException {
+        return java.nio.file.Files.createDirectories(Path.of("bench/results"));
+    }
+}
