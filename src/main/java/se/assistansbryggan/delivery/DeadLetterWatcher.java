@@ -6,7 +6,6 @@ import jakarta.jms.Message;
 import jakarta.jms.Session;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import se.assistansbryggan.audit.AuditTrail;
@@ -18,22 +17,20 @@ import se.assistansbryggan.audit.AuditTrail;
  * {@value #EVENTS}, which this watcher reads: DEAD_LETTERED with message id, type, parties and the
  * address it failed on, then the copy is acknowledged. The dead letter itself stays for operators.
  */
-public final class DeadLetterWatcher implements AutoCloseable {
+public final class DeadLetterWatcher extends BrokerListener {
     public static final String EVENTS = "gateway.deadletter-events";
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterWatcher.class);
-    private final ActiveMQConnectionFactory factory;
     private final AuditTrail audit;
     private final Runnable counted;
-    private Connection connection;
 
     public DeadLetterWatcher(String url, String user, String password, AuditTrail audit, Runnable counted) {
-        this.factory = new ActiveMQConnectionFactory(url + (url.contains("?") ? "&" : "?") + "reconnectAttempts=-1", user, password);
+        super(url, user, password);
         this.audit = audit;
         this.counted = counted;
     }
 
     public void start() throws JMSException {
-        connection = factory.createConnection();
+        Connection connection = connection();
         Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
         session.createConsumer(session.createQueue(EVENTS)).setMessageListener(this::record);
         connection.start();
@@ -55,17 +52,5 @@ public final class DeadLetterWatcher implements AutoCloseable {
             // not acknowledged: the broker offers the copy again, so the event is recorded at least once
             LOG.error("a dead letter could not be audited yet", e);
         }
-    }
-
-    @Override
-    public void close() {
-        try {
-            if (connection != null) {
-                connection.close();
-            }
-        } catch (JMSException ignored) {
-            // closing anyway
-        }
-        factory.close();
     }
 }

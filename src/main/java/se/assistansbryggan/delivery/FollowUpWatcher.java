@@ -11,7 +11,6 @@ import jakarta.jms.TextMessage;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Function;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import se.assistansbryggan.audit.AuditTrail;
@@ -24,29 +23,27 @@ import se.assistansbryggan.audit.AuditTrail;
  * kommun acknowledged) was removed before it came due. With several gateway instances, the
  * broker hands each due clock to exactly one of them.
  */
-public final class FollowUpWatcher implements AutoCloseable {
+public final class FollowUpWatcher extends BrokerListener {
     private static final Logger LOG = LoggerFactory.getLogger(FollowUpWatcher.class);
 
     /** A due clock, as the escalation or reminder document needs it. */
     public record Due(String messageId, String type, String recipient, Instant due, Handoff.ClockKind kind, String date) {}
 
-    private final ActiveMQConnectionFactory factory;
     private final Function<Due, String> escalation;
     private final AuditTrail audit;
     private final java.util.function.Consumer<Due> counted;
-    private Connection connection;
     private Session session;
 
     public FollowUpWatcher(String url, String user, String password, Function<Due, String> escalation, AuditTrail audit,
             java.util.function.Consumer<Due> counted) {
-        this.factory = new ActiveMQConnectionFactory(url + (url.contains("?") ? "&" : "?") + "reconnectAttempts=-1", user, password);
+        super(url, user, password);
         this.escalation = escalation;
         this.audit = audit;
         this.counted = counted;
     }
 
     public void start() throws JMSException {
-        connection = factory.createConnection();
+        Connection connection = connection();
         session = connection.createSession(true, Session.SESSION_TRANSACTED);
         MessageConsumer consumer = session.createConsumer(session.createQueue(Handoff.FOLLOW_UPS));
         MessageProducer producer = session.createProducer(null);
@@ -78,17 +75,5 @@ public final class FollowUpWatcher implements AutoCloseable {
                 // the broker redelivers the clock after the session is gone
             }
         }
-    }
-
-    @Override
-    public void close() {
-        try {
-            if (connection != null) {
-                connection.close();
-            }
-        } catch (JMSException ignored) {
-            // closing anyway
-        }
-        factory.close();
     }
 }

@@ -20,21 +20,18 @@ public final class WorkingDays {
 
     /** The date that is {@code days} working days after {@code from}. */
     public static LocalDate after(LocalDate from, int days) {
-        LocalDate date = from;
-        for (int counted = 0; counted < days; ) {
-            date = date.plusDays(1);
-            if (isWorkingDay(date)) {
-                counted++;
-            }
-        }
-        return date;
+        return step(from, days, 1);
     }
 
     /** The date that is {@code days} working days before {@code to}. */
     public static LocalDate before(LocalDate to, int days) {
-        LocalDate date = to;
+        return step(to, days, -1);
+    }
+
+    private static LocalDate step(LocalDate from, int days, int direction) {
+        LocalDate date = from;
         for (int counted = 0; counted < days; ) {
-            date = date.minusDays(1);
+            date = date.plusDays(direction);
             if (isWorkingDay(date)) {
                 counted++;
             }

@@ -93,7 +93,7 @@ class CatalogueEndToEndTest extends SharedGateway {
                 byQueue.put(queue, SecureXml.parse(take(queue, messageId, c.type()).text().getBytes(StandardCharsets.UTF_8)));
             }
             Element root = byQueue.get(c.queue()).getDocumentElement();
-            assertNull(find(root, c.path()), c.type() + " delivered " + c.path());
+            assertNull(PolicyRows.find(root, c.path()), c.type() + " delivered " + c.path());
             assertTrue(Dom.children(Dom.child(root, "Leverans"), "UtelamnadUppgift").stream()
                     .anyMatch(e -> e.getTextContent().equals(c.path())), c.type() + " does not list " + c.path() + " as withheld");
         }
@@ -101,7 +101,7 @@ class CatalogueEndToEndTest extends SharedGateway {
         String messageId = accepted(MessageType.QUALITY_REPORT, "kommun-1480");
         Element ivo = SecureXml.parse(take("ivo", messageId, MessageType.QUALITY_REPORT).text().getBytes(StandardCharsets.UTF_8)).getDocumentElement();
         take("fk", messageId, MessageType.QUALITY_REPORT);
-        assertTrue(find(ivo, "Kvalitetsbrist/Beskrivning") != null);
+        assertTrue(PolicyRows.find(ivo, "Kvalitetsbrist/Beskrivning") != null);
     }
 
     /** Skyddad identitet: no address or telephone whatever the allow-list says, and the delivery is marked. */
@@ -110,8 +110,8 @@ class CatalogueEndToEndTest extends SharedGateway {
         String messageId = accepted(MessageType.WITHDRAWAL_NOTICE, "fk");
         Received received = take("kommun.1480", messageId, MessageType.WITHDRAWAL_NOTICE);
         Element root = SecureXml.parse(received.text().getBytes(StandardCharsets.UTF_8)).getDocumentElement();
-        assertNull(find(root, "Enskild/Adress"));
-        assertNull(find(root, "Enskild/Telefon"));
+        assertNull(PolicyRows.find(root, "Enskild/Adress"));
+        assertNull(PolicyRows.find(root, "Enskild/Telefon"));
         assertEquals("true", Dom.text(Dom.child(root, "Leverans"), "SkyddadIdentitet"));
         assertTrue(received.rules().contains("protected-identity"));
         assertFalse(received.text().contains("Provvägen"));
@@ -193,17 +193,6 @@ class CatalogueEndToEndTest extends SharedGateway {
                 collect(e, path + "/" + e.getLocalName(), paths);
             }
         }
-    }
-
-    private static Element find(Element root, String path) {
-        Element e = root;
-        for (String step : path.split("/")) {
-            e = Dom.childOrNull(e, step);
-            if (e == null) {
-                return null;
-            }
-        }
-        return e;
     }
 
     private static SchemaFamily senderFamily(String sender) {

@@ -46,8 +46,7 @@ class FollowUpTest {
     void an_unconfirmed_notice_is_escalated_to_the_kommun_even_across_a_restart() throws Exception {
         try (GatewayHarness harness = new GatewayHarness(dir.resolve("data")).start(settings)) {
             String id = send(harness);
-            OperatorClient operator = new OperatorClient(harness.gateway().baseUrl(), GatewayHarness.CERTS.resolve("operator.p12"),
-                    GatewayHarness.CERTS.resolve("truststore.p12"), GatewayHarness.PASSWORD);
+            OperatorClient operator = operator(harness);
             assertTrue(operator.followUps().body().contains(id), "operators see the open clock");
             harness.restart(settings);
 
@@ -79,8 +78,7 @@ class FollowUpTest {
     void the_kommuns_contact_confirmation_stops_the_clock_and_another_kommuns_does_not() throws Exception {
         try (GatewayHarness harness = new GatewayHarness(dir.resolve("data")).start(settings)) {
             String id = send(harness);
-            OperatorClient operator = new OperatorClient(harness.gateway().baseUrl(), GatewayHarness.CERTS.resolve("operator.p12"),
-                    GatewayHarness.CERTS.resolve("truststore.p12"), GatewayHarness.PASSWORD);
+            OperatorClient operator = operator(harness);
             assertEquals("ACCEPTED", confirm(harness, id, "kommun-1480", "212000-1355", "1480").status());
             assertTrue(operator.followUps().body().contains(id), "Göteborg cannot close Stockholm's clock");
 
@@ -111,8 +109,7 @@ class FollowUpTest {
                 SchemaGuard.validate(reminder);
                 assertEquals(GATEWAY_SIGNER, XmlSignatures.verify(reminder));
             }
-            OperatorClient operator = new OperatorClient(harness.gateway().baseUrl(), GatewayHarness.CERTS.resolve("operator.p12"),
-                    GatewayHarness.CERTS.resolve("truststore.p12"), GatewayHarness.PASSWORD);
+            OperatorClient operator = operator(harness);
             String open = operator.followUps().body();
             assertTrue(open.contains(later) && open.contains("REMINDER"), open);
             assertFalse(open.contains(soon), open);
@@ -155,6 +152,11 @@ class FollowUpTest {
         Dom.child(Dom.child(meddelande, "Fran"), "Kommunkod").setTextContent(kod);
         byte[] signed = se.assistansbryggan.operations.MessageSigner.sign(confirmation, GatewayHarness.key(kommun));
         return Receipt.parse(harness.clientAs(kommun).post(signed).body());
+    }
+
+    private static OperatorClient operator(GatewayHarness harness) {
+        return new OperatorClient(harness.gateway().baseUrl(), GatewayHarness.CERTS.resolve("operator.p12"),
+                GatewayHarness.CERTS.resolve("truststore.p12"), GatewayHarness.PASSWORD);
     }
 
     private static String send(GatewayHarness harness) throws Exception {

@@ -1,0 +1,38 @@
+package se.assistansbryggan.delivery;
+
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/**
+ * What the gateway's own listeners on the broker share: one connection that reconnects (and
+ * fails over) for as long as the gateway runs, closed with the gateway.
+ */
+abstract class BrokerListener implements AutoCloseable {
+    private final ActiveMQConnectionFactory factory;
+    private Connection connection;
+
+    BrokerListener(String url, String user, String password) {
+        this.factory = new ActiveMQConnectionFactory(url + (url.contains("?") ? "&" : "?") + "reconnectAttempts=-1", user, password);
+    }
+
+    /** The listener's connection, made on the first call. */
+    protected Connection connection() throws JMSException {
+        if (connection == null) {
+            connection = factory.createConnection();
+        }
+        return connection;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (JMSException ignored) {
+            // closing anyway
+        }
+        factory.close();
+    }
+}
