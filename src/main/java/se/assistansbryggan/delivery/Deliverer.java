@@ -109,6 +109,7 @@ public final class Deliverer {
                 "AbRules", String.join(",", verdict.rules()),
                 "AbLegalBasis", String.join(" | ", verdict.legalBasis()),
                 "AbProtectedIdentity", String.valueOf(verdict.protectedIdentity())),
-                verdict.highPriority() ? HIGH_PRIORITY : NORMAL_PRIORITY);
+                verdict.highPriority() ? HIGH_PRIORITY : NORMAL_PRIORITY,
+                verdict.expiresAfter() == null ? 0 : verdict.expiresAfter().toMillis());
     }
 }

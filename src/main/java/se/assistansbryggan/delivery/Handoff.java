@@ -44,7 +44,8 @@ public final class Handoff implements AutoCloseable {
     }
 
     /** What one delivery puts on one queue. */
-    public record Delivery(String queue, String body, java.util.Map<String, String> properties, int priority) {}
+    /** What one delivery puts on one queue; a time to live of 0 means it never expires. */
+    public record Delivery(String queue, String body, java.util.Map<String, String> properties, int priority, long timeToLiveMillis) {}
 
     /** What a clock does when it comes due: escalate an unconfirmed notice, or remind of a date. */
     public enum ClockKind { ESCALATION, REMINDER }
@@ -73,7 +74,7 @@ public final class Handoff implements AutoCloseable {
                 delivery.properties().forEach((k, v) -> setProperty(message, k, v));
                 message.setStringProperty(DUPLICATE_ID, messageId + "/" + delivery.queue());
                 tx.producer.send(queue(delivery.queue()), message, DeliveryMode.PERSISTENT,
-                        delivery.priority(), 0);
+                        delivery.priority(), delivery.timeToLiveMillis());
             }
             for (FollowUp followUp : followUps) {
                 Message clock = tx.session.createMessage();

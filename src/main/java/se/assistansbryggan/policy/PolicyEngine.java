@@ -218,7 +218,7 @@ public final class PolicyEngine {
         Instant due = followUpDue(rule, recipient, applied);
         Verdict.Reminder remind = reminder(root, rule, applied);
         return new Verdict(applied, rule.legalBasis(), rule.deliver().get(recipient.party().kind()), withhold,
-                protectedIdentity, rule.highPriority(), due, remind);
+                protectedIdentity, rule.highPriority(), due, remind, rule.expiresAfter().orElse(null));
     }
 
     /** 51 kap. 21 § SFB: the kommun gets the decision, not the reasons (motivering), unless the person consented. */

@@ -41,7 +41,8 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
     /** The policy for one message type. */
     public record TypeRule(Set<Party.Kind> senders, Set<Party.Kind> recipients, Routing routing, String affectedKommuner,
             boolean recipientIsBosattningskommun, List<String> legalBasis, boolean reasonsNeedConsent, Optional<String> requiredConsent, boolean requiresReference,
-            List<Refusing> refusals, boolean highPriority, Optional<FollowUp> followUp, Optional<Reminder> reminder, boolean closesFollowUp,
+            List<Refusing> refusals, boolean highPriority, Optional<FollowUp> followUp, Optional<Reminder> reminder,
+            Optional<Duration> expiresAfter, boolean closesFollowUp,
             Map<Party.Kind, List<String>> deliver) {}
 
     /** A reminder to every recipient some working days before a date the message carries (a grace period's end). */
@@ -67,7 +68,7 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
     }
 
     private static final Set<String> KEYS = Set.of("senders", "recipients", "routing", "affected-kommuner", "recipient-is-bosattningskommun", "legal-basis",
-            "reasons-need-consent", "requires-consent", "requires-reference", "priority", "follow-up", "remind", "closes-follow-up");
+            "reasons-need-consent", "requires-consent", "requires-reference", "priority", "follow-up", "remind", "expires-after", "closes-follow-up");
     private static final Pattern PATH = Pattern.compile("[A-Z][A-Za-z]*(/[A-Z][A-Za-z]*)*");
     private static final Pattern REFUSE = Pattern.compile("([A-Z_]+) when (" + PATH.pattern() + ") = (\\S+)");
 
@@ -113,6 +114,7 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
                 "high".equals(optional(p, type, "priority").orElse("normal")),
                 optional(p, type, "follow-up").map(FollowUp::parse),
                 optional(p, type, "remind").map(text -> Reminder.parse(type, text)),
+                optional(p, type, "expires-after").map(Duration::parse),
                 Boolean.parseBoolean(optional(p, type, "closes-follow-up").orElse("false")),
                 deliver(p, type, recipients));
     }

@@ -10,10 +10,11 @@ import java.util.Set;
  * paths in the recipient's schema family) and those withheld regardless ({@code withhold}: a
  * path, or a bare element name withheld wherever it occurs), whether the person's identity is
  * protected, whether the delivery is urgent, when contact must be confirmed (null when no
- * follow-up applies) and when the recipient is reminded of a date in the message (null: never).
+ * follow-up applies), when the recipient is reminded of a date in the message (null: never) and
+ * how long an unread delivery is worth keeping before it goes to the expiry queue (null: always).
  */
 public record Verdict(List<String> rules, List<String> legalBasis, List<String> allowed, Set<String> withhold,
-        boolean protectedIdentity, boolean highPriority, Instant followUpDue, Reminder reminder) {
+        boolean protectedIdentity, boolean highPriority, Instant followUpDue, Reminder reminder, java.time.Duration expiresAfter) {
 
     /** Remind the recipient of {@code date} (e.g. a grace period's end) at {@code due}. */
     public record Reminder(java.time.LocalDate date, Instant due) {}
