@@ -69,7 +69,7 @@ public final class Benchmark {
             warmUp(clients, messages, next, accepted);
             Histogram closed = closedLoop(clients, messages, next, accepted, report);
             Histogram open = openLoop(clients, messages, next, accepted, report);
-            report.put("transfer2026", transfer(clients, transfers, accepted));
+            report.put("transfer2026", Traffic.transfer(clients, transfers, accepted));
             report.put("exactlyOnce", exactlyOnce(gateway, accepted));
             ratios(report);
             LatencyPlot.write(Map.of("closed loop, " + SENDERS + " senders", closed, "open loop, " + OPEN_RATE + "/s", open),
@@ -193,40 +193,11 @@ public final class Benchmark {
         return histogram;
     }
 
-    private static String post(Map<String, GatewayClient> clients, Traffic.Message message) throws Exception {
+    static String post(Map<String, GatewayClient> clients, Traffic.Message message) throws Exception {
         return clients.get(message.sender()).post(message.body()).body();
     }
 
-    /** SOU 2023:9: every kommun hands its decisions to FK during 2026; here 5,000 at once, time until all are accepted. */
-    private static Map<String, Object> transfer(Map<String, GatewayClient> clients, List<Traffic.Message> transfers,
-            Set<String> accepted) throws Exception {
-        System.out.println("the 2026 transfer: " + transfers.size() + " DECISION_TRANSFER from " + SENDERS + " senders …");
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger ok = new AtomicInteger();
-        AtomicInteger refused = new AtomicInteger();
-        long start = System.nanoTime();
-        ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
-        for (int s = 0; s < SENDERS; s++) {
-            senders.submit(() -> {
-                for (int i = next.getAndIncrement(); i < transfers.size(); i = next.getAndIncrement()) {
-                    record(post(clients, transfers.get(i)), accepted, ok, refused);
-                }
-                return null;
-            });
-        }
-        senders.shutdown();
-        senders.awaitTermination(5, TimeUnit.MINUTES);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("messages", transfers.size());
-        result.put("accepted", ok.get());
-        result.put("seconds", round(seconds));
-        result.put("acceptedPerSecond", round(ok.get() / seconds));
-        result.put("targetSeconds", 30);
-        return result;
-    }
-
-    private static void record(String receipt, Set<String> accepted, AtomicInteger ok, AtomicInteger refused) {
+    static void record(String receipt, Set<String> accepted, AtomicInteger ok, AtomicInteger refused) {
         if (receipt.contains("<Status>ACCEPTED</Status>")) {
             int at = receipt.indexOf("<MeddelandeId>") + "<MeddelandeId>".length();
             accepted.add(receipt.substring(at, at + 36));

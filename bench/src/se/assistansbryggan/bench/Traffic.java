@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.w3c.dom.Document;
 import se.assistansbryggan.app.Gateway;
 import se.assistansbryggan.intake.SecureXml;
@@ -90,6 +91,35 @@ final class Traffic {
             }
         }
         return seen;
+    }
+
+    /** SOU 2023:9: every kommun hands its decisions to FK during 2026; here 5,000 at once, time until all are accepted. */
+    static Map<String, Object> transfer(Map<String, GatewayClient> clients, List<Traffic.Message> transfers,
+            Set<String> accepted) throws Exception {
+        System.out.println("the 2026 transfer: " + transfers.size() + " DECISION_TRANSFER from " + Benchmark.SENDERS + " senders …");
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        long start = System.nanoTime();
+        ExecutorService senders = Executors.newFixedThreadPool(Benchmark.SENDERS);
+        for (int s = 0; s < Benchmark.SENDERS; s++) {
+            senders.submit(() -> {
+                for (int i = next.getAndIncrement(); i < transfers.size(); i = next.getAndIncrement()) {
+                    Benchmark.record(Benchmark.post(clients, transfers.get(i)), accepted, ok, refused);
+                }
+                return null;
+            });
+        }
+        senders.shutdown();
+        senders.awaitTermination(5, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("messages", transfers.size());
+        result.put("accepted", ok.get());
+        result.put("seconds", Benchmark.round(seconds));
+        result.put("acceptedPerSecond", Benchmark.round(ok.get() / seconds));
+        result.put("targetSeconds", 30);
+        return result;
     }
 
     private static Document golden(Kind kind) throws java.io.IOException {
