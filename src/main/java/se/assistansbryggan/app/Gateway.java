@@ -201,13 +201,16 @@ public final class Gateway implements AutoCloseable {
                 config.get("gateway.audit.hmac-secret").getBytes(StandardCharsets.UTF_8), clock);
         metrics = new GatewayMetrics(this::queuesOrNone);
         pullApi = new PullResource(pull, management, directory, audit);
-        registry.bind("receipts", new Receipts(signingKey, audit, metrics, clock));
+        Receipts receipts = new Receipts(signingKey, audit, metrics, clock);
+        registry.bind("receipts", receipts);
         consoleSessions = new ConsoleSessions(ConsoleSessions.parseUsers(config.getOrEmpty("gateway.operations.console-users")),
                 new String(config.secret("gateway.operations.console-secret")).getBytes(StandardCharsets.UTF_8),
                 config.duration("gateway.operations.console-session"), clock);
         operatorApi = new OperatorResource(management, audit,
                 Set.of(config.getOrEmpty("gateway.operations.operators").split("\\s*;\\s*")), consoleSessions, clock);
-        registry.bind("soapIntake", https.soap(camel));
+        var soap = https.soap(camel);
+        soap.getOutFaultInterceptors().add(new se.assistansbryggan.intake.SoapRefusals(receipts));
+        registry.bind("soapIntake", soap);
         registry.bind("postIntake", https.post(camel));
     }
 

@@ -72,6 +72,11 @@ public final class Receipts {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         RefusedException refusal = asRefusal(caught);
         Submission submission = exchange.getProperty(Submission.PROPERTY, Submission.class);
+        answer(exchange, SecureXml.serialize(refusal(refusal, submission, caught)), refusal.refusal().httpStatus());
+    }
+
+    /** The signed REFUSED receipt for a refusal, logged, audited and counted; also for doors that fail before the route. */
+    public Document refusal(RefusedException refusal, Submission submission, Throwable caught) {
         String id = submission == null ? null : submission.messageId().orElse(null);
         String incident = UUID.randomUUID().toString();
         if (refusal.refusal().blame() == Refusal.Blame.GATEWAY) {
@@ -86,8 +91,7 @@ public final class Receipts {
         metrics.received(submission == null ? "unknown" : submission.channel());
         metrics.refused(refusal.refusal().name(), submission == null ? java.time.Duration.ZERO : submission.elapsed());
         String text = refusal.refusal().sentence() + " (" + refusal.detail() + ")";
-        answer(exchange, SecureXml.serialize(receipt(id, StatusTyp.REFUSED, refusal.refusal().name(), text, incident)),
-                refusal.refusal().httpStatus());
+        return receipt(id, StatusTyp.REFUSED, refusal.refusal().name(), text, incident);
     }
 
     /** What the audit trail records of every outcome; the person only as a keyed hash. */

@@ -61,6 +61,12 @@ public final class GatewayClient {
     }
 
     /** Wraps the document in the SOAP envelope of {@code schemas/intake.wsdl} and posts it to /soap. */
+    /** Posts a whole SOAP request as given, well-formed or not. */
+    public Answer postSoapEnvelope(String envelope) throws IOException, InterruptedException {
+        return send("/soap", "text/xml; charset=UTF-8", "\"urn:se:assistansbryggan:intake:v1:Skicka\"",
+                envelope.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     public Answer postSoap(String documentXml) throws IOException, InterruptedException {
         String envelope = "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>"
                 + "<in:Inlamning xmlns:in=\"urn:se:assistansbryggan:intake:v1\">" + documentXml

@@ -2,6 +2,7 @@ package se.assistansbryggan.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URI;
@@ -43,6 +44,28 @@ class TransportTest extends SharedGateway.LeavesNoTrace {
         Answer answer = harness.clientAs("fk").postSoap(signed.replace("</fk:Huvud>", "</fk:Huvud>" + padding));
         String kvittens = answer.body().substring(answer.body().indexOf("<Kvittens"), answer.body().indexOf("</Kvittens>") + 11);
         assertEquals("MESSAGE_TOO_LARGE", Receipt.parse(kvittens).code());
+    }
+
+    /** Whether CXF or the route gives up on them, they get a signed refusal with a code (in a fault, where CXF did). */
+    @Test
+    void a_soap_request_cxf_cannot_read_gets_a_signed_refusal_in_its_fault() throws Exception {
+        GatewayClient fk = harness.clientAs("fk");
+        String envelope = "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>";
+        java.util.Map<String, String> requests = java.util.Map.of(
+                "this is not XML at all", "XML_MALFORMED",
+                envelope + "<in:Inlamning xmlns:in=\"urn:se:assistansbryggan:intake:v1\"><cut-off", "XML_MALFORMED",
+                envelope + "<Okand/></soap:Body></soap:Envelope>", "UNSUPPORTED_MESSAGE_TYPE");
+        for (var request : requests.entrySet()) {
+            Answer answer = fk.postSoapEnvelope(request.getKey());
+            // in the SOAP body when the route read it, in the fault's detail when CXF could not
+            assertTrue(answer.body().contains("<Kvittens"), answer.body());
+            String kvittens = answer.body().substring(answer.body().indexOf("<Kvittens"), answer.body().indexOf("</Kvittens>") + 11);
+            Receipt receipt = Receipt.parse(kvittens);
+            assertEquals(request.getValue(), receipt.code(), request.getKey());
+            assertEquals(GatewayHarness.key("gateway-sign").certificate(),
+                    se.assistansbryggan.trust.XmlSignatures.verify(receipt.document()));
+        }
+        assertEquals(0, harness.gateway().broker().totalMessages());
     }
 
     @Test
