@@ -28,6 +28,7 @@ public final class Handoff implements AutoCloseable {
     /** Follow-up clocks: one scheduled message per notice awaiting the kommun's confirmation. */
     public static final String FOLLOW_UPS = "gateway.followups";
     static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+    private static final long CALL_TIMEOUT_MILLIS = 5_000;
 
     private final ActiveMQConnectionFactory factory;
     private final ThreadLocal<Transacted> sessions = new ThreadLocal<>();
@@ -39,6 +40,11 @@ public final class Handoff implements AutoCloseable {
         this.factory = new ActiveMQConnectionFactory(brokerUrl, user, password);
         // the queues exist (made at start); asking the broker about them on every send costs round trips
         this.factory.setCacheDestinations(true);
+        // a sender waits for its receipt: a commit the broker does not answer (a primary that died
+        // mid-call) becomes BROKER_UNAVAILABLE within seconds, not after the client's 30 s default;
+        // sent again, duplicate detection tells whether it had been stored after all
+        this.factory.setCallTimeout(CALL_TIMEOUT_MILLIS);
+        this.factory.setCallFailoverTimeout(CALL_TIMEOUT_MILLIS);
         this.retentionMillis = retention.toMillis();
         connection();
     }

@@ -50,14 +50,23 @@ public final class GatewayClient {
 
     /** {@code GET /pull/next}: the next message of this party's queue (204 when there is none). */
     public Answer pullNext() throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(baseUrl.resolve("/pull/next"))
+        return pullNext(null);
+    }
+
+    /** The next message for one of the party's units (null: the party's own queue). */
+    public Answer pullNext(String unit) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(baseUrl.resolve("/pull/next" + (unit == null ? "" : "?unit=" + unit)))
                 .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(response.statusCode(), response.body());
     }
 
     /** {@code POST /pull/ack/{id}}: the message is processed and may be forgotten. */
     public Answer acknowledge(String messageId) throws IOException, InterruptedException {
-        return send("/pull/ack/" + messageId, "text/plain", null, new byte[0]);
+        return acknowledge(messageId, null);
+    }
+
+    public Answer acknowledge(String messageId, String unit) throws IOException, InterruptedException {
+        return send("/pull/ack/" + messageId + (unit == null ? "" : "?unit=" + unit), "text/plain", null, new byte[0]);
     }
 
     /** Wraps the document in the SOAP envelope of {@code schemas/intake.wsdl} and posts it to /soap. */

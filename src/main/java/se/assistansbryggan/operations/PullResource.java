@@ -5,6 +5,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import java.security.cert.X509Certificate;
@@ -12,6 +13,7 @@ import java.util.Map;
 import se.assistansbryggan.audit.AuditTrail;
 import se.assistansbryggan.delivery.PullQueue;
 import se.assistansbryggan.policy.Party;
+import se.assistansbryggan.policy.Recipient;
 import se.assistansbryggan.policy.PartyDirectory;
 import se.assistansbryggan.trust.Organisationsnummer;
 
@@ -37,9 +39,9 @@ public final class PullResource {
 
     @GET
     @Path("next")
-    public Response next(@Context HttpServletRequest request) throws Exception {
+    public Response next(@Context HttpServletRequest request, @QueryParam("unit") String unit) throws Exception {
         Party party = party(request);
-        var fetched = pull.fetch(party.queue());
+        var fetched = pull.fetch(queue(party, unit));
         if (fetched.isEmpty()) {
             return Response.noContent().build();
         }
@@ -50,9 +52,10 @@ public final class PullResource {
 
     @POST
     @Path("ack/{messageId}")
-    public Response ack(@Context HttpServletRequest request, @PathParam("messageId") String messageId) throws Exception {
+    public Response ack(@Context HttpServletRequest request, @PathParam("messageId") String messageId,
+            @QueryParam("unit") String unit) throws Exception {
         Party party = party(request);
-        if (broker.removeAll(party.queue(), messageId) == 0) {
+        if (broker.removeAll(queue(party, unit), messageId) == 0) {
             return Response.status(404).entity("no such message waiting for acknowledgement").build();
         }
         audit.record("ACKNOWLEDGED", Map.of("recipient", party.id(), "messageId", messageId));
@@ -60,6 +63,15 @@ public final class PullResource {
             audit.record("FOLLOW_UP_CLOSED", Map.of("recipient", party.id(), "messageId", messageId));
         }
         return Response.ok("acknowledged").build();
+    }
+
+    /** The party's own queue, or one of its units' ({@code ?unit=lss} → kommun.0180.lss). */
+    private static String queue(Party party, String unit) {
+        if (unit == null || unit.isBlank()) {
+            return party.queue();
+        }
+        return party.unit(unit).map(u -> new Recipient(party, u).queue())
+                .orElseThrow(() -> new jakarta.ws.rs.NotFoundException("no such unit of " + party.id()));
     }
 
     private Party party(HttpServletRequest request) {

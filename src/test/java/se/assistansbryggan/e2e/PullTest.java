@@ -49,4 +49,24 @@ class PullTest {
         assertEquals(200, answer.status());
         return answer;
     }
+
+    /** A unit's messages are pulled from the unit's queue, and only its own party may. */
+    @Test
+    void a_unit_pulls_and_acknowledges_its_own_messages() throws Exception {
+        try (GatewayHarness harness = new GatewayHarness(data).start()) {
+            org.w3c.dom.Document notice = se.assistansbryggan.transform.FamilyGoldenTest.golden(
+                    se.assistansbryggan.policy.MessageType.DECISION_NOTICE, se.assistansbryggan.policy.SchemaFamily.FK);
+            se.assistansbryggan.operations.MessageSigner.stampFresh(notice);
+            String id = Receipt.parse(harness.clientAs("fk").post(
+                    se.assistansbryggan.operations.MessageSigner.sign(notice, GatewayHarness.key("fk"))).body()).messageId();
+            GatewayClient stockholm = harness.clientAs("kommun-0180");
+            assertEquals(204, stockholm.pullNext().status(), "the notice is for the LSS unit, not the kommun's own queue");
+            assertEquals(404, stockholm.pullNext("ekonomikontoret").status());
+            Answer pulled = stockholm.pullNext("lss");
+            assertEquals(200, pulled.status());
+            assertTrue(pulled.body().contains(id));
+            assertEquals(200, stockholm.acknowledge(id, "lss").status());
+            assertEquals(0, harness.gateway().broker().depth("kommun.0180.lss"));
+        }
+    }
 }
