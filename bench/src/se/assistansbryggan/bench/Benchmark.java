@@ -45,9 +45,13 @@ public final class Benchmark {
     static final int CLOSED_SECONDS = Integer.getInteger("bench.closed.seconds", 15);
     static final int OPEN_RATE = Integer.getInteger("bench.open.rate", 300);
     static final int OPEN_SECONDS = Integer.getInteger("bench.open.seconds", 10);
-    static final int PRESIGNED = Integer.getInteger("bench.messages", 14_000);
-    static final int WARM_UP = Integer.getInteger("bench.warmup", 2_000);
+    static final int PRESIGNED = Integer.getInteger("bench.messages", 26_000);
+    /** The JIT is still compiling the path after a few thousand messages (profiled: a quarter of the CPU); warm it well. */
+    static final int WARM_UP = Integer.getInteger("bench.warmup", 10_000);
     static final int TRANSFERS = Integer.getInteger("bench.transfers", 5_000);
+    private static final AtomicInteger SENDER_IDS = new AtomicInteger();
+    /** Named, so the load generator's CPU can be told from the gateway's. */
+    static final java.util.concurrent.ThreadFactory SENDER_THREADS = r -> new Thread(r, "bench-sender-" + SENDER_IDS.incrementAndGet());
 
     public static void main(String[] args) throws Exception {
         Path out = Traffic.results();
@@ -105,7 +109,7 @@ public final class Benchmark {
     private static void warmUp(Map<String, GatewayClient> clients, List<Traffic.Message> messages, AtomicInteger next, Set<String> accepted)
             throws Exception {
         System.out.println("warming up …");
-        ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+        ExecutorService senders = Executors.newFixedThreadPool(SENDERS, SENDER_THREADS);
         for (int s = 0; s < SENDERS; s++) {
             senders.submit(() -> {
                 for (int i = next.getAndIncrement(); i < WARM_UP; i = next.getAndIncrement()) {
@@ -127,7 +131,7 @@ public final class Benchmark {
         long end = System.nanoTime() + CLOSED_SECONDS * 1_000_000_000L;
         Usage usage = Usage.start();
         long start = System.nanoTime();
-        ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+        ExecutorService senders = Executors.newFixedThreadPool(SENDERS, SENDER_THREADS);
         for (int s = 0; s < SENDERS; s++) {
             senders.submit(() -> {
                 for (int i = next.getAndIncrement(); i < messages.size() - OPEN_RATE * OPEN_SECONDS && System.nanoTime() < end;
@@ -242,21 +246,35 @@ public final class Benchmark {
         r.put("p95ms", ms(h.getValueAtPercentile(95)));
         r.put("p99ms", ms(h.getValueAtPercentile(99)));
         r.put("maxMs", ms(h.getMaxValue()));
+        long gatewayCpu = (Long) usage.remove("gatewayCpuNanos");
         r.putAll(usage);
+        double perMessage = ok == 0 ? 0 : gatewayCpu / 1e6 / ok;
+        r.put("gatewayCpuMsPerMessage", round(perMessage));
+        // the gateway alone on this machine's cores, were the generator elsewhere
+        r.put("gatewayOnlyProjectedPerSecond", perMessage == 0 ? 0 : round(Runtime.getRuntime().availableProcessors() * 1000 / perMessage));
         return r;
     }
 
-    /** CPU used by this process (gateway and load generator together) and the peak heap, over one phase. */
-    private record Usage(long cpuNanos, long wallNanos) {
+    /**
+     * CPU used over one phase: by the whole process, and by the load generator's own threads (the
+     * senders and the HTTP client's), so the gateway's share per message can be told apart; and the
+     * heap (peak, and what the last collection left).
+     */
+    private record Usage(long cpuNanos, long wallNanos, Map<Long, Long> threadCpu) {
         static Usage start() {
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
                 pool.resetPeakUsage();
             }
-            return new Usage(cpu(), System.nanoTime());
+            return new Usage(cpu(), System.nanoTime(), generatorThreads());
         }
 
         Map<String, Object> stop() {
-            double busy = (cpu() - cpuNanos) / (double) (System.nanoTime() - wallNanos) / Runtime.getRuntime().availableProcessors();
+            long total = cpu() - cpuNanos;
+            long generator = 0;
+            for (Map.Entry<Long, Long> now : generatorThreads().entrySet()) {
+                generator += now.getValue() - threadCpu.getOrDefault(now.getKey(), 0L);
+            }
+            double busy = total / (double) (System.nanoTime() - wallNanos) / Runtime.getRuntime().availableProcessors();
             long peak = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                     .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
             // what the last collection left: the live set, the steady-state need, not the garbage between collections
@@ -264,6 +282,8 @@ public final class Benchmark {
                     .mapToLong(p -> p.getCollectionUsage() == null ? 0 : p.getCollectionUsage().getUsed()).sum();
             Map<String, Object> usage = new LinkedHashMap<>();
             usage.put("cpuPercent", round(busy * 100));
+            usage.put("generatorShareOfCpuPercent", round(100.0 * generator / Math.max(1, total)));
+            usage.put("gatewayCpuNanos", total - generator);
             usage.put("peakHeapMB", peak / (1024 * 1024));
             usage.put("heapAfterGcMB", live / (1024 * 1024));
             usage.put("maxHeapMB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
@@ -272,6 +292,18 @@ public final class Benchmark {
 
         private static long cpu() {
             return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        }
+
+        /** CPU time so far of every live thread of the load generator, by thread id. */
+        private static Map<Long, Long> generatorThreads() {
+            java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            Map<Long, Long> cpu = new java.util.HashMap<>();
+            for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info != null && (info.getThreadName().startsWith("bench-") || info.getThreadName().startsWith("HttpClient-"))) {
+                    cpu.put(info.getThreadId(), Math.max(0, threads.getThreadCpuTime(info.getThreadId())));
+                }
+            }
+            return cpu;
         }
     }
 

@@ -18,6 +18,12 @@ final class Markdown {
         md.append("|---|---|---|---|---|---|---|---|---|---|\n");
         row(md, "closed loop", closed);
         row(md, "open loop (fixed rate)", open);
+        md.append("\n| mode | generator share of CPU % | gateway CPU ms per message | gateway alone, projected /s |\n|---|---|---|---|\n");
+        for (var mode : Map.of("closed loop", closed, "open loop", open).entrySet()) {
+            md.append("| ").append(mode.getKey()).append(" | ").append(mode.getValue().get("generatorShareOfCpuPercent")).append(" | ")
+                    .append(mode.getValue().get("gatewayCpuMsPerMessage")).append(" | ")
+                    .append(mode.getValue().get("gatewayOnlyProjectedPerSecond")).append(" |\n");
+        }
         md.append("\n| limit measured in this run | value |\n|---|---|\n");
         limits.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
         md.append("\n| ratio | value |\n|---|---|\n");

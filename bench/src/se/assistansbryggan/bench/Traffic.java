@@ -101,7 +101,7 @@ final class Traffic {
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         long start = System.nanoTime();
-        ExecutorService senders = Executors.newFixedThreadPool(Benchmark.SENDERS);
+        ExecutorService senders = Executors.newFixedThreadPool(Benchmark.SENDERS, Benchmark.SENDER_THREADS);
         for (int s = 0; s < Benchmark.SENDERS; s++) {
             senders.submit(() -> {
                 for (int i = next.getAndIncrement(); i < transfers.size(); i = next.getAndIncrement()) {
