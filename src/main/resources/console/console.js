@@ -104,6 +104,7 @@ async function refresh() {
 
 async function start() {
   document.getElementById("failed").hidden = !location.search.includes("failed");
+  document.getElementById("locked").hidden = !location.search.includes("locked");
   try {
     await refresh();
   } catch (error) {

@@ -56,8 +56,9 @@ public final class ConsoleResource {
     public Response login(@FormParam("name") String name, @FormParam("password") String password) {
         var token = sessions.signIn(name, password);
         if (token.isEmpty()) {
-            audit.record("OPERATOR_LOGIN_FAILED", Map.of("operator", String.valueOf(name)));
-            return back("/console/?failed").build();
+            boolean locked = sessions.locked(name);
+            audit.record(locked ? "OPERATOR_LOGIN_LOCKED" : "OPERATOR_LOGIN_FAILED", Map.of("operator", String.valueOf(name)));
+            return back(locked ? "/console/?failed&locked" : "/console/?failed").build();
         }
         audit.record("OPERATOR_LOGGED_IN", Map.of("operator", "console:" + name));
         return back("/console/").cookie(cookie(token.get(), (int) sessions.lifetime().toSeconds())).build();

@@ -16,10 +16,14 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
  * ({@code gateway.operations.console-users}: {@code name:bcrypt-hash;…}). A session is a
  * stateless token, {@code name|expiry} with an HMAC-SHA256 under
  * {@code gateway.operations.console-secret}, so any gateway instance with the same secret
- * accepts it and nothing is kept in memory.
+ * accepts it and nothing is kept in memory. A name with {@value #MAX_FAILURES} failed sign-ins within
+ * {@link #LOCKOUT} is locked for that long, whatever password comes next (per instance).
  */
 public final class ConsoleSessions {
     public static final String COOKIE = "bryggan_session";
+    static final int MAX_FAILURES = 5;
+    static final Duration LOCKOUT = Duration.ofMinutes(15);
+    private final Map<String, java.util.Deque<java.time.Instant>> failures = new java.util.concurrent.ConcurrentHashMap<>();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder UNB64 = Base64.getUrlDecoder();
     private final Map<String, String> users;
@@ -60,12 +64,33 @@ public final class ConsoleSessions {
         return OpenBSDBCrypt.generate("2y", password, salt, 12);
     }
 
-    /** A session token when the name and password match a configured operator. */
+    /** True while a name is locked after too many failed sign-ins. */
+    public boolean locked(String name) {
+        java.util.Deque<java.time.Instant> recent = failures.get(String.valueOf(name));
+        if (recent == null) {
+            return false;
+        }
+        synchronized (recent) {
+            java.time.Instant since = clock.instant().minus(LOCKOUT);
+            recent.removeIf(at -> at.isBefore(since));
+            return recent.size() >= MAX_FAILURES;
+        }
+    }
+
+    /** A session token when the name and password match a configured operator and the name is not locked. */
     public Optional<String> signIn(String name, String password) {
-        String hash = name == null ? null : users.get(name);
-        if (hash == null || password == null || !OpenBSDBCrypt.checkPassword(hash, password.toCharArray())) {
+        if (locked(name)) {
             return Optional.empty();
         }
+        String hash = name == null ? null : users.get(name);
+        if (hash == null || password == null || !OpenBSDBCrypt.checkPassword(hash, password.toCharArray())) {
+            java.util.Deque<java.time.Instant> recent = failures.computeIfAbsent(String.valueOf(name), n -> new java.util.ArrayDeque<>());
+            synchronized (recent) {
+                recent.add(clock.instant());
+            }
+            return Optional.empty();
+        }
+        failures.remove(name);
         String payload = name + "|" + clock.instant().plus(lifetime).getEpochSecond();
         return Optional.of(B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + B64.encodeToString(mac(payload)));
     }
