@@ -98,7 +98,8 @@ function filters() {
 async function refresh() {
   fill("queues", await call("GET", "queues"), ["queue", "depth", q => q.oldestAgeMillis == null ? "" : Math.round(q.oldestAgeMillis / 1000)]);
   fill("dead-letters", await call("GET", "dead-letters?" + filters()),
-      ["messageId", "type", "sender", "originalAddress", "queue", d => new Date(Number(d.sentAt)).toISOString()]);
+      ["messageId", "type", "sender", "originalAddress", "queue", d => new Date(Number(d.sentAt)).toISOString(), "attempts",
+       "reason", d => d.deadLetteredAt == null ? "" : new Date(Number(d.deadLetteredAt)).toISOString()]);
   fill("follow-ups", await call("GET", "follow-ups"), ["messageId", "type", "recipient", f => f.due == null ? "" : new Date(Number(f.due)).toISOString()]);
 }
 

@@ -44,7 +44,8 @@ public final class DeadLetterWatcher extends BrokerListener {
             event.put("sender", copy.getStringProperty("AbSender"));
             event.put("recipient", copy.getStringProperty("AbRecipient"));
             event.put("address", copy.getStringProperty("_AMQ_ORIG_ADDRESS"));
-            event.put("attempts", copy.getIntProperty("JMSXDeliveryCount"));
+            event.put("attempts", copy.getObjectProperty(DeadLetterStamp.ATTEMPTS));
+            event.put("reason", copy.getStringProperty(DeadLetterStamp.REASON));
             audit.record("DEAD_LETTERED", event);
             counted.run();
             copy.acknowledge();

@@ -60,6 +60,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         config.addDivertConfiguration(new org.apache.activemq.artemis.core.config.DivertConfiguration()
                 .setName("dead-letter-audit").setAddress(DEAD_LETTERS).setForwardingAddress(DeadLetterWatcher.EVENTS)
                 .setExclusive(false).setRoutingType(org.apache.activemq.artemis.core.server.ComponentConfigurationRoutingType.ANYCAST));
+        config.registerBrokerPlugin(new DeadLetterStamp(settings.redelivery().maxAttempts(), java.time.Clock.systemUTC()));
         config.putSecurityRoles("#", Set.of(gatewayRole()));
         for (BrokerSettings.Consumer consumer : settings.consumers()) {
             for (String queue : consumer.queues()) {

@@ -43,7 +43,7 @@ public final class BrokerManagement implements AutoCloseable {
 
     /** A dead letter: where it is, what it is, and where it came from. */
     public record DeadLetter(String queue, String messageId, String type, String sender, String originalAddress,
-            long sentAt, long brokerId) {}
+            long sentAt, long brokerId, Integer attempts, Long deadLetteredAt, String reason) {}
 
     public List<QueueStatus> queues() throws Exception {
         List<QueueStatus> out = new ArrayList<>();
@@ -160,7 +160,10 @@ public final class BrokerManagement implements AutoCloseable {
             Map<String, Object> m = (JsonObject) o;
             out.add(new DeadLetter(queue, str(m, "AbMessageId"), str(m, "AbMessageType"), str(m, "AbSender"),
                     str(m, "_AMQ_ORIG_ADDRESS"), ((Number) m.getOrDefault("timestamp", 0)).longValue(),
-                    ((Number) m.get("messageID")).longValue()));
+                    ((Number) m.get("messageID")).longValue(),
+                    m.get("AbAttempts") instanceof Number n ? n.intValue() : null,
+                    m.get("AbDeadLetteredAt") instanceof Number t ? t.longValue() : null,
+                    str(m, "AbFailureReason")));
         }
         return out;
     }

@@ -62,8 +62,9 @@ public final class OperatorResource {
         long cutoff = olderThanMinutes == null ? Long.MAX_VALUE : clock.millis() - olderThanMinutes * 60_000;
         return json(broker.deadLetters(queue, type, sender).stream().filter(d -> d.sentAt() <= cutoff)
                 .map(d -> map("queue", d.queue(), "messageId", d.messageId(), "type", d.type(), "sender", d.sender(),
-                        "originalAddress", d.originalAddress(), "sentAt", d.sentAt(),
-                        "reason", "not acknowledged within the allowed delivery attempts"))
+                        "originalAddress", d.originalAddress(), "sentAt", d.sentAt(), "attempts", d.attempts(),
+                        "deadLetteredAt", d.deadLetteredAt(),
+                        "reason", d.reason() == null ? "not acknowledged within the allowed delivery attempts" : d.reason()))
                 .toList());
     }
 

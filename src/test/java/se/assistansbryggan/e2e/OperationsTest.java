@@ -51,6 +51,9 @@ class OperationsTest {
         assertEquals(200, list.status());
         assertTrue(list.body().contains(id), list.body());
         assertTrue(list.body().contains("\"originalAddress\":\"kommun.0180\""), list.body());
+        assertTrue(list.body().contains("\"attempts\":2"), list.body());
+        assertTrue(list.body().contains("\"reason\":\"not acknowledged by its consumer in 2 delivery attempts\""), list.body());
+        assertTrue(list.body().contains("\"deadLetteredAt\":1"), list.body());
 
         Answer shown = operator.show(DLQ, id);
         assertEquals(200, shown.status());
