@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.function.Function;
 import javax.xml.namespace.QName;
 import org.w3c.dom.Document;
-import org.w3c.dom.Node;
 import se.assistansbryggan.intake.SecureXml;
 import se.assistansbryggan.policy.MessageType;
 import se.assistansbryggan.policy.SchemaFamily;
@@ -57,8 +56,7 @@ final class Families {
     static Document convert(Document source, MessageType type, SchemaFamily from, SchemaFamily to) {
         if (from == to) {
             Document copy = SecureXml.newDocument();
-            Node root = copy.importNode(source.getDocumentElement(), true);
-            copy.appendChild(root);
+            copy.appendChild(copy.importNode(source.getDocumentElement(), true));
             return copy;
         }
         Pair<?, ?> pair = PAIRS.get(type);

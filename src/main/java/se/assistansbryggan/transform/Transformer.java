@@ -41,15 +41,29 @@ public final class Transformer {
 
     public void transform(@ExchangeProperty(Submission.PROPERTY) Submission submission) {
         withoutSendersSignature(submission.document());
+        // mapped once per family; a fan-out to many kommuner copies the mapped document for each
+        java.util.Map<SchemaFamily, Document> mapped = new java.util.EnumMap<>(SchemaFamily.class);
+        java.util.Map<SchemaFamily, Long> uses = submission.deliveries().stream().collect(java.util.stream.Collectors.groupingBy(
+                d -> d.recipient().party().family(), () -> new java.util.EnumMap<>(SchemaFamily.class), java.util.stream.Collectors.counting()));
         for (Submission.Delivery delivery : submission.deliveries()) {
+            SchemaFamily family = delivery.recipient().party().family();
+            Document content = mapped.computeIfAbsent(family,
+                    f -> Families.convert(submission.document(), submission.type(), submission.family(), f));
+            // the last copy a family needs may be the mapped document itself
+            Document own = uses.merge(family, -1L, Long::sum) == 0 ? content : copy(content);
             List<String> withheld = new java.util.ArrayList<>();
-            delivery.transformed(document(submission, delivery.recipient(), delivery.verdict(), withheld), withheld);
+            delivery.transformed(document(submission, own, delivery.recipient(), delivery.verdict(), withheld), withheld);
         }
     }
 
-    private String document(Submission submission, Recipient recipient, Verdict verdict, List<String> withheldOut) {
+    private static Document copy(Document content) {
+        Document copy = SecureXml.newDocument();
+        copy.appendChild(copy.importNode(content.getDocumentElement(), true));
+        return copy;
+    }
+
+    private String document(Submission submission, Document out, Recipient recipient, Verdict verdict, List<String> withheldOut) {
         SchemaFamily family = recipient.party().family();
-        Document out = Families.convert(submission.document(), submission.type(), submission.family(), family);
         Element root = out.getDocumentElement();
         Party.Unit senderUnit = submission.header().senderUnit() == null ? null
                 : submission.sender().unit(submission.header().senderUnit()).orElseThrow();
