@@ -51,12 +51,19 @@ public final class FollowUpWatcher extends BrokerListener {
         connection.start();
     }
 
+    /** Clocks stored before reminders existed carry no kind: they are escalations. */
+    private static Handoff.ClockKind kind(Message clock) throws JMSException {
+        String kind = clock.getStringProperty("AbClockKind");
+        return kind == null ? Handoff.ClockKind.ESCALATION : Handoff.ClockKind.valueOf(kind);
+    }
+
     private void escalate(Message clock, MessageProducer producer) {
         try {
             Due due = new Due(clock.getStringProperty("AbMessageId"), clock.getStringProperty("AbMessageType"),
                     clock.getStringProperty("AbRecipient"), Instant.ofEpochMilli(clock.getLongProperty("AbDue")),
-                    Handoff.ClockKind.valueOf(clock.getStringProperty("AbClockKind")), clock.getStringProperty("AbDate"));
-            String queue = clock.getStringProperty("AbTargetQueue");
+                    kind(clock), clock.getStringProperty("AbDate"));
+            String queue = clock.propertyExists("AbTargetQueue") ? clock.getStringProperty("AbTargetQueue")
+                    : clock.getStringProperty("AbEscalationQueue"); // a clock stored by a gateway before reminders existed
             TextMessage reminder = session.createTextMessage(escalation.apply(due));
             reminder.setStringProperty("AbMessageId", due.messageId());
             reminder.setStringProperty("AbMessageType", due.kind().name());

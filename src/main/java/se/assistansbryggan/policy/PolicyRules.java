@@ -99,7 +99,7 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
 
     private static TypeRule typeRule(Properties p, MessageType type) {
         Set<Party.Kind> recipients = kinds(p, type, "recipients");
-        Routing routing = Routing.valueOf(optional(p, type, "routing").orElse("addressed").toUpperCase().replace('-', '_'));
+        Routing routing = Routing.valueOf(optional(p, type, "routing").orElse("addressed").toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
         Optional<String> affected = optional(p, type, "affected-kommuner").map(path -> path(type, path));
         if (routing == Routing.FAN_OUT && recipients.contains(Party.Kind.KOMMUN) && affected.isEmpty()) {
             throw new IllegalArgumentException("the policy fans " + type + " out to kommuner but has no " + type + ".affected-kommuner");
