@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,13 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.apache.camel.util.json.Jsoner;
-import org.w3c.dom.Document;
 import se.assistansbryggan.app.Gateway;
 import se.assistansbryggan.app.GatewayConfig;
-import se.assistansbryggan.intake.SecureXml;
 import se.assistansbryggan.operations.GatewayClient;
-import se.assistansbryggan.operations.MessageSigner;
-import se.assistansbryggan.operations.QueueReader;
 import se.assistansbryggan.trust.KeyMaterial;
 
 /**

@@ -34,7 +34,6 @@ import se.assistansbryggan.operations.OperatorResource;
 import se.assistansbryggan.operations.PullResource;
 import se.assistansbryggan.intake.Receipts;
 import se.assistansbryggan.intake.SchemaGuard;
-import se.assistansbryggan.policy.Party;
 import se.assistansbryggan.policy.PartyDirectory;
 import se.assistansbryggan.policy.PolicyEngine;
 import se.assistansbryggan.policy.PolicyRules;

@@ -1,23 +1,9 @@
 package se.assistansbryggan.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.nio.charset.StandardCharsets;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import se.assistansbryggan.e2e.GatewayHarness.Receipt;
-import se.assistansbryggan.intake.Dom;
-import se.assistansbryggan.intake.SecureXml;
-import se.assistansbryggan.operations.MessageSigner;
-import se.assistansbryggan.operations.QueueReader.Received;
 import se.assistansbryggan.policy.MessageType;
 import se.assistansbryggan.policy.SchemaFamily;
 import static se.assistansbryggan.e2e.PolicyRows.*;
