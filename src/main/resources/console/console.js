@@ -84,6 +84,23 @@ async function discard(item) {
   await refresh();
 }
 
+async function retryAll() {
+  const queue = document.getElementById("filter-queue").value.trim();
+  if (!queue) {
+    throw new Error("välj en kö (DLQ.…)");
+  }
+  const query = new URLSearchParams();
+  for (const [id, key] of [["filter-type", "type"], ["filter-sender", "sender"]]) {
+    const value = document.getElementById(id).value.trim();
+    if (value) {
+      query.set(key, value);
+    }
+  }
+  const done = await call("POST", "dead-letters/" + encodeURIComponent(queue) + "/retry?reason=" + reason() + "&" + query);
+  status("Skickade igen: " + done.retried.length);
+  await refresh();
+}
+
 function filters() {
   const query = new URLSearchParams();
   for (const [id, key] of [["filter-queue", "queue"], ["filter-type", "type"], ["filter-sender", "sender"], ["filter-age", "olderThanMinutes"]]) {
@@ -118,6 +135,7 @@ async function start() {
   document.getElementById("console").hidden = false;
   document.getElementById("logout").hidden = false;
   document.getElementById("refresh").addEventListener("click", () => refresh().catch(report));
+  document.getElementById("retry-all").addEventListener("click", () => retryAll().catch(report));
   document.getElementById("filters").addEventListener("submit", event => { event.preventDefault(); refresh().catch(report); });
   status("Inloggad.");
 }

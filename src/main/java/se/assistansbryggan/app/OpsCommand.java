@@ -109,7 +109,7 @@ final class OpsCommand {
         }
     }
 
-    /** What retry and discard share: which dead letter, and why (the reason goes into the audit trail). */
+    /** What retry and discard share: which dead-letter queue, and why (the reason goes into the audit trail). */
     abstract static class DeadLetterAction implements Callable<Integer> {
         @ParentCommand
         OpsCommand ops;
@@ -117,23 +117,37 @@ final class OpsCommand {
         @Option(names = "--queue", required = true, description = "e.g. DLQ.kommun.0180")
         String queue;
 
-        @Option(names = "--id", required = true, description = "the message id")
-        String id;
-
         @Option(names = "--reason", required = true, description = "why; goes into the audit trail")
         String reason;
     }
 
-    @Command(name = "retry", description = "Send a dead letter back to its queue.")
+    @Command(name = "retry", description = "Send one dead letter, or all of a queue (optionally of a type or sender), back to its queue.")
     static final class Retry extends DeadLetterAction {
+        @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        Which which;
+
+        static final class Which {
+            @Option(names = "--id", description = "the message id") String id;
+            @Option(names = "--all", description = "every dead letter of the queue that matches --type and --sender") boolean all;
+        }
+
+        @Option(names = "--type", description = "with --all: only this message type")
+        String type;
+
+        @Option(names = "--sender", description = "with --all: only from this party id")
+        String sender;
+
         @Override
         public Integer call() throws Exception {
-            return print(ops.client().retry(queue, id, reason));
+            return print(which.all ? ops.client().retryAll(queue, type, sender, reason) : ops.client().retry(queue, which.id, reason));
         }
     }
 
     @Command(name = "discard", description = "Remove a dead letter for good.")
     static final class Discard extends DeadLetterAction {
+        @Option(names = "--id", required = true, description = "the message id")
+        String id;
+
         @Override
         public Integer call() throws Exception {
             return print(ops.client().discard(queue, id, reason));

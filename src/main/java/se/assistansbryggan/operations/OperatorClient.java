@@ -42,6 +42,12 @@ public final class OperatorClient {
         return call("POST", "dead-letters/" + queue + "/" + messageId + "/retry?reason=" + encode(reason));
     }
 
+    /** Every dead letter of a queue back to its queue, optionally only of a type or sender. */
+    public Answer retryAll(String queue, String type, String sender, String reason) throws IOException, InterruptedException {
+        return call("POST", "dead-letters/" + queue + "/retry?reason=" + encode(reason)
+                + (type == null ? "" : "&type=" + encode(type)) + (sender == null ? "" : "&sender=" + encode(sender)));
+    }
+
     public Answer discard(String queue, String messageId, String reason) throws IOException, InterruptedException {
         return call("DELETE", "dead-letters/" + queue + "/" + messageId + "?reason=" + encode(reason));
     }

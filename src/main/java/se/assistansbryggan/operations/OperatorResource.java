@@ -101,6 +101,27 @@ public final class OperatorResource {
         return done ? json(map("retried", messageId)) : notFound();
     }
 
+    /** Retries many at once: every dead letter of the queue, or those of a type or sender; each one audited. */
+    @POST
+    @Path("dead-letters/{queue}/retry")
+    public Response retryAll(@Context HttpServletRequest request, @PathParam("queue") String queue,
+            @QueryParam("reason") String reason, @QueryParam("type") String type, @QueryParam("sender") String sender)
+            throws Exception {
+        String operator = changer(request);
+        requireReason(reason);
+        if (!broker.isDeadLetterQueue(queue)) {
+            return notFound();
+        }
+        java.util.List<String> retried = new java.util.ArrayList<>();
+        for (BrokerManagement.DeadLetter letter : broker.deadLetters(queue, type, sender)) {
+            if (broker.retry(queue, letter.messageId())) {
+                record(operator, "OPERATOR_RETRIED", queue, letter.messageId(), reason);
+                retried.add(letter.messageId());
+            }
+        }
+        return json(map("retried", retried));
+    }
+
     @DELETE
     @Path("dead-letters/{queue}/{messageId}")
     public Response discard(@Context HttpServletRequest request, @PathParam("queue") String queue,

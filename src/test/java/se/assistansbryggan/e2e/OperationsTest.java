@@ -69,6 +69,24 @@ class OperationsTest {
     }
 
     @Test
+    void many_dead_letters_are_retried_at_once_each_audited() throws Exception {
+        String first = deadLetter();
+        String second = deadLetter();
+        assertEquals(404, operator.retryAll("kommun.0180", null, null, "not a dead-letter queue").status());
+        Answer retried = operator.retryAll(DLQ, "WITHDRAWAL_NOTICE", "fk", "Stockholm's consumer is fixed");
+        assertEquals(200, retried.status());
+        assertTrue(retried.body().contains(first) && retried.body().contains(second), retried.body());
+        assertEquals(0, harness.gateway().broker().depth(DLQ));
+        try (var reader = harness.reader()) {
+            java.util.Set<String> back = java.util.Set.of(reader.receive("kommun.0180", 5000).orElseThrow().messageId(),
+                    reader.receive("kommun.0180", 5000).orElseThrow().messageId());
+            assertEquals(java.util.Set.of(first, second), back);
+        }
+        assertAudited("OPERATOR_RETRIED", first);
+        assertAudited("OPERATOR_RETRIED", second);
+    }
+
+    @Test
     void a_dead_letter_is_discarded_only_with_a_reason() throws Exception {
         String id = deadLetter();
         assertEquals(400, operator.discard(DLQ, id, "").status());
