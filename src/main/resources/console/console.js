@@ -117,6 +117,8 @@ async function refresh() {
   fill("dead-letters", await call("GET", "dead-letters?" + filters()),
       ["messageId", "type", "sender", "originalAddress", "queue", d => new Date(Number(d.sentAt)).toISOString(), "attempts",
        "reason", d => d.deadLetteredAt == null ? "" : new Date(Number(d.deadLetteredAt)).toISOString()]);
+  fill("escalations", await call("GET", "escalations"), ["messageId", "recipient", "queue",
+      e => e.since == null ? "" : new Date(Number(e.since)).toISOString()]);
   fill("follow-ups", await call("GET", "follow-ups"), ["messageId", "type", "recipient", f => f.due == null ? "" : new Date(Number(f.due)).toISOString()]);
 }
 

@@ -12,7 +12,7 @@ import se.assistansbryggan.operations.OperatorClient;
 
 /** {@code ops}: the operators' commands, over the gateway's /operations API with an operator certificate. */
 @Command(name = "ops", description = "Queues and dead letters: list, show (masked), retry, discard.",
-        subcommands = {OpsCommand.Queues.class, OpsCommand.FollowUps.class, OpsCommand.DeadLetters.class, OpsCommand.Show.class,
+        subcommands = {OpsCommand.Queues.class, OpsCommand.FollowUps.class, OpsCommand.Escalations.class, OpsCommand.DeadLetters.class, OpsCommand.Show.class,
             OpsCommand.Retry.class, OpsCommand.Discard.class})
 final class OpsCommand {
     @Option(names = "--url", defaultValue = "https://127.0.0.1:8443", description = "gateway base URL (${DEFAULT-VALUE})")
@@ -55,6 +55,17 @@ final class OpsCommand {
         @Override
         public Integer call() throws Exception {
             return print(ops.client().followUps());
+        }
+    }
+
+    @Command(name = "escalations", description = "Escalations waiting on the kommuner's escalation queues.")
+    static final class Escalations implements Callable<Integer> {
+        @ParentCommand
+        OpsCommand ops;
+
+        @Override
+        public Integer call() throws Exception {
+            return print(ops.client().escalations());
         }
     }
 

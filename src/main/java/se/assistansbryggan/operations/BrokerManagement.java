@@ -112,6 +112,24 @@ public final class BrokerManagement implements AutoCloseable {
         return found.isPresent() && (Boolean) invoke(ResourceNames.QUEUE + queue, "removeMessage", found.get().brokerId());
     }
 
+    /** Escalations waiting on the kommuner's escalation queues: which notice, for whom, since when. */
+    public List<Map<String, Object>> escalations() throws Exception {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (QueueStatus queue : queues()) {
+            if (!queue.name().endsWith(".escalations") || queue.depth() == 0) {
+                continue;
+            }
+            JsonArray messages = (JsonArray) Jsoner.deserialize((String) invoke(ResourceNames.QUEUE + queue.name(),
+                    "listMessagesAsJSON", ""));
+            for (Object o : messages) {
+                Map<?, ?> m = (Map<?, ?>) o;
+                out.add(Map.of("queue", queue.name(), "messageId", String.valueOf(m.get("AbMessageId")),
+                        "recipient", String.valueOf(m.get("AbRecipient")), "since", String.valueOf(m.get("timestamp"))));
+            }
+        }
+        return out;
+    }
+
     /** Open follow-up clocks: which notice, for whom, due when. */
     public List<Map<String, Object>> scheduled(String queue) throws Exception {
         JsonArray messages = (JsonArray) Jsoner.deserialize((String) invoke(ResourceNames.QUEUE + safe(queue),

@@ -26,6 +26,10 @@ public final class OperatorClient {
         return call("GET", "queues");
     }
 
+    public Answer escalations() throws IOException, InterruptedException {
+        return call("GET", "escalations");
+    }
+
     public Answer followUps() throws IOException, InterruptedException {
         return call("GET", "follow-ups");
     }

@@ -76,6 +76,13 @@ public final class OperatorResource {
     }
 
     @GET
+    @Path("escalations")
+    public Response escalations(@Context HttpServletRequest request) throws Exception {
+        operator(request);
+        return json(broker.escalations());
+    }
+
+    @GET
     @Path("dead-letters/{queue}/{messageId}")
     public Response show(@Context HttpServletRequest request, @PathParam("queue") String queue,
             @PathParam("messageId") String messageId) throws Exception {

@@ -50,6 +50,14 @@ class FollowUpTest {
             assertTrue(operator.followUps().body().contains(id), "operators see the open clock");
             harness.restart(settings);
 
+            OperatorClient afterRestart = operator(harness);
+            BrokerCrashTest.await(() -> {
+                try {
+                    return afterRestart.escalations().body().contains(id);
+                } catch (Exception e) {
+                    return false;
+                }
+            }); // operators see the escalation waiting for the kommun
             Document escalation = SecureXml.parse(awaitOn(harness, "kommun.0180.escalations").text().getBytes(StandardCharsets.UTF_8));
             assertEquals("Eskalering", escalation.getDocumentElement().getLocalName());
             assertEquals(id, Dom.text(escalation.getDocumentElement(), "AvserMeddelande"));
