@@ -92,7 +92,7 @@ public final class Gateway implements AutoCloseable {
         https.publish("/pull", pullApi);
         followUps = new FollowUpWatcher(brokerAccess[0], brokerAccess[1], brokerAccess[2],
                 new Escalations(directory, signingKey)::document, audit,
-                due -> { if (due.kind() == Handoff.ClockKind.ESCALATION) { metrics.escalated(); } else { metrics.reminded(); } });
+                this::counted);
         followUps.start();
         deadLetters = new DeadLetterWatcher(brokerAccess[0], brokerAccess[1], brokerAccess[2], audit, metrics::deadLettered);
         deadLetters.start();
@@ -126,6 +126,14 @@ public final class Gateway implements AutoCloseable {
     /** Every party's and unit's queue, and every kommun's escalation queues. */
     private List<String> queues() {
         return directory.all().stream().flatMap(p -> p.queues().stream()).toList();
+    }
+
+    private void counted(FollowUpWatcher.Due due) {
+        if (due.kind() == Handoff.ClockKind.ESCALATION) {
+            metrics.escalated();
+        } else {
+            metrics.reminded();
+        }
     }
 
     /** A kommun confirmed contact (CONTACT_CONFIRMATION): its clocks for that notice stop. */
