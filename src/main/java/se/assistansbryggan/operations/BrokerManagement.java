@@ -103,7 +103,12 @@ public final class BrokerManagement implements AutoCloseable {
     /** Sends a dead letter back to its original queue; false if it is not there. */
     public boolean retry(String queue, String messageId) throws Exception {
         Optional<DeadLetter> found = find(queue, messageId);
-        return found.isPresent() && (Boolean) invoke(ResourceNames.QUEUE + queue, "retryMessage", found.get().brokerId());
+        return found.isPresent() && retry(found.get());
+    }
+
+    /** Sends a dead letter already listed back to its original queue, without looking it up again. */
+    public boolean retry(DeadLetter letter) throws Exception {
+        return (Boolean) invoke(ResourceNames.QUEUE + safe(letter.queue()), "retryMessage", letter.brokerId());
     }
 
     /** Removes a dead letter for good; false if it is not there. */

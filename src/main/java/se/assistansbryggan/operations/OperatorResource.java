@@ -89,7 +89,7 @@ public final class OperatorResource {
         String operator = operator(request);
         var body = broker.body(queue, messageId);
         if (body.isEmpty()) {
-            return Response.status(404).entity(Jsoner.serialize(map("error", "no such dead letter"))).build();
+            return notFound();
         }
         record(operator, "OPERATOR_SHOWED", queue, messageId, null);
         return json(map("queue", queue, "messageId", messageId, "body", Personnummer.maskAll(body.get())));
@@ -99,13 +99,7 @@ public final class OperatorResource {
     @Path("dead-letters/{queue}/{messageId}/retry")
     public Response retry(@Context HttpServletRequest request, @PathParam("queue") String queue,
             @PathParam("messageId") String messageId, @QueryParam("reason") String reason) throws Exception {
-        String operator = changer(request);
-        requireReason(reason);
-        boolean done = broker.retry(queue, messageId);
-        if (done) {
-            record(operator, "OPERATOR_RETRIED", queue, messageId, reason);
-        }
-        return done ? json(map("retried", messageId)) : notFound();
+        return act(request, queue, messageId, reason, "OPERATOR_RETRIED", "retried", () -> broker.retry(queue, messageId));
     }
 
     /** Retries many at once: every dead letter of the queue, or those of a type or sender; each one audited. */
@@ -121,7 +115,7 @@ public final class OperatorResource {
         }
         java.util.List<String> retried = new java.util.ArrayList<>();
         for (BrokerManagement.DeadLetter letter : broker.deadLetters(queue, type, sender)) {
-            if (broker.retry(queue, letter.messageId())) {
+            if (broker.retry(letter)) {
                 record(operator, "OPERATOR_RETRIED", queue, letter.messageId(), reason);
                 retried.add(letter.messageId());
             }
@@ -133,13 +127,19 @@ public final class OperatorResource {
     @Path("dead-letters/{queue}/{messageId}")
     public Response discard(@Context HttpServletRequest request, @PathParam("queue") String queue,
             @PathParam("messageId") String messageId, @QueryParam("reason") String reason) throws Exception {
+        return act(request, queue, messageId, reason, "OPERATOR_DISCARDED", "discarded", () -> broker.discard(queue, messageId));
+    }
+
+    /** An action on one dead letter: by an operator who may change things, with a reason, audited if it was done. */
+    private Response act(HttpServletRequest request, String queue, String messageId, String reason, String event, String done,
+            java.util.concurrent.Callable<Boolean> action) throws Exception {
         String operator = changer(request);
         requireReason(reason);
-        boolean done = broker.discard(queue, messageId);
-        if (done) {
-            record(operator, "OPERATOR_DISCARDED", queue, messageId, reason);
+        if (!action.call()) {
+            return notFound();
         }
-        return done ? json(map("discarded", messageId)) : notFound();
+        record(operator, event, queue, messageId, reason);
+        return json(map(done, messageId));
     }
 
     /** The operator: by client certificate, else by console session; refused (403) otherwise. */
