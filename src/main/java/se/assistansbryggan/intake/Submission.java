@@ -28,7 +28,6 @@ public final class Submission {
     private MessageType type;
     private SchemaFamily family;
     private X509Certificate signer;
-    private byte[] originalDigest;
     private byte[] contentDigest;
     private String receiptXml;
     private boolean replayed;
@@ -50,7 +49,6 @@ public final class Submission {
     /** The schema family the sender wrote the message in. */
     public SchemaFamily family() { return family; }
     public X509Certificate signer() { return signer; }
-    public byte[] originalDigest() { return originalDigest.clone(); }
     public Party sender() { return sender; }
     /** One per recipient, in the order the policy decided them. */
     public List<Delivery> deliveries() { return deliveries; }
@@ -72,13 +70,16 @@ public final class Submission {
         this.header = header;
     }
 
-    public void signedBy(X509Certificate signer, byte[] originalDigest, byte[] contentDigest) {
+    public void signedBy(X509Certificate signer, byte[] contentDigest) {
         this.signer = signer;
-        this.originalDigest = originalDigest.clone();
         this.contentDigest = contentDigest.clone();
     }
 
-    /** SHA-256 of the signed content (the signature's reference digest): equal for a resend of the same message. */
+    /**
+     * SHA-256 of the signed content: the DigestValue of the sender's signature, verified, over the
+     * exclusive canonical form of the document without its signature. Equal for a resend of the
+     * same message, whatever its serialisation; it is what Leverans names the original by.
+     */
     public byte[] contentDigest() { return contentDigest.clone(); }
 
     /** The signed ACCEPTED receipt, made before the hand-off and stored with it. */

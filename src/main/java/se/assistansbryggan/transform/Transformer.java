@@ -105,7 +105,7 @@ public final class Transformer {
         withheld.forEach(path -> Elements.add(e, family, "UtelamnadUppgift", path));
         Elements.add(e, family, "SkyddadIdentitet", String.valueOf(verdict.protectedIdentity()));
         Elements.add(e, family, "Prioritet", verdict.highPriority() ? "HOG" : "NORMAL");
-        Elements.add(e, family, "Sammandrag", Base64.getEncoder().encodeToString(submission.originalDigest()));
+        Elements.add(e, family, "Sammandrag", Base64.getEncoder().encodeToString(submission.contentDigest()));
         Elements.add(e, family, "SigneratAv", submission.sender().orgnr().value());
         return e;
     }

@@ -12,9 +12,8 @@ public final class SignatureVerifier {
     }
 
     public void verify(@ExchangeProperty(Submission.PROPERTY) Submission submission) {
-        byte[] digest = XmlSignatures.digest(submission.document());
         XmlSignatures.Verified verified = XmlSignatures.check(submission.document());
         paths.validate(verified.signer(), CertificatePaths.Purpose.SIGNING);
-        submission.signedBy(verified.signer(), digest, verified.contentDigest());
+        submission.signedBy(verified.signer(), verified.contentDigest());
     }
 }

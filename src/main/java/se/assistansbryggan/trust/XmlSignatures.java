@@ -1,8 +1,5 @@
 package se.assistansbryggan.trust;
 
-import java.io.ByteArrayOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.ECPrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -94,17 +91,6 @@ public final class XmlSignatures {
         } catch (RuntimeException e) {
             // Santuario parses attacker-controlled signature elements (base64, certificates); any failure there is the sender's.
             throw Refusal.SIGNATURE_INVALID.because("the signature element is damaged: " + e.getClass().getSimpleName());
-        }
-    }
-
-    /** SHA-256 over the exclusive canonical form of the whole document, signature included. */
-    public static byte[] digest(Document document) {
-        try {
-            ByteArrayOutputStream c14n = new ByteArrayOutputStream();
-            Canonicalizer.getInstance(EXC_C14N).canonicalizeSubtree(document.getDocumentElement(), c14n);
-            return MessageDigest.getInstance("SHA-256").digest(c14n.toByteArray());
-        } catch (XMLSecurityException | NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -45,6 +45,10 @@ class WithdrawalNoticeEndToEndTest extends SharedGateway {
         assertNull(Dom.childOrNull(Dom.child(root, "Beslut"), "Motivering"));
         assertEquals("Beslut/Motivering", Dom.text(Dom.child(root, "Leverans"), "UtelamnadUppgift"));
         assertEquals("51 kap. 21 § SFB", Dom.text(Dom.child(root, "Leverans"), "Rattsliggrund"));
+        // the original is named by the digest its sender signed, which the recipient can check against the sender's copy
+        Document sent = SecureXml.parse(notice);
+        String signedDigest = sent.getElementsByTagNameNS("http://www.w3.org/2000/09/xmldsig#", "DigestValue").item(0).getTextContent();
+        assertEquals(signedDigest, Dom.text(Dom.child(root, "Leverans"), "Sammandrag"));
         assertFalse(new String(SecureXml.serialize(delivered), StandardCharsets.UTF_8).contains("understiga 20 timmar"));
     }
 
