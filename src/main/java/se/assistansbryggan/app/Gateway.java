@@ -182,7 +182,8 @@ public final class Gateway implements AutoCloseable {
                         config.duration("gateway.broker.redelivery.first-delay"),
                         Double.parseDouble(config.get("gateway.broker.redelivery.multiplier")),
                         config.duration("gateway.broker.redelivery.max-delay")),
-                config.get("gateway.broker.journal-buffer-timeout"));
+                config.get("gateway.broker.journal-buffer-timeout"), config.duration("gateway.broker.expiry-scan-period"),
+                config.integer("gateway.broker.memory-mb") * 1024L * 1024L);
     }
 
     private void bindStations(Registry registry, PolicyRules policy) {

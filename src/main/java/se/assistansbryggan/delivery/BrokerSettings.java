@@ -9,7 +9,7 @@ import java.util.List;
  * read which queue, and how failed deliveries are retried before they become dead letters.
  */
 public record BrokerSettings(Path dataDir, String acceptorUrl, int idCacheSize, List<Consumer> consumers,
-        Redelivery redelivery, String journalBufferTimeout) {
+        Redelivery redelivery, String journalBufferTimeout, java.time.Duration expiryScanPeriod, long memoryBytes) {
 
     /** A consuming party's broker user: it may read and browse its own queues, nothing else. */
     public record Consumer(String user, String password, List<String> queues) {}

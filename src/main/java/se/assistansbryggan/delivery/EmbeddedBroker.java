@@ -97,8 +97,12 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setPagingDirectory(settings.dataDir().resolve("paging").toString())
                 .setLargeMessagesDirectory(settings.dataDir().resolve("large-messages").toString())
                 .setPersistIDCache(true)
-                .setMessageExpiryScanPeriod(1000)
-                .setIDCacheSize(settings.idCacheSize());
+                // every scan walks every queue, the kept receipts too (a day's worth): not every second
+                .setMessageExpiryScanPeriod(settings.expiryScanPeriod().toMillis())
+                .setIDCacheSize(settings.idCacheSize())
+                // beyond this the broker pages to disk: a day of kept receipts or a consumer that stopped
+                // reading must not fill the gateway's heap
+                .setGlobalMaxSize(settings.memoryBytes());
     }
 
     private static AddressSettings deliverySettings(BrokerSettings.Redelivery redelivery) {

@@ -23,7 +23,8 @@ class ExpiryTest {
     void an_unread_delivery_past_its_time_moves_to_the_expiry_queue_operators_see() throws Exception {
         Path policy = dir.resolve("policy.properties");
         Files.writeString(policy, Files.readString(Path.of("config/policy.properties")) + "\nWITHDRAWAL_NOTICE.expires-after=PT1S\n");
-        try (GatewayHarness harness = new GatewayHarness(dir.resolve("data")).start(Map.of("gateway.policy", policy.toString()))) {
+        try (GatewayHarness harness = new GatewayHarness(dir.resolve("data")).start(Map.of("gateway.policy", policy.toString(),
+                "gateway.broker.expiry-scan-period", "PT1S"))) {
             Receipt receipt = Receipt.parse(harness.clientAs("fk").post(
                     GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk")).body());
             assertEquals("ACCEPTED", receipt.status());

@@ -23,7 +23,7 @@ class ReceiptRetentionTest {
     @Test
     void a_resend_after_its_receipt_expired_is_refused_as_duplicate_and_not_delivered_again() throws Exception {
         try (GatewayHarness harness = new GatewayHarness(data).start(Map.of(
-                "gateway.replay.max-age", "PT3S", "gateway.replay.clock-skew", "PT0S"))) {
+                "gateway.replay.max-age", "PT3S", "gateway.replay.clock-skew", "PT0S", "gateway.broker.expiry-scan-period", "PT1S"))) {
             byte[] notice = GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
             assertEquals("ACCEPTED", Receipt.parse(harness.clientAs("fk").post(notice).body()).status());
             awaitEmpty(harness, Handoff.RECEIPTS, Duration.ofSeconds(20));
