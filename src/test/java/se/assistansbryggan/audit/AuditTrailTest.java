@@ -40,6 +40,38 @@ class AuditTrailTest {
     }
 
     @Test
+    void many_writers_at_once_share_disk_syncs_and_leave_one_unbroken_chain_with_every_event() throws Exception {
+        AuditTrail trail = new AuditTrail(file, SECRET, Clock.systemUTC());
+        int writers = 8;
+        int perWriter = 200;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < perWriter; i++) {
+                    trail.recordAll(List.of(new AuditTrail.Event("RECEIVED", Map.of("messageId", writer + "-" + i)),
+                            new AuditTrail.Event("ACCEPTED", Map.of("messageId", writer + "-" + i))));
+                }
+            }));
+        }
+        for (var f : done) {
+            f.get();
+        }
+        pool.shutdown();
+        assertEquals(Optional.empty(), AuditTrail.verify(file, SECRET));
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(5 + writers * perWriter * 2, lines.size());
+        // a message's steps stay together, in order
+        for (int n = 5; n < lines.size(); n += 2) {
+            String id = lines.get(n).replaceAll(".*\"messageId\":\"([^\"]+)\".*", "$1");
+            assertTrue(lines.get(n).contains("\"event\":\"RECEIVED\""), lines.get(n));
+            assertTrue(lines.get(n + 1).contains("\"event\":\"ACCEPTED\"") && lines.get(n + 1).contains("\"messageId\":\"" + id + "\""),
+                    lines.get(n + 1));
+        }
+    }
+
+    @Test
     void an_untouched_trail_verifies_and_holds_no_personnummer() throws Exception {
         assertEquals(Optional.empty(), AuditTrail.verify(file, SECRET));
         String text = Files.readString(file);
