@@ -40,9 +40,13 @@ public final class Benchmark {
     static final int CLOSED_SECONDS = Integer.getInteger("bench.closed.seconds", 15);
     static final int OPEN_RATE = Integer.getInteger("bench.open.rate", 300);
     static final int OPEN_SECONDS = Integer.getInteger("bench.open.seconds", 10);
-    static final int PRESIGNED = Integer.getInteger("bench.messages", 26_000);
-    /** The JIT is still compiling the path after a few thousand messages (profiled: a quarter of the CPU); warm it well. */
+    /** Enough for the closed loop at 1,500/s and the open loop. */
+    static final int PRESIGNED = Integer.getInteger("bench.messages", CLOSED_SECONDS * 1_500 + OPEN_RATE * OPEN_SECONDS);
+    /** The fewest messages the warm-up sends, however soon the JIT seems settled. */
     static final int WARM_UP = Integer.getInteger("bench.warmup", 10_000);
+    static final int WARM_UP_MAX_SECONDS = Integer.getInteger("bench.warmup.max.seconds", 90);
+    static final int JIT_WINDOW_SECONDS = 5;
+    static final int JIT_SETTLED_PERCENT = 5;
     static final int TRANSFERS = Integer.getInteger("bench.transfers", 5_000);
     private static final AtomicInteger SENDER_IDS = new AtomicInteger();
     /** Named, so the load generator's CPU can be told from the gateway's. */
@@ -61,15 +65,18 @@ public final class Benchmark {
             List<Traffic.Message> messages = Traffic.presign(PRESIGNED, Traffic.MIX);
             List<Traffic.Message> transfers = Traffic.presign(TRANSFERS,
                     List.of(new Traffic.Kind(se.assistansbryggan.policy.MessageType.DECISION_TRANSFER, "kommun-1280")));
-            report.put("limits", limits(gateway, transfers.get(0).body()));
             Map<String, GatewayClient> clients = Traffic.clients(gateway, Set.of("fk", "kommun-0180", "kommun-1280"));
             Set<String> accepted = ConcurrentHashMap.newKeySet();
+            Consumers consumers = new Consumers(gateway, Traffic.QUEUES);
             AtomicInteger next = new AtomicInteger();
-            warmUp(clients, messages, next, accepted);
+            report.put("warmUp", warmUp(clients, new Traffic.Signer(Traffic.MIX), accepted));
+            // measured warm too, so that the JIT does not make the limits look lower than they are
+            report.put("limits", limits(gateway, transfers.get(0).body()));
             Histogram closed = closedLoop(clients, messages, next, accepted, report);
             Histogram open = openLoop(clients, messages, next, accepted, report);
             report.put("transfer2026", Traffic.transfer(clients, transfers, accepted));
-            report.put("exactlyOnce", exactlyOnce(gateway, accepted));
+            report.put("exactlyOnce", exactlyOnce(consumers, accepted));
+            consumers.close();
             ratios(report);
             LatencyPlot.write(Map.of("closed loop, " + SENDERS + " senders", closed, "open loop, " + OPEN_RATE + "/s", open),
                     out.resolve("latency.png"));
@@ -100,21 +107,47 @@ public final class Benchmark {
         return limits;
     }
 
-    /** The JIT compiles the hot path first, so that what is measured is the gateway, not its warm-up. */
-    private static void warmUp(Map<String, GatewayClient> clients, List<Traffic.Message> messages, AtomicInteger next, Set<String> accepted)
+    /**
+     * Warms up until the JIT has settled: the gateway's path runs through a lot of library code
+     * (CXF, Camel, Artemis, Santuario, Xerces) and C2 keeps compiling it for a minute or more under
+     * load (profiled: a quarter of the CPU), so a fixed count measured the compiler, not the
+     * gateway. Stops when compilation used under {@value #JIT_SETTLED_PERCENT} % of a core over the
+     * last window, after at least {@link #WARM_UP} messages, or at the time cap.
+     */
+    private static Map<String, Object> warmUp(Map<String, GatewayClient> clients, Traffic.Signer signer, Set<String> accepted)
             throws Exception {
-        System.out.println("warming up …");
+        System.out.println("warming up until the JIT has settled (at most " + WARM_UP_MAX_SECONDS + " s) …");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicInteger next = new AtomicInteger();
         ExecutorService senders = Executors.newFixedThreadPool(SENDERS, SENDER_THREADS);
         for (int s = 0; s < SENDERS; s++) {
             senders.submit(() -> {
-                for (int i = next.getAndIncrement(); i < WARM_UP; i = next.getAndIncrement()) {
-                    record(post(clients, messages.get(i)), accepted, new AtomicInteger(), new AtomicInteger());
+                // signed as they go: the minute or more the JIT needs would take too many presigned messages to hold
+                for (int i = next.getAndIncrement(); !stop.get(); i = next.getAndIncrement()) {
+                    record(post(clients, signer.sign(i)), accepted, new AtomicInteger(), new AtomicInteger());
                 }
                 return null;
             });
         }
         senders.shutdown();
-        senders.awaitTermination(5, TimeUnit.MINUTES);
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long start = System.nanoTime();
+        double jitPercent = 100;
+        while (!stop.get()) {
+            long before = jit.getTotalCompilationTime();
+            long windowStart = System.nanoTime();
+            TimeUnit.SECONDS.sleep(JIT_WINDOW_SECONDS);
+            jitPercent = 100.0 * (jit.getTotalCompilationTime() - before) / ((System.nanoTime() - windowStart) / 1e6);
+            boolean settled = jitPercent < JIT_SETTLED_PERCENT && next.get() >= WARM_UP;
+            stop.set(settled || System.nanoTime() - start > WARM_UP_MAX_SECONDS * 1_000_000_000L);
+        }
+        senders.awaitTermination(1, TimeUnit.MINUTES);
+        Map<String, Object> warmUp = new LinkedHashMap<>();
+        warmUp.put("messages", next.get() - SENDERS);
+        warmUp.put("seconds", round((System.nanoTime() - start) / 1e9));
+        warmUp.put("jitPercentOfOneCoreAtTheEnd", round(jitPercent));
+        warmUp.put("settled", jitPercent < JIT_SETTLED_PERCENT);
+        return warmUp;
     }
 
     private static Histogram closedLoop(Map<String, GatewayClient> clients, List<Traffic.Message> messages, AtomicInteger next, Set<String> accepted,
@@ -206,9 +239,9 @@ public final class Benchmark {
         }
     }
 
-    private static Map<String, Object> exactlyOnce(Gateway gateway, Set<String> accepted) throws Exception {
-        System.out.println("checking that every accepted message is on its queue exactly once …");
-        Map<String, Integer> seen = Traffic.drain(gateway);
+    private static Map<String, Object> exactlyOnce(Consumers consumers, Set<String> accepted) throws Exception {
+        System.out.println("checking that every accepted message was read from its queue exactly once …");
+        Map<String, Integer> seen = consumers.finish();
         long missing = accepted.stream().filter(id -> !seen.containsKey(id)).count();
         long doubled = seen.values().stream().filter(n -> n > 1).count();
         Map<String, Object> check = new LinkedHashMap<>();
@@ -255,12 +288,12 @@ public final class Benchmark {
      * senders and the HTTP client's), so the gateway's share per message can be told apart; and the
      * heap (peak, and what the last collection left).
      */
-    private record Usage(long cpuNanos, long wallNanos, Map<Long, Long> threadCpu) {
+    private record Usage(long cpuNanos, long wallNanos, Map<Long, Long> threadCpu, long jitMillis, long gcMillis) {
         static Usage start() {
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
                 pool.resetPeakUsage();
             }
-            return new Usage(cpu(), System.nanoTime(), generatorThreads());
+            return new Usage(cpu(), System.nanoTime(), generatorThreads(), jit(), gc());
         }
 
         Map<String, Object> stop() {
@@ -276,13 +309,25 @@ public final class Benchmark {
             long live = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                     .mapToLong(p -> p.getCollectionUsage() == null ? 0 : p.getCollectionUsage().getUsed()).sum();
             Map<String, Object> usage = new LinkedHashMap<>();
+            double wallMillis = (System.nanoTime() - wallNanos) / 1e6;
             usage.put("cpuPercent", round(busy * 100));
+            // the compiler still at work means the figure is not yet the steady state
+            usage.put("jitPercentOfCpu", round(100 * (jit() - jitMillis) / wallMillis / Runtime.getRuntime().availableProcessors()));
+            usage.put("gcPercentOfTime", round(100 * (gc() - gcMillis) / wallMillis));
             usage.put("generatorShareOfCpuPercent", round(100.0 * generator / Math.max(1, total)));
             usage.put("gatewayCpuNanos", total - generator);
             usage.put("peakHeapMB", peak / (1024 * 1024));
             usage.put("heapAfterGcMB", live / (1024 * 1024));
             usage.put("maxHeapMB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
             return usage;
+        }
+
+        private static long jit() {
+            return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+        }
+
+        private static long gc() {
+            return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
         }
 
         private static long cpu() {

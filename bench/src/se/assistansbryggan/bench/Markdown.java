@@ -18,12 +18,19 @@ final class Markdown {
         md.append("|---|---|---|---|---|---|---|---|---|---|\n");
         row(md, "closed loop", closed);
         row(md, "open loop (fixed rate)", open);
-        md.append("\n| mode | generator share of CPU % | gateway CPU ms per message | gateway alone, projected /s |\n|---|---|---|---|\n");
+        md.append("\n| mode | generator share of CPU % | gateway CPU ms per message | gateway alone, projected /s | JIT % of CPU | GC % of time |\n");
+        md.append("|---|---|---|---|---|---|\n");
         for (var mode : Map.of("closed loop", closed, "open loop", open).entrySet()) {
             md.append("| ").append(mode.getKey()).append(" | ").append(mode.getValue().get("generatorShareOfCpuPercent")).append(" | ")
                     .append(mode.getValue().get("gatewayCpuMsPerMessage")).append(" | ")
-                    .append(mode.getValue().get("gatewayOnlyProjectedPerSecond")).append(" |\n");
+                    .append(mode.getValue().get("gatewayOnlyProjectedPerSecond")).append(" | ")
+                    .append(mode.getValue().get("jitPercentOfCpu")).append(" | ")
+                    .append(mode.getValue().get("gcPercentOfTime")).append(" |\n");
         }
+        Map<String, Object> warmUp = (Map<String, Object>) report.get("warmUp");
+        md.append("\nWarm-up before measuring: ").append(warmUp.get("messages")).append(" messages in ").append(warmUp.get("seconds"))
+                .append(" s; the JIT used ").append(warmUp.get("jitPercentOfOneCoreAtTheEnd")).append(" % of a core at its end (")
+                .append(Boolean.TRUE.equals(warmUp.get("settled")) ? "settled" : "not yet settled: the time cap ended it").append(").\n");
         md.append("\n| limit measured in this run | value |\n|---|---|\n");
         limits.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
         md.append("\n| ratio | value |\n|---|---|\n");
@@ -34,7 +41,8 @@ final class Markdown {
                 .append(transfer.get("acceptedPerSecond")).append("/s; target under ").append(transfer.get("targetSeconds"))
                 .append(" s).\n");
         md.append("\nExactly once (every type, every queue): ").append(once).append("\n");
-        md.append("\nCPU and heap are the whole JVM: the gateway and the load generator share this machine.\n");
+        md.append("\nCPU and heap are the whole JVM: the gateway, the load generator (senders, the presigned messages) and the\n"
+                + "consumers reading every queue (as FK and the kommuner do) share this machine; the generator's share counts both.\n");
         return md.toString();
     }
 

@@ -6,7 +6,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -18,7 +17,6 @@ import se.assistansbryggan.app.Gateway;
 import se.assistansbryggan.intake.SecureXml;
 import se.assistansbryggan.operations.GatewayClient;
 import se.assistansbryggan.operations.MessageSigner;
-import se.assistansbryggan.operations.QueueReader;
 import se.assistansbryggan.policy.MessageType;
 import se.assistansbryggan.policy.SchemaFamily;
 import se.assistansbryggan.trust.KeyMaterial;
@@ -48,25 +46,41 @@ final class Traffic {
     private Traffic() {}
 
     static List<Message> presign(int count, List<Kind> mix) throws Exception {
-        Map<String, KeyMaterial> keys = new ConcurrentHashMap<>();
+        Signer signer = new Signer(mix);
         List<Message> signed = Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
         for (int i = 0; i < count; i++) {
-            Kind kind = mix.get(i % mix.size());
-            pool.submit(() -> {
-                Document document = golden(kind);
-                MessageSigner.stampFresh(document);
-                KeyMaterial key = keys.computeIfAbsent(kind.sender(),
-                        s -> KeyMaterial.fromPkcs12(Benchmark.CERTS.resolve(s + ".p12"), Benchmark.PASSWORD));
-                signed.add(new Message(kind.sender(), MessageSigner.sign(document, key)));
-                return null;
-            });
+            int n = i;
+            pool.submit(() -> signed.add(signer.sign(n)));
         }
         pool.shutdown();
         pool.awaitTermination(10, TimeUnit.MINUTES);
         List<Message> messages = new ArrayList<>(signed);
         Collections.shuffle(messages, new java.util.Random(7));
         return messages;
+    }
+
+    /** Signs the n-th message of a mix with a fresh id, as its sender would. */
+    static final class Signer {
+        private final List<Kind> mix;
+        private final Map<String, KeyMaterial> keys = new ConcurrentHashMap<>();
+
+        Signer(List<Kind> mix) {
+            this.mix = List.copyOf(mix);
+        }
+
+        Message sign(int n) {
+            Kind kind = mix.get(n % mix.size());
+            try {
+                Document document = golden(kind);
+                MessageSigner.stampFresh(document);
+                KeyMaterial key = keys.computeIfAbsent(kind.sender(),
+                        s -> KeyMaterial.fromPkcs12(Benchmark.CERTS.resolve(s + ".p12"), Benchmark.PASSWORD));
+                return new Message(kind.sender(), MessageSigner.sign(document, key));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     /** A client per sender, each with the sender's own TLS client certificate. */
@@ -77,20 +91,6 @@ final class Traffic {
                     Benchmark.CERTS.resolve("truststore.p12"), Benchmark.PASSWORD));
         }
         return clients;
-    }
-
-    /** How often each message id is on the mix's queues. */
-    static Map<String, Integer> drain(Gateway gateway) throws Exception {
-        Map<String, Integer> seen = new ConcurrentHashMap<>();
-        try (QueueReader reader = new QueueReader(gateway.broker().inVmUrl(), gateway.broker().internalUser(),
-                gateway.broker().internalPassword())) {
-            for (String queue : QUEUES) {
-                for (Optional<QueueReader.Received> r = reader.receive(queue, 2000); r.isPresent(); r = reader.receive(queue, 2000)) {
-                    seen.merge(r.get().messageId(), 1, Integer::sum);
-                }
-            }
-        }
-        return seen;
     }
 
     /** SOU 2023:9: every kommun hands its decisions to FK during 2026; here 5,000 at once, time until all are accepted. */
