@@ -39,6 +39,7 @@ public final class SchemaGuard {
     private static final Schema SCHEMA = loadSchema("fk/fk-meddelanden-v1.xsd", "kommun/kommun-meddelanden-v1.xsd",
             "receipt/kvittens-v1.xsd");
     private static final ThreadLocal<Validator> VALIDATOR = ThreadLocal.withInitial(SchemaGuard::newValidator);
+    private static final ThreadLocal<javax.xml.parsers.DocumentBuilder> VALIDATING = SecureXml.validatingBuilders(SCHEMA);
 
     private final int maxBytes;
 
@@ -52,14 +53,17 @@ public final class SchemaGuard {
         if (body.length > maxBytes) {
             throw Refusal.MESSAGE_TOO_LARGE.because("the limit is " + maxBytes + " bytes");
         }
-        Document document = SecureXml.parse(body);
+        SecureXml.Validated parsed = SecureXml.parseValidating(VALIDATING, body);
+        Document document = parsed.document();
         Element root = document.getDocumentElement();
         MessageType type = INBOUND.get(new QName(root.getNamespaceURI(), root.getLocalName()));
         if (type == null) {
             throw Refusal.UNSUPPORTED_MESSAGE_TYPE.because("unknown root element {" + root.getNamespaceURI() + "}"
                     + root.getLocalName());
         }
-        validate(document);
+        if (parsed.invalid() != null) {
+            throw Refusal.SCHEMA_INVALID.because(withoutValues(parsed.invalid().getMessage()));
+        }
         SchemaFamily family = SchemaFamily.ofNamespace(root.getNamespaceURI()).orElseThrow();
         submission.parsed(document, type, family, readHeader(root, family));
     }

@@ -36,9 +36,54 @@ public final class SecureXml {
 
     /** Parses a document, refusing DTDs and anything malformed. */
     public static Document parse(byte[] xml) {
-        DocumentBuilder builder = BUILDER.get();
+        return parse(BUILDER.get(), xml, SILENT);
+    }
+
+    /** A document parsed and validated in one pass, and the first way it breaks the schema (null if none). */
+    record Validated(Document document, SAXParseException invalid) {}
+
+    /**
+     * Parses and validates against the schema in one pass, which costs little more than parsing
+     * (validating the finished tree walked it a second time). Refuses what {@link #parse} refuses;
+     * a schema violation is returned, not thrown, so the caller can first tell an unknown document.
+     */
+    static Validated parseValidating(ThreadLocal<DocumentBuilder> validating, byte[] xml) {
+        SAXParseException[] first = new SAXParseException[1];
+        Document document = parse(validating.get(), xml, new ErrorHandler() {
+            @Override
+            public void warning(SAXParseException e) {}
+
+            @Override
+            public void error(SAXParseException e) {
+                if (first[0] == null) {
+                    first[0] = e;
+                }
+            }
+
+            @Override
+            public void fatalError(SAXParseException e) throws SAXException {
+                throw e;
+            }
+        });
+        return new Validated(document, first[0]);
+    }
+
+    /** Builders from the hardened factory that validate against the schema as they parse, one per thread. */
+    static ThreadLocal<DocumentBuilder> validatingBuilders(javax.xml.validation.Schema schema) {
+        DocumentBuilderFactory factory = factory();
+        factory.setSchema(schema);
+        return ThreadLocal.withInitial(() -> {
+            try {
+                return factory.newDocumentBuilder();
+            } catch (ParserConfigurationException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static Document parse(DocumentBuilder builder, byte[] xml, ErrorHandler errors) {
         builder.reset();
-        builder.setErrorHandler(SILENT);
+        builder.setErrorHandler(errors);
         try {
             return builder.parse(new ByteArrayInputStream(xml));
         } catch (SAXException e) {
