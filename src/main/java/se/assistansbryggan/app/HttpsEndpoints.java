@@ -14,6 +14,7 @@ import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
 import org.apache.cxf.configuration.jsse.TLSServerParameters;
 import org.apache.cxf.configuration.security.ClientAuthentication;
+import org.apache.cxf.transport.http_undertow.ThreadingParameters;
 import org.apache.cxf.transport.http_undertow.UndertowHTTPServerEngineFactory;
 import se.assistansbryggan.intake.MessageResource;
 import se.assistansbryggan.trust.KeyMaterial;
@@ -42,7 +43,12 @@ final class HttpsEndpoints implements AutoCloseable {
         UndertowHTTPServerEngineFactory engines = bus.getExtension(UndertowHTTPServerEngineFactory.class);
         engines.setTLSServerParametersForPort(host, port, tls(config));
         long ceiling = 4L * config.integer("gateway.intake.max-bytes") + 16_384;
-        engines.createUndertowHTTPServerEngine(host, port, "https").setHandlers(List.of(new BodyCeiling(ceiling)));
+        var intake = engines.createUndertowHTTPServerEngine(host, port, "https");
+        intake.setHandlers(List.of(new BodyCeiling(ceiling)));
+        ThreadingParameters workers = new ThreadingParameters();
+        workers.setMinThreads(config.integer("gateway.https.worker-threads"));
+        workers.setMaxThreads(config.integer("gateway.https.worker-threads"));
+        intake.setThreadingParameters(workers);
         this.consolePort = config.integer("gateway.operations.console-port");
         if (consolePort > 0) {
             // the operators' web page: a client certificate is welcome but not required (credentials sign in instead)
