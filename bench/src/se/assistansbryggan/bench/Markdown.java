@@ -28,9 +28,15 @@ final class Markdown {
                     .append(mode.getValue().get("gcPercentOfTime")).append(" |\n");
         }
         Map<String, Object> warmUp = (Map<String, Object>) report.get("warmUp");
-        md.append("\nWarm-up before measuring: ").append(warmUp.get("messages")).append(" messages in ").append(warmUp.get("seconds"))
-                .append(" s; the JIT used ").append(warmUp.get("jitPercentOfOneCoreAtTheEnd")).append(" % of a core at its end (")
-                .append(Boolean.TRUE.equals(warmUp.get("settled")) ? "settled" : "not yet settled: the time cap ended it").append(").\n");
+        md.append("\nWarm-up before measuring (until the JIT settles):");
+        for (var stage : warmUp.values()) {
+            Map<String, Object> st = (Map<String, Object>) stage;
+            md.append(" ").append(st.get("messages")).append(" messages from ").append(st.get("senders")).append(" senders in ")
+                    .append(st.get("seconds")).append(" s, the JIT at ").append(st.get("jitPercentOfOneCoreAtTheEnd"))
+                    .append(" % of a core at the end (").append(Boolean.TRUE.equals(st.get("settled")) ? "settled" : "time cap").append(");");
+        }
+        md.setLength(md.length() - 1);
+        md.append(".\n");
         md.append("\n| limit measured in this run | value |\n|---|---|\n");
         limits.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
         md.append("\n| ratio | value |\n|---|---|\n");
