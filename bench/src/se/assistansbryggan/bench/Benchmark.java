@@ -69,6 +69,8 @@ public final class Benchmark {
             List<Traffic.Message> messages = Traffic.presign(PRESIGNED, Traffic.MIX);
             List<Traffic.Message> transfers = Traffic.presign(TRANSFERS,
                     List.of(new Traffic.Kind(se.assistansbryggan.policy.MessageType.DECISION_TRANSFER, "kommun-1280")));
+            // held by the generator, not the gateway, during the measured phases
+            report.put("presignedMB", (heldBytes(messages) + heldBytes(transfers)) / (1024 * 1024));
             Map<String, GatewayClient> clients = Traffic.clients(gateway, Set.of("fk", "kommun-0180", "kommun-1280"));
             Set<String> accepted = ConcurrentHashMap.newKeySet();
             Consumers consumers = new Consumers(gateway, Traffic.QUEUES);
@@ -368,6 +370,11 @@ public final class Benchmark {
             }
             return cpu;
         }
+    }
+
+    /** What a list of presigned messages occupies: each body's bytes plus the objects around it. */
+    private static long heldBytes(List<Traffic.Message> messages) {
+        return messages.stream().mapToLong(m -> m.body().length + 64L).sum();
     }
 
     private static double ms(long nanos) {

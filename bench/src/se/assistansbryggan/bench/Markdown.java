@@ -47,6 +47,8 @@ final class Markdown {
                 .append(transfer.get("acceptedPerSecond")).append("/s; target under ").append(transfer.get("targetSeconds"))
                 .append(" s).\n");
         md.append("\nExactly once (every type, every queue): ").append(once).append("\n");
+        md.append("\nOf the heap, the generator's presigned messages take ").append(report.get("presignedMB"))
+                .append(" MB during the measured phases; the gateway's live set is at most the heap after GC less that.\n");
         md.append("\nCPU and heap are the whole JVM: the gateway, the load generator (senders, the presigned messages) and the\n"
                 + "consumers reading every queue (as FK and the kommuner do) share this machine; the generator's share counts both.\n");
         return md.toString();
