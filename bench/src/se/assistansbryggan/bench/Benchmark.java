@@ -45,10 +45,10 @@ public final class Benchmark {
     /** The fewest messages the warm-up sends, however soon the JIT seems settled. */
     static final int WARM_UP = Integer.getInteger("bench.warmup", 10_000);
     static final int WARM_UP_SENDERS = Integer.getInteger("bench.warmup.senders", 8);
-    static final int WARM_UP_MAX_SECONDS = Integer.getInteger("bench.warmup.max.seconds", 60);
-    static final int WARM_UP_FULL_MAX_SECONDS = Integer.getInteger("bench.warmup.full.max.seconds", 20);
-    /** Signed for the warm-up: enough for its time cap at about 600/s. */
-    static final int WARM_UP_MESSAGES = Integer.getInteger("bench.warmup.messages", 45_000);
+    static final int WARM_UP_MAX_SECONDS = Integer.getInteger("bench.warmup.max.seconds", 50);
+    static final int WARM_UP_FULL_MAX_SECONDS = Integer.getInteger("bench.warmup.full.max.seconds", 15);
+    /** Signed for the warm-up: enough for both stages' time caps (about 450/s, then 1,000/s). */
+    static final int WARM_UP_MESSAGES = Integer.getInteger("bench.warmup.messages", 38_000);
     static final int JIT_WINDOW_SECONDS = 5;
     static final int JIT_SETTLED_PERCENT = 5;
     static final int TRANSFERS = Integer.getInteger("bench.transfers", 5_000);
