@@ -29,7 +29,7 @@ public final class SecureXml {
     static final int MAX_ATTRIBUTES = 64;
     static final int MAX_NAME = 256;
     private static final DocumentBuilderFactory FACTORY = factory();
-    private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(SecureXml::newBuilder);
+    private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(() -> newBuilder(FACTORY));
     private static final TransformerFactory TRANSFORMERS = transformers();
 
     private SecureXml() {}
@@ -72,13 +72,7 @@ public final class SecureXml {
     static ThreadLocal<DocumentBuilder> validatingBuilders(javax.xml.validation.Schema schema) {
         DocumentBuilderFactory factory = factory();
         factory.setSchema(schema);
-        return ThreadLocal.withInitial(() -> {
-            try {
-                return factory.newDocumentBuilder();
-            } catch (ParserConfigurationException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        return ThreadLocal.withInitial(() -> newBuilder(factory));
     }
 
     private static Document parse(DocumentBuilder builder, byte[] xml, ErrorHandler errors) {
@@ -162,9 +156,9 @@ public final class SecureXml {
         return f;
     }
 
-    private static DocumentBuilder newBuilder() {
+    private static DocumentBuilder newBuilder(DocumentBuilderFactory factory) {
         try {
-            return FACTORY.newDocumentBuilder();
+            return factory.newDocumentBuilder();
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException(e);
         }
