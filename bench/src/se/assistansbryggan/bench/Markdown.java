@@ -18,7 +18,7 @@ final class Markdown {
         md.append("|---|---|---|---|---|---|---|---|---|---|\n");
         row(md, "closed loop", closed);
         row(md, "open loop (fixed rate)", open);
-        md.append("\n| mode | generator share of CPU % | gateway CPU ms per message | gateway alone, projected /s | JIT % of CPU | GC % of time |\n");
+        md.append("\n| mode | generator share of CPU % | gateway CPU ms per message | gateway alone, projected /s | JIT % of CPU (upper bound: compiler threads' busy time) | GC % of time (pauses) |\n");
         md.append("|---|---|---|---|---|---|\n");
         for (var mode : Map.of("closed loop", closed, "open loop", open).entrySet()) {
             md.append("| ").append(mode.getKey()).append(" | ").append(mode.getValue().get("generatorShareOfCpuPercent")).append(" | ")
