@@ -40,8 +40,8 @@ public final class Benchmark {
     static final int CLOSED_SECONDS = Integer.getInteger("bench.closed.seconds", 15);
     static final int OPEN_RATE = Integer.getInteger("bench.open.rate", 300);
     static final int OPEN_SECONDS = Integer.getInteger("bench.open.seconds", 10);
-    /** Enough for the closed loop at 1,500/s and the open loop. */
-    static final int PRESIGNED = Integer.getInteger("bench.messages", CLOSED_SECONDS * 1_500 + OPEN_RATE * OPEN_SECONDS);
+    /** Enough for the closed loop at 1,300/s and the open loop. */
+    static final int PRESIGNED = Integer.getInteger("bench.messages", CLOSED_SECONDS * 1_300 + OPEN_RATE * OPEN_SECONDS);
     /** The fewest messages the warm-up sends, however soon the JIT seems settled. */
     static final int WARM_UP = Integer.getInteger("bench.warmup", 10_000);
     static final int WARM_UP_SENDERS = Integer.getInteger("bench.warmup.senders", 8);
@@ -108,7 +108,7 @@ public final class Benchmark {
         // the trade-off made: the same with an RSA-2048 gateway key (a sender's sample key), as the targets assumed
         double rsaSigns = Limits.signsPerSecond(unsigned, KeyMaterial.fromPkcs12(CERTS.resolve("fk.p12"), PASSWORD), 1500);
         double rsaCryptoLimit = cores / (1 / verifies + 2 / rsaSigns);
-        double broker = Limits.durableSendsPerSecond(gateway.broker(), 16, 5, signedSample);
+        double broker = Limits.durableSendsPerSecond(gateway.broker(), 16, 3, signedSample);
         Map<String, Object> limits = new LinkedHashMap<>();
         limits.put("cores", cores);
         limits.put("signaturesPerSecondPerCore", round(signs));

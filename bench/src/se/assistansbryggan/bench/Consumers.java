@@ -19,7 +19,7 @@ import se.assistansbryggan.app.Gateway;
  * whole run in memory. Counts every message id it reads, for the exactly-once check.
  */
 final class Consumers implements AutoCloseable {
-    private static final long QUIET_MILLIS = 2_000;
+    private static final long QUIET_MILLIS = 1_000;
     private final ActiveMQConnectionFactory factory;
     private final Connection connection;
     private final Map<String, Integer> seen = new ConcurrentHashMap<>();
