@@ -12,7 +12,7 @@ import se.assistansbryggan.operations.OperatorClient;
 
 /** {@code ops}: the operators' commands, over the gateway's /operations API with an operator certificate. */
 @Command(name = "ops", description = "Queues and dead letters: list, show (masked), retry, discard.",
-        subcommands = {OpsCommand.Queues.class, OpsCommand.FollowUps.class, OpsCommand.Escalations.class, OpsCommand.DeadLetters.class, OpsCommand.Show.class,
+        subcommands = {OpsCommand.DeadLetters.class, OpsCommand.Show.class,
             OpsCommand.Retry.class, OpsCommand.Discard.class})
 final class OpsCommand {
     @Option(names = "--url", defaultValue = "https://127.0.0.1:8443", description = "gateway base URL (${DEFAULT-VALUE})")
@@ -36,37 +36,20 @@ final class OpsCommand {
         return answer.status() == 200 ? 0 : 1;
     }
 
+    // the three listings take no options of their own: command methods, not classes
     @Command(name = "queues", description = "Every queue with its depth and the age of its oldest message.")
-    static final class Queues implements Callable<Integer> {
-        @ParentCommand
-        OpsCommand ops;
-
-        @Override
-        public Integer call() throws Exception {
-            return print(ops.client().queues());
-        }
+    int queues() throws Exception {
+        return print(client().queues());
     }
 
     @Command(name = "follow-ups", description = "Open follow-up clocks (8 b § LSS): notice, kommun, due time.")
-    static final class FollowUps implements Callable<Integer> {
-        @ParentCommand
-        OpsCommand ops;
-
-        @Override
-        public Integer call() throws Exception {
-            return print(ops.client().followUps());
-        }
+    int followUps() throws Exception {
+        return print(client().followUps());
     }
 
     @Command(name = "escalations", description = "Escalations waiting on the kommuner's escalation queues.")
-    static final class Escalations implements Callable<Integer> {
-        @ParentCommand
-        OpsCommand ops;
-
-        @Override
-        public Integer call() throws Exception {
-            return print(ops.client().escalations());
-        }
+    int escalations() throws Exception {
+        return print(client().escalations());
     }
 
     @Command(name = "dead-letters", description = "Dead letters, optionally filtered.")
