@@ -46,41 +46,25 @@ final class Traffic {
     private Traffic() {}
 
     static List<Message> presign(int count, List<Kind> mix) throws Exception {
-        Signer signer = new Signer(mix);
+        Map<String, KeyMaterial> keys = new ConcurrentHashMap<>();
         List<Message> signed = Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
         for (int i = 0; i < count; i++) {
-            int n = i;
-            pool.submit(() -> signed.add(signer.sign(n)));
+            Kind kind = mix.get(i % mix.size());
+            pool.submit(() -> {
+                Document document = golden(kind);
+                MessageSigner.stampFresh(document);
+                KeyMaterial key = keys.computeIfAbsent(kind.sender(),
+                        s -> KeyMaterial.fromPkcs12(Benchmark.CERTS.resolve(s + ".p12"), Benchmark.PASSWORD));
+                signed.add(new Message(kind.sender(), MessageSigner.sign(document, key)));
+                return null;
+            });
         }
         pool.shutdown();
         pool.awaitTermination(10, TimeUnit.MINUTES);
         List<Message> messages = new ArrayList<>(signed);
         Collections.shuffle(messages, new java.util.Random(7));
         return messages;
-    }
-
-    /** Signs the n-th message of a mix with a fresh id, as its sender would. */
-    static final class Signer {
-        private final List<Kind> mix;
-        private final Map<String, KeyMaterial> keys = new ConcurrentHashMap<>();
-
-        Signer(List<Kind> mix) {
-            this.mix = List.copyOf(mix);
-        }
-
-        Message sign(int n) {
-            Kind kind = mix.get(n % mix.size());
-            try {
-                Document document = golden(kind);
-                MessageSigner.stampFresh(document);
-                KeyMaterial key = keys.computeIfAbsent(kind.sender(),
-                        s -> KeyMaterial.fromPkcs12(Benchmark.CERTS.resolve(s + ".p12"), Benchmark.PASSWORD));
-                return new Message(kind.sender(), MessageSigner.sign(document, key));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
     }
 
     /** A client per sender, each with the sender's own TLS client certificate. */
