@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.apache.activemq.artemis.core.remoting.impl.invm.InVMConnector;
 import org.apache.camel.util.json.Jsoner;
 import se.assistansbryggan.app.Gateway;
 import se.assistansbryggan.app.GatewayConfig;
@@ -90,6 +91,9 @@ public final class Benchmark {
             LatencyPlot.write(Map.of("closed loop, " + SENDERS + " senders", closed, "open loop, " + OPEN_RATE + "/s", open),
                     out.resolve("latency.png"));
         }
+        // the in-VM connector's shared pool keeps its idle (non-daemon) threads for a minute: without this the JVM
+        // lingered that long after the report was written
+        InVMConnector.resetThreadPool();
         Files.writeString(out.resolve("report.json"), Jsoner.prettyPrint(Jsoner.serialize(report)));
         String markdown = Markdown.of(report);
         Files.writeString(out.resolve("report.md"), markdown);
