@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.apache.activemq.artemis.core.remoting.impl.invm.InVMConnector;
+import org.apache.camel.util.FileUtil;
 import org.apache.camel.util.json.Jsoner;
 import se.assistansbryggan.app.Gateway;
 import se.assistansbryggan.app.GatewayConfig;
@@ -64,6 +65,23 @@ public final class Benchmark {
                 "gateway.https.port", Integer.toString(freePort()), "gateway.data.dir", data.toString(),
                 "gateway.broker.acceptor", "", "gateway.operations.health-port", "0", "gateway.operations.console-port", "0"));
         Map<String, Object> report = new LinkedHashMap<>();
+        try {
+            run(config, out, report);
+        } finally {
+            // the in-VM connector's shared pool keeps its idle (non-daemon) threads for a minute: without this the JVM
+            // lingered that long after the report was written
+            InVMConnector.resetThreadPool();
+            // the broker's journal, pages and the audit trail of a run: hundreds of MB left in /tmp by every run otherwise
+            FileUtil.removeDir(data.toFile());
+        }
+        Files.writeString(out.resolve("report.json"), Jsoner.prettyPrint(Jsoner.serialize(report)));
+        String markdown = Markdown.of(report);
+        Files.writeString(out.resolve("report.md"), markdown);
+        System.out.println(markdown);
+        System.out.println("written: " + out.toAbsolutePath() + "/report.md, report.json, latency.png");
+    }
+
+    private static void run(GatewayConfig config, Path out, Map<String, Object> report) throws Exception {
         try (Gateway gateway = new Gateway(config, Clock.systemUTC()).start()) {
             System.out.println("signing " + (WARM_UP_MESSAGES + PRESIGNED) + " messages of " + Traffic.MIX.stream().map(k -> k.type().name())
                     .distinct().toList() + " and " + TRANSFERS + " DECISION_TRANSFER ahead of time …");
@@ -91,14 +109,6 @@ public final class Benchmark {
             LatencyPlot.write(Map.of("closed loop, " + SENDERS + " senders", closed, "open loop, " + OPEN_RATE + "/s", open),
                     out.resolve("latency.png"));
         }
-        // the in-VM connector's shared pool keeps its idle (non-daemon) threads for a minute: without this the JVM
-        // lingered that long after the report was written
-        InVMConnector.resetThreadPool();
-        Files.writeString(out.resolve("report.json"), Jsoner.prettyPrint(Jsoner.serialize(report)));
-        String markdown = Markdown.of(report);
-        Files.writeString(out.resolve("report.md"), markdown);
-        System.out.println(markdown);
-        System.out.println("written: " + out.toAbsolutePath() + "/report.md, report.json, latency.png");
     }
 
     private static Map<String, Object> limits(Gateway gateway, byte[] signedSample) throws Exception {
