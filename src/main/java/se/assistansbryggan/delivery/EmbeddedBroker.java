@@ -53,10 +53,11 @@ public final class EmbeddedBroker implements AutoCloseable {
                 // DLQ.<queue> and EXP.<queue> are made on their first message
                 .addAddressSetting(DEAD_LETTERS, new AddressSettings().setAutoCreateAddresses(true).setAutoCreateQueues(true))
                 .addAddressSetting(EXPIRED, new AddressSettings().setAutoCreateAddresses(true).setAutoCreateQueues(true))
-                // kept receipts simply vanish when their retention ends; past half the broker's memory they
-                // page on their own, so that a day of them does not push the delivery queues into paging
+                // kept receipts simply vanish when their retention ends; past a quarter of the broker's memory they
+                // page on their own (they are read only for a resend), so that a day of them does not push the
+                // delivery queues and the follow-up clocks, which live in memory, into paging
                 .addAddressSetting(Handoff.RECEIPTS, new AddressSettings().setAutoCreateAddresses(false)
-                        .setAutoCreateQueues(false).setExpiryAddress(null).setMaxSizeBytes(settings.memoryBytes() / 2));
+                        .setAutoCreateQueues(false).setExpiryAddress(null).setMaxSizeBytes(settings.memoryBytes() / 4));
         // a copy of every dead letter for the audit trail; the dead letter itself stays for the operators
         config.addDivertConfiguration(new org.apache.activemq.artemis.core.config.DivertConfiguration()
                 .setName("dead-letter-audit").setAddress(DEAD_LETTERS).setForwardingAddress(DeadLetterWatcher.EVENTS)
