@@ -27,6 +27,10 @@ final class Markdown {
                     .append(mode.getValue().get("jitPercentOfCpu")).append(" | ")
                     .append(mode.getValue().get("gcPercentOfTime")).append(" |\n");
         }
+        if (Boolean.TRUE.equals(closed.get("ranOutOfPresignedMessages"))) {
+            md.append("\nThe closed loop ran out of presigned messages before its time was up: its figure is a floor "
+                    + "(raise -Dbench.messages).\n");
+        }
         Map<String, Object> warmUp = (Map<String, Object>) report.get("warmUp");
         md.append("\nWarm-up before measuring (until the JIT settles):");
         for (var stage : warmUp.values()) {
