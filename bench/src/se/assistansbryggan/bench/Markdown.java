@@ -50,6 +50,10 @@ final class Markdown {
                 .append(" DECISION_TRANSFER accepted and delivered in ").append(transfer.get("seconds")).append(" s (")
                 .append(transfer.get("acceptedPerSecond")).append("/s; target under ").append(transfer.get("targetSeconds"))
                 .append(" s).\n");
+        Map<String, Object> resends = (Map<String, Object>) report.get("resends");
+        md.append("\nResends (the original receipt looked up among all kept): ").append(resends.get("originalReceiptReturned"))
+                .append(" of ").append(resends.get("resent")).append(" answered with it, p50 ").append(resends.get("p50ms"))
+                .append(" ms, max ").append(resends.get("maxMs")).append(" ms.\n");
         md.append("\nExactly once (every type, every queue): ").append(once).append("\n");
         md.append("\nOf the heap, the generator's presigned messages take ").append(report.get("presignedMB"))
                 .append(" MB during the measured phases; the gateway's live set is at most the heap after GC less that.\n");

@@ -106,6 +106,31 @@ final class Traffic {
         return result;
     }
 
+    /**
+     * A sender that got no answer sends the same message again and must get its original receipt:
+     * the gateway looks it up among every receipt it keeps (all of this run's, most paged to disk
+     * by now). Sends some of the earliest accepted messages again, one at a time, and times the answers.
+     */
+    static Map<String, Object> resends(Map<String, GatewayClient> clients, List<Message> sent, int count) throws Exception {
+        System.out.println("resending " + count + " accepted messages …");
+        org.HdrHistogram.Histogram times = new org.HdrHistogram.Histogram(3);
+        int original = 0;
+        for (Message message : sent.subList(0, count)) {
+            long t0 = System.nanoTime();
+            String answer = Benchmark.post(clients, message);
+            times.recordValue(System.nanoTime() - t0);
+            if (answer.contains("<Status>ACCEPTED</Status>")) {
+                original++;
+            }
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("resent", count);
+        result.put("originalReceiptReturned", original);
+        result.put("p50ms", Benchmark.round(times.getValueAtPercentile(50) / 1e6));
+        result.put("maxMs", Benchmark.round(times.getMaxValue() / 1e6));
+        return result;
+    }
+
     private static Document golden(Kind kind) throws java.io.IOException {
         SchemaFamily family = kind.sender().startsWith("kommun") ? SchemaFamily.KOMMUN : SchemaFamily.FK;
         String name = kind.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "."
