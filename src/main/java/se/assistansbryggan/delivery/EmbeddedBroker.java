@@ -56,8 +56,9 @@ public final class EmbeddedBroker implements AutoCloseable {
                 // kept receipts simply vanish when their retention ends; past a quarter of the broker's memory they
                 // page on their own (they are read only for a resend), so that a day of them does not push the
                 // delivery queues and the follow-up clocks, which live in memory, into paging
-                .addAddressSetting(Handoff.RECEIPTS, new AddressSettings().setAutoCreateAddresses(false)
-                        .setAutoCreateQueues(false).setExpiryAddress(null).setMaxSizeBytes(settings.memoryBytes() / 4));
+                .addAddressSetting(Handoff.RECEIPTS + ".#", new AddressSettings().setAutoCreateAddresses(false)
+                        .setAutoCreateQueues(false).setExpiryAddress(null)
+                        .setMaxSizeBytes(settings.memoryBytes() / 4 / (Handoff.RECEIPT_BUCKETS + 1)));
         // a copy of every dead letter for the audit trail; the dead letter itself stays for the operators
         config.addDivertConfiguration(new org.apache.activemq.artemis.core.config.DivertConfiguration()
                 .setName("dead-letter-audit").setAddress(DEAD_LETTERS).setForwardingAddress(DeadLetterWatcher.EVENTS)
@@ -147,7 +148,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         try {
             embedded.start();
             List<String> all = new ArrayList<>(queues);
-            all.add(Handoff.RECEIPTS);
+            all.addAll(Handoff.receiptQueues());
             all.add(Handoff.FOLLOW_UPS);
             all.add(DeadLetterWatcher.EVENTS);
             for (String queue : all) {
@@ -186,7 +187,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     public long totalMessages() {
         return server().getPostOffice().getAllBindings()
                 .filter(LocalQueueBinding.class::isInstance)
-                .filter(b -> !b.getUniqueName().toString().equals(Handoff.RECEIPTS))
+                .filter(b -> !Handoff.receiptQueues().contains(b.getUniqueName().toString()))
                 .filter(b -> !b.getUniqueName().toString().equals(Handoff.FOLLOW_UPS))
                 .mapToLong(b -> ((LocalQueueBinding) b).getQueue().getMessageCount())
                 .sum();

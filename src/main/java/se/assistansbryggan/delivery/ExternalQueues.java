@@ -13,7 +13,7 @@ import org.apache.activemq.artemis.api.core.client.ServerLocator;
 
 /**
  * With an external Artemis broker or cluster, makes sure every recipient's durable queue and
- * {@value Handoff#RECEIPTS} exist (existing ones are left as they are). Redelivery, dead letters
+ * the queues receipts are kept on ({@link Handoff#receiptQueues()}) exist (existing ones are left as they are). Redelivery, dead letters
  * and security are the broker's own address settings there (see {@code broker/README.md}).
  */
 public final class ExternalQueues {
@@ -21,7 +21,7 @@ public final class ExternalQueues {
 
     public static void ensure(String url, String user, String password, List<String> queues) {
         List<String> all = new ArrayList<>(queues);
-        all.add(Handoff.RECEIPTS);
+        all.addAll(Handoff.receiptQueues());
         all.add(Handoff.FOLLOW_UPS);
         try (ServerLocator locator = ActiveMQClient.createServerLocator(url);
                 ClientSessionFactory factory = locator.createSessionFactory();

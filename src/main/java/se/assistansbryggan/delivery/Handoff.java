@@ -10,21 +10,27 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
  * The transactional hand-off to the broker. One JMS transaction holds the message for the
- * recipient's queue, the sender's receipt for {@value #RECEIPTS} and, where the policy says so,
+ * recipient's queue, the sender's receipt (kept for resends) and, where the policy says so,
  * the follow-up clock on {@value #FOLLOW_UPS}; the commit returns only when the broker has
  * stored them all. Artemis duplicate detection makes a reused message id fail the
  * commit (the receipt record's duplicate id is the message id; the delivery's is id and
  * recipient), so nothing is ever stored twice, whichever gateway instance sees the retry.
  */
 public final class Handoff implements AutoCloseable {
-    /** Where accepted receipts are kept, keyed by message id, for as long as a resend is possible. */
+    /**
+     * Where accepted receipts are kept for as long as a resend is possible: in one of
+     * {@value #RECEIPT_BUCKETS} queues {@code gateway.receipts.<n>} chosen by the message id, so a
+     * resend's lookup (a browse with a selector, which the broker answers by walking the queue)
+     * walks a sixteenth of them. The queue of this name holds receipts kept by earlier versions.
+     */
     public static final String RECEIPTS = "gateway.receipts";
+    public static final int RECEIPT_BUCKETS = 16;
     /** Follow-up clocks: one scheduled message per notice awaiting the kommun's confirmation. */
     public static final String FOLLOW_UPS = "gateway.followups";
     static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
@@ -102,7 +108,8 @@ public final class Handoff implements AutoCloseable {
             record.setStringProperty("AbMessageId", messageId);
             record.setStringProperty("AbContentDigest", Base64.getEncoder().encodeToString(contentDigest));
             record.setStringProperty(DUPLICATE_ID, messageId);
-            tx.producer.send(queue(RECEIPTS), record, DeliveryMode.PERSISTENT, 4, retentionMillis);
+            // duplicate detection is per address: the same id always lands in the same bucket
+            tx.producer.send(queue(receiptQueue(messageId)), record, DeliveryMode.PERSISTENT, 4, retentionMillis);
             tx.session.commit();
         } catch (JMSException e) {
             if (isDuplicate(e)) {
@@ -117,20 +124,40 @@ public final class Handoff implements AutoCloseable {
         }
     }
 
-    /** The receipt stored for a message id, if it is still kept. */
+    /** The receipt stored for a message id, if it is still kept (in its bucket, or where an earlier version kept it). */
     public Optional<StoredReceipt> storedReceipt(String messageId) throws JMSException {
         if (!messageId.matches("[0-9a-f-]{36}")) {
             return Optional.empty();
         }
-        try (Session session = connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
-                QueueBrowser browser = session.createBrowser(session.createQueue(RECEIPTS), "AbMessageId = '" + messageId + "'")) {
-            for (Object found : Collections.list(browser.getEnumeration())) {
-                Message message = (Message) found;
-                return Optional.of(new StoredReceipt(message.getStringProperty("AbContentDigest"),
-                        ((TextMessage) message).getText()));
+        try (Session session = connection().createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            for (String queue : List.of(receiptQueue(messageId), RECEIPTS)) {
+                try (QueueBrowser browser = session.createBrowser(session.createQueue(queue), "AbMessageId = '" + messageId + "'")) {
+                    java.util.Enumeration<?> found = browser.getEnumeration();
+                    if (found.hasMoreElements()) {
+                        Message message = (Message) found.nextElement();
+                        return Optional.of(new StoredReceipt(message.getStringProperty("AbContentDigest"),
+                                ((TextMessage) message).getText()));
+                    }
+                }
             }
             return Optional.empty();
         }
+    }
+
+    /** The queue a message id's receipt is kept on. */
+    public static String receiptQueue(String messageId) {
+        // String.hashCode is fixed by the language: every gateway instance and version picks the same bucket
+        return RECEIPTS + "." + Math.floorMod(messageId.hashCode(), RECEIPT_BUCKETS);
+    }
+
+    /** Every queue receipts are kept on: the buckets, and the one earlier versions used. */
+    public static List<String> receiptQueues() {
+        List<String> all = new java.util.ArrayList<>();
+        for (int bucket = 0; bucket < RECEIPT_BUCKETS; bucket++) {
+            all.add(RECEIPTS + "." + bucket);
+        }
+        all.add(RECEIPTS);
+        return all;
     }
 
     private static jakarta.jms.Queue queue(String name) {

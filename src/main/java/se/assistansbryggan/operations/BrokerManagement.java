@@ -21,6 +21,7 @@ import org.apache.camel.util.json.JsonArray;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
 import se.assistansbryggan.delivery.EmbeddedBroker;
+import se.assistansbryggan.delivery.Handoff;
 
 /**
  * The operators' view of the broker, through Artemis management messages (so it works the same
@@ -45,8 +46,10 @@ public final class BrokerManagement implements AutoCloseable {
     public record DeadLetter(String queue, String messageId, String type, String sender, String originalAddress,
             long sentAt, long brokerId, Integer attempts, Long deadLetteredAt, String reason) {}
 
+    /** Every queue with its depth and oldest message; the queues kept receipts are spread over show as one. */
     public List<QueueStatus> queues() throws Exception {
         List<QueueStatus> out = new ArrayList<>();
+        List<QueueStatus> receipts = new ArrayList<>();
         for (Object name : (Object[]) invoke(ResourceNames.BROKER, "getQueueNames")) {
             String queue = name.toString();
             if (queue.startsWith("activemq.") || queue.startsWith("$") || TEMPORARY.matcher(queue).matches()) {
@@ -55,10 +58,16 @@ public final class BrokerManagement implements AutoCloseable {
             try {
                 Number depth = (Number) attribute(ResourceNames.QUEUE + queue, "messageCount");
                 Number age = (Number) invoke(ResourceNames.QUEUE + queue, "getFirstMessageAge");
-                out.add(new QueueStatus(queue, depth.longValue(), age == null ? null : age.longValue()));
+                QueueStatus status = new QueueStatus(queue, depth.longValue(), age == null ? null : age.longValue());
+                (Handoff.receiptQueues().contains(queue) ? receipts : out).add(status);
             } catch (IllegalStateException goneMeanwhile) {
                 // a queue deleted between listing and asking (e.g. another client's temporary queue)
             }
+        }
+        if (!receipts.isEmpty()) {
+            out.add(new QueueStatus(Handoff.RECEIPTS, receipts.stream().mapToLong(QueueStatus::depth).sum(),
+                    receipts.stream().map(QueueStatus::oldestAgeMillis).filter(java.util.Objects::nonNull)
+                            .max(Long::compare).orElse(null)));
         }
         out.sort((a, b) -> a.name().compareTo(b.name()));
         return out;

@@ -26,7 +26,7 @@ class ReceiptRetentionTest {
                 "gateway.replay.max-age", "PT3S", "gateway.replay.clock-skew", "PT0S", "gateway.broker.expiry-scan-period", "PT1S"))) {
             byte[] notice = GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
             assertEquals("ACCEPTED", Receipt.parse(harness.clientAs("fk").post(notice).body()).status());
-            awaitEmpty(harness, Handoff.RECEIPTS, Duration.ofSeconds(20));
+            awaitEmpty(harness, Handoff.receiptQueue(GatewayHarness.messageIdOf(notice)), Duration.ofSeconds(20));
 
             harness.restart(Map.of("gateway.replay.max-age", "PT1H"));
 
@@ -37,6 +37,7 @@ class ReceiptRetentionTest {
     }
 
     private static void awaitEmpty(GatewayHarness harness, String queue, Duration patience) throws InterruptedException {
+        assertEquals(1, harness.gateway().broker().depth(queue), "the receipt is kept at first");
         Instant deadline = Instant.now().plus(patience);
         while (harness.gateway().broker().depth(queue) > 0 && Instant.now().isBefore(deadline)) {
             Thread.sleep(100);
