@@ -82,6 +82,7 @@ public final class Benchmark {
         System.out.println("written: " + out.toAbsolutePath() + "/report.md, report.json, latency.png");
     }
 
+    @SuppressWarnings("unchecked")
     private static void run(GatewayConfig config, Path out, Map<String, Object> report) throws Exception {
         try (Gateway gateway = new Gateway(config, Clock.systemUTC()).start()) {
             System.out.println("signing " + (WARM_UP_MESSAGES + PRESIGNED) + " messages of " + Traffic.MIX.stream().map(k -> k.type().name())
@@ -99,6 +100,10 @@ public final class Benchmark {
             // dropped after the warm-up, so they do not count in the heap measured later
             report.put("warmUp", warmUp(clients, Traffic.presign(WARM_UP_MESSAGES, Traffic.MIX), accepted));
             Histogram closed = closedLoop(clients, messages, next, accepted, report);
+            // what the recipients' consumers had yet to read when the closed loop ended: if it grew, the
+            // figure above is not one the broker can sustain with its consumers keeping up
+            ((Map<String, Object>) report.get("closedLoop")).put("deliveriesNotYetReadAtTheEnd",
+                    Traffic.QUEUES.stream().mapToLong(q -> gateway.broker().depth(q)).sum());
             Histogram open = openLoop(clients, messages, next, accepted, report);
             report.put("transfer2026", Traffic.transfer(clients, transfers, accepted));
             // the first messages of the closed loop were accepted; their receipts are the oldest kept

@@ -27,6 +27,8 @@ final class Markdown {
                     .append(mode.getValue().get("jitPercentOfCpu")).append(" | ")
                     .append(mode.getValue().get("gcPercentOfTime")).append(" |\n");
         }
+        md.append("\nDeliveries the consumers had not yet read when the closed loop ended: ")
+                .append(closed.get("deliveriesNotYetReadAtTheEnd")).append(".\n");
         if (Boolean.TRUE.equals(closed.get("ranOutOfPresignedMessages"))) {
             md.append("\nThe closed loop ran out of presigned messages before its time was up: its figure is a floor "
                     + "(raise -Dbench.messages).\n");

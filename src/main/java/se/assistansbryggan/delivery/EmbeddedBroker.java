@@ -53,12 +53,10 @@ public final class EmbeddedBroker implements AutoCloseable {
                 // DLQ.<queue> and EXP.<queue> are made on their first message
                 .addAddressSetting(DEAD_LETTERS, new AddressSettings().setAutoCreateAddresses(true).setAutoCreateQueues(true))
                 .addAddressSetting(EXPIRED, new AddressSettings().setAutoCreateAddresses(true).setAutoCreateQueues(true))
-                // kept receipts simply vanish when their retention ends; past a quarter of the broker's memory they
-                // page on their own (they are read only for a resend), so that a day of them does not push the
-                // delivery queues and the follow-up clocks, which live in memory, into paging
-                .addAddressSetting(Handoff.RECEIPTS + ".#", new AddressSettings().setAutoCreateAddresses(false)
-                        .setAutoCreateQueues(false).setExpiryAddress(null)
-                        .setMaxSizeBytes(settings.memoryBytes() / 4 / (Handoff.RECEIPT_BUCKETS + 1)));
+                // kept receipts simply vanish when their retention ends; together they take at most a quarter of
+                // the broker's memory and page the rest (they are read only for a resend), so that a day of them
+                // does not push the delivery queues and the follow-up clocks, which live in memory, into paging
+                .addAddressSetting(Handoff.RECEIPTS + ".#", receiptSettings(settings.memoryBytes() / 4 / (Handoff.RECEIPT_BUCKETS + 1)));
         // a copy of every dead letter for the audit trail; the dead letter itself stays for the operators
         config.addDivertConfiguration(new org.apache.activemq.artemis.core.config.DivertConfiguration()
                 .setName("dead-letter-audit").setAddress(DEAD_LETTERS).setForwardingAddress(DeadLetterWatcher.EVENTS)
@@ -106,6 +104,18 @@ public final class EmbeddedBroker implements AutoCloseable {
                 // beyond this the broker pages to disk: a day of kept receipts or a consumer that stopped
                 // reading must not fill the gateway's heap
                 .setGlobalMaxSize(settings.memoryBytes());
+    }
+
+    /**
+     * One receipt queue's share of the memory: half for the receipts it holds, a quarter for the page
+     * file being written (kept in memory while in use) and a quarter for what a browse reads back
+     * from its pages. The broker's defaults (10 MB page files, twice that read back) are per
+     * address and came to several hundred MB over the receipt queues.
+     */
+    private static AddressSettings receiptSettings(long share) {
+        int quarter = (int) Math.max(64 * 1024, share / 4);
+        return new AddressSettings().setAutoCreateAddresses(false).setAutoCreateQueues(false).setExpiryAddress(null)
+                .setMaxSizeBytes(share / 2).setPageSizeBytes(quarter).setMaxReadPageBytes(quarter);
     }
 
     private static AddressSettings deliverySettings(BrokerSettings.Redelivery redelivery) {
