@@ -14,7 +14,7 @@ import org.apache.activemq.artemis.api.core.client.ServerLocator;
 /**
  * With an external Artemis broker or cluster, makes sure every recipient's durable queue and
  * the queues receipts are kept on ({@link Handoff#receiptQueues()}) exist (existing ones are left as they are). Redelivery, dead letters
- * and security are the broker's own address settings there (see {@code broker/README.md}).
+ * and security are the broker's own address settings there (README, "An external broker").
  */
 public final class ExternalQueues {
     private ExternalQueues() {}
