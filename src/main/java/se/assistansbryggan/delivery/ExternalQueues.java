@@ -12,9 +12,10 @@ import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 
 /**
- * With an external Artemis broker or cluster, makes sure every recipient's durable queue and
- * the queues receipts are kept on ({@link Handoff#receiptQueues()}) exist (existing ones are left as they are). Redelivery, dead letters
- * and security are the broker's own address settings there (README, "An external broker").
+ * With an external Artemis broker or cluster, makes sure every recipient's durable queue and the
+ * queues receipts are kept on ({@link Handoff#receiptQueues()}) exist (existing ones are left as
+ * they are). Redelivery, dead letters and security are the broker's own address settings there
+ * (README, "An external broker").
  */
 public final class ExternalQueues {
     private ExternalQueues() {}
