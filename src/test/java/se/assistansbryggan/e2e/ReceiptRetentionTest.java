@@ -36,6 +36,46 @@ class ReceiptRetentionTest {
         }
     }
 
+    @Test
+    void receipts_paged_to_disk_expire_too_and_their_page_files_go() throws Exception {
+        try (GatewayHarness harness = new GatewayHarness(data).start(Map.of("gateway.broker.memory-mb", "1",
+                "gateway.replay.max-age", "PT3S", "gateway.replay.clock-skew", "PT0S", "gateway.broker.expiry-scan-period", "PT1S"))) {
+            for (int i = 0; i < 200; i++) {
+                byte[] notice = GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
+                assertEquals("ACCEPTED", Receipt.parse(harness.clientAs("fk").post(notice).body()).status());
+            }
+            var paging = harness.gateway().broker().server().getPagingManager();
+            long pagedQueues = Handoff.receiptQueues().stream()
+                    .filter(q -> pageStore(paging, q).isPaging()).count();
+            assertTrue(pagedQueues > 0, "200 receipts in a 1 MB broker: the receipt queues should page");
+            long pagesBefore = Handoff.receiptQueues().stream().mapToLong(q -> pageStore(paging, q).getNumberOfPages()).max().orElseThrow();
+            assertTrue(pagesBefore > 1, "some receipt queue should have written more than one page file");
+
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+            while (keptReceipts(harness) > 0 && Instant.now().isBefore(deadline)) {
+                Thread.sleep(200);
+            }
+            assertEquals(0, keptReceipts(harness), "paged receipts expire like the others");
+            for (String queue : Handoff.receiptQueues()) {
+                assertTrue(pageStore(paging, queue).getNumberOfPages() <= 1, queue + " still holds page files");
+            }
+            assertEquals(200, harness.gateway().broker().depth("kommun.0180"), "the deliveries stay");
+        }
+    }
+
+    private static org.apache.activemq.artemis.core.paging.PagingStore pageStore(
+            org.apache.activemq.artemis.core.paging.PagingManager paging, String queue) {
+        try {
+            return paging.getPageStore(org.apache.activemq.artemis.api.core.SimpleString.of(queue));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long keptReceipts(GatewayHarness harness) {
+        return Handoff.receiptQueues().stream().mapToLong(q -> harness.gateway().broker().depth(q)).sum();
+    }
+
     private static void awaitEmpty(GatewayHarness harness, String queue, Duration patience) throws InterruptedException {
         assertEquals(1, harness.gateway().broker().depth(queue), "the receipt is kept at first");
         Instant deadline = Instant.now().plus(patience);
