@@ -31,6 +31,9 @@ public final class Handoff implements AutoCloseable {
      */
     public static final String RECEIPTS = "gateway.receipts";
     public static final int RECEIPT_BUCKETS = 16;
+    private static final List<String> RECEIPT_QUEUES = java.util.stream.Stream.concat(
+            java.util.stream.IntStream.range(0, RECEIPT_BUCKETS).mapToObj(bucket -> RECEIPTS + "." + bucket),
+            java.util.stream.Stream.of(RECEIPTS)).toList();
     /** Follow-up clocks: one scheduled message per notice awaiting the kommun's confirmation. */
     public static final String FOLLOW_UPS = "gateway.followups";
     static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
@@ -152,13 +155,9 @@ public final class Handoff implements AutoCloseable {
 
     /** Every queue receipts are kept on: the buckets, and the one earlier versions used. */
     public static List<String> receiptQueues() {
-        List<String> all = new java.util.ArrayList<>();
-        for (int bucket = 0; bucket < RECEIPT_BUCKETS; bucket++) {
-            all.add(RECEIPTS + "." + bucket);
-        }
-        all.add(RECEIPTS);
-        return all;
+        return RECEIPT_QUEUES;
     }
+
 
     private static jakarta.jms.Queue queue(String name) {
         return org.apache.activemq.artemis.api.jms.ActiveMQJMSClient.createQueue(name);
