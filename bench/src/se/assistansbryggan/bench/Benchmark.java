@@ -102,11 +102,9 @@ public final class Benchmark {
             Histogram closed = closedLoop(clients, messages, next, accepted, report);
             // what the recipients' consumers had yet to read when the closed loop ended: if it grew, the
             // figure above is not one the broker can sustain with its consumers keeping up
-            ((Map<String, Object>) report.get("closedLoop")).put("deliveriesNotYetReadAtTheEnd",
-                    Traffic.QUEUES.stream().mapToLong(q -> gateway.broker().depth(q)).sum());
+            ((Map<String, Object>) report.get("closedLoop")).put("deliveriesNotYetReadAtTheEnd", unread(gateway));
             // the open loop measures latency at its rate, not the closed loop's aftermath: the consumers catch up first
-            for (long until = System.nanoTime() + 10_000_000_000L; System.nanoTime() < until
-                    && Traffic.QUEUES.stream().anyMatch(q -> gateway.broker().depth(q) > 0); ) {
+            for (long until = System.nanoTime() + 10_000_000_000L; System.nanoTime() < until && unread(gateway) > 0; ) {
                 TimeUnit.MILLISECONDS.sleep(100);
             }
             Histogram open = openLoop(clients, messages, next, accepted, report);
@@ -174,16 +172,11 @@ public final class Benchmark {
             Set<String> accepted, int senderCount, int maxSeconds, int minMessages) throws Exception {
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         int first = next.get();
-        ExecutorService senders = Executors.newFixedThreadPool(senderCount, SENDER_THREADS);
-        for (int s = 0; s < senderCount; s++) {
-            senders.submit(() -> {
-                for (int i = next.getAndIncrement(); !stop.get() && i < messages.size(); i = next.getAndIncrement()) {
-                    record(post(clients, messages.get(i)), accepted, new AtomicInteger(), new AtomicInteger());
-                }
-                return null;
-            });
-        }
-        senders.shutdown();
+        ExecutorService senders = startSenders(senderCount, () -> {
+            for (int i = next.getAndIncrement(); !stop.get() && i < messages.size(); i = next.getAndIncrement()) {
+                record(post(clients, messages.get(i)), accepted, new AtomicInteger(), new AtomicInteger());
+            }
+        });
         java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         long start = System.nanoTime();
         double jitPercent = 100;
@@ -216,24 +209,18 @@ public final class Benchmark {
         long end = System.nanoTime() + CLOSED_SECONDS * 1_000_000_000L;
         Usage usage = Usage.start();
         long start = System.nanoTime();
-        ExecutorService senders = Executors.newFixedThreadPool(SENDERS, SENDER_THREADS);
-        for (int s = 0; s < SENDERS; s++) {
-            senders.submit(() -> {
-                for (int i = next.getAndIncrement(); i < messages.size() - OPEN_RATE * OPEN_SECONDS && System.nanoTime() < end;
-                        i = next.getAndIncrement()) {
-                    long t0 = System.nanoTime();
-                    try {
-                        record(post(clients, messages.get(i)), accepted, ok, refused);
-                    } catch (Exception e) {
-                        refused.incrementAndGet();
-                    }
-                    recorder.recordValue(System.nanoTime() - t0);
+        startSenders(SENDERS, () -> {
+            for (int i = next.getAndIncrement(); i < messages.size() - OPEN_RATE * OPEN_SECONDS && System.nanoTime() < end;
+                    i = next.getAndIncrement()) {
+                long t0 = System.nanoTime();
+                try {
+                    record(post(clients, messages.get(i)), accepted, ok, refused);
+                } catch (Exception e) {
+                    refused.incrementAndGet();
                 }
-                return null;
-            });
-        }
-        senders.shutdown();
-        senders.awaitTermination(5, TimeUnit.MINUTES);
+                recorder.recordValue(System.nanoTime() - t0);
+            }
+        }).awaitTermination(5, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
         // every sender took one index it did not send when it stopped
         next.addAndGet(-SENDERS);
@@ -285,6 +272,29 @@ public final class Benchmark {
         Histogram histogram = recorder.getIntervalHistogram();
         report.put("openLoop", result(histogram, ok.get(), refused.get(), seconds, usage.stop()));
         return histogram;
+    }
+
+    /** What each sender thread does until its messages or its time run out. */
+    interface SenderLoop {
+        void run() throws Exception;
+    }
+
+    /** Starts {@code count} sender threads running the same loop; the pool returned is already shut down. */
+    static ExecutorService startSenders(int count, SenderLoop loop) {
+        ExecutorService senders = Executors.newFixedThreadPool(count, SENDER_THREADS);
+        for (int s = 0; s < count; s++) {
+            senders.submit(() -> {
+                loop.run();
+                return null;
+            });
+        }
+        senders.shutdown();
+        return senders;
+    }
+
+    /** Deliveries on the recipients' queues the consumers have not read yet. */
+    private static long unread(Gateway gateway) {
+        return Traffic.QUEUES.stream().mapToLong(q -> gateway.broker().depth(q)).sum();
     }
 
     static String post(Map<String, GatewayClient> clients, Traffic.Message message) throws Exception {

@@ -85,17 +85,11 @@ final class Traffic {
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         long start = System.nanoTime();
-        ExecutorService senders = Executors.newFixedThreadPool(Benchmark.SENDERS, Benchmark.SENDER_THREADS);
-        for (int s = 0; s < Benchmark.SENDERS; s++) {
-            senders.submit(() -> {
-                for (int i = next.getAndIncrement(); i < transfers.size(); i = next.getAndIncrement()) {
-                    Benchmark.record(Benchmark.post(clients, transfers.get(i)), accepted, ok, refused);
-                }
-                return null;
-            });
-        }
-        senders.shutdown();
-        senders.awaitTermination(5, TimeUnit.MINUTES);
+        Benchmark.startSenders(Benchmark.SENDERS, () -> {
+            for (int i = next.getAndIncrement(); i < transfers.size(); i = next.getAndIncrement()) {
+                Benchmark.record(Benchmark.post(clients, transfers.get(i)), accepted, ok, refused);
+            }
+        }).awaitTermination(5, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("messages", transfers.size());
