@@ -25,8 +25,8 @@ import org.apache.camel.util.FileUtil;
 import org.apache.camel.util.json.Jsoner;
 import se.assistansbryggan.app.Gateway;
 import se.assistansbryggan.app.GatewayConfig;
-import se.assistansbryggan.operations.GatewayClient;
-import se.assistansbryggan.trust.KeyMaterial;
+import se.assistansbryggan.client.GatewayClient;
+import se.assistansbryggan.message.KeyMaterial;
 
 /**
  * Drives signed messages over HTTPS with mutual TLS into a gateway with its embedded broker:
@@ -89,7 +89,7 @@ public final class Benchmark {
                     .distinct().toList() + " and " + TRANSFERS + " DECISION_TRANSFER ahead of time …");
             List<Traffic.Message> messages = Traffic.presign(PRESIGNED, Traffic.MIX);
             List<Traffic.Message> transfers = Traffic.presign(TRANSFERS,
-                    List.of(new Traffic.Kind(se.assistansbryggan.policy.MessageType.DECISION_TRANSFER, "kommun-1280")));
+                    List.of(new Traffic.Kind(se.assistansbryggan.message.MessageType.DECISION_TRANSFER, "kommun-1280")));
             // held by the generator, not the gateway, during the measured phases
             report.put("presignedMB", (heldBytes(messages) + heldBytes(transfers)) / (1024 * 1024));
             Map<String, GatewayClient> clients = Traffic.clients(gateway, Set.of("fk", "kommun-0180", "kommun-1280"));

@@ -15,8 +15,9 @@ import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.w3c.dom.Document;
 import se.assistansbryggan.delivery.EmbeddedBroker;
-import se.assistansbryggan.intake.SecureXml;
-import se.assistansbryggan.trust.KeyMaterial;
+import se.assistansbryggan.message.KeyMaterial;
+import se.assistansbryggan.message.SecureXml;
+import se.assistansbryggan.message.XmlSigner;
 import se.assistansbryggan.trust.XmlSignatures;
 
 /** The limits the gateway cannot beat, measured in the same run: durable sends and the cryptography per message. */
@@ -71,7 +72,7 @@ final class Limits {
         int n = 0;
         while (System.nanoTime() < end) {
             Document document = SecureXml.parse(unsignedMessage);
-            XmlSignatures.sign(document, key);
+            XmlSigner.sign(document, key);
             n++;
         }
         return n / ((System.nanoTime() - start) / 1e9);

@@ -14,12 +14,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.w3c.dom.Document;
 import se.assistansbryggan.app.Gateway;
-import se.assistansbryggan.intake.SecureXml;
-import se.assistansbryggan.operations.GatewayClient;
-import se.assistansbryggan.operations.MessageSigner;
-import se.assistansbryggan.policy.MessageType;
-import se.assistansbryggan.policy.SchemaFamily;
-import se.assistansbryggan.trust.KeyMaterial;
+import se.assistansbryggan.client.GatewayClient;
+import se.assistansbryggan.client.MessageSigner;
+import se.assistansbryggan.message.KeyMaterial;
+import se.assistansbryggan.message.MessageType;
+import se.assistansbryggan.message.SchemaFamily;
+import se.assistansbryggan.message.SecureXml;
 
 /**
  * Realistic traffic: catalogue types in proportion, each from its sender's golden file

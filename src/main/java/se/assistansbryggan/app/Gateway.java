@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -16,32 +17,35 @@ import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import se.assistansbryggan.audit.AuditTrail;
+import se.assistansbryggan.delivery.BrokerAccess;
 import se.assistansbryggan.delivery.BrokerSettings;
+import se.assistansbryggan.delivery.DeadLetterWatcher;
 import se.assistansbryggan.delivery.Deliverer;
 import se.assistansbryggan.delivery.EmbeddedBroker;
 import se.assistansbryggan.delivery.ExternalQueues;
-import se.assistansbryggan.delivery.DeadLetterWatcher;
 import se.assistansbryggan.delivery.FollowUpWatcher;
 import se.assistansbryggan.delivery.Handoff;
 import se.assistansbryggan.delivery.PullQueue;
 import se.assistansbryggan.intake.Channels;
+import se.assistansbryggan.intake.Receipts;
+import se.assistansbryggan.intake.SchemaGuard;
+import se.assistansbryggan.message.ClockKind;
+import se.assistansbryggan.message.DueClock;
+import se.assistansbryggan.message.KeyMaterial;
+import se.assistansbryggan.metrics.GatewayMetrics;
 import se.assistansbryggan.operations.BrokerManagement;
 import se.assistansbryggan.operations.ConsoleResource;
 import se.assistansbryggan.operations.ConsoleSessions;
-import se.assistansbryggan.operations.GatewayMetrics;
 import se.assistansbryggan.operations.HealthServer;
 import se.assistansbryggan.operations.OperatorResource;
 import se.assistansbryggan.operations.PullResource;
-import se.assistansbryggan.intake.Receipts;
-import se.assistansbryggan.intake.SchemaGuard;
-import se.assistansbryggan.policy.PartyDirectory;
 import se.assistansbryggan.policy.PolicyEngine;
 import se.assistansbryggan.policy.PolicyRules;
 import se.assistansbryggan.transform.Escalations;
 import se.assistansbryggan.transform.Transformer;
 import se.assistansbryggan.trust.CertificatePaths;
 import se.assistansbryggan.trust.IdentityBinder;
-import se.assistansbryggan.trust.KeyMaterial;
+import se.assistansbryggan.trust.PartyDirectory;
 import se.assistansbryggan.trust.RevocationChecker;
 import se.assistansbryggan.trust.SignatureVerifier;
 
@@ -60,7 +64,7 @@ public final class Gateway implements AutoCloseable {
     private ConsoleSessions consoleSessions;
     private PullResource pullApi;
     private PullQueue pull;
-    private String[] brokerAccess;
+    private BrokerAccess brokerAccess;
     private FollowUpWatcher followUps;
     private DeadLetterWatcher deadLetters;
     private AuditTrail audit;
@@ -90,11 +94,11 @@ public final class Gateway implements AutoCloseable {
         https.publishOnConsole("/operations", operatorApi);
         https.publishOnConsole("/console", new ConsoleResource(consoleSessions, audit));
         https.publish("/pull", pullApi);
-        followUps = new FollowUpWatcher(brokerAccess[0], brokerAccess[1], brokerAccess[2],
+        followUps = new FollowUpWatcher(brokerAccess,
                 new Escalations(directory, signingKey)::document, audit,
                 this::counted);
         followUps.start();
-        deadLetters = new DeadLetterWatcher(brokerAccess[0], brokerAccess[1], brokerAccess[2], audit, metrics::deadLettered);
+        deadLetters = new DeadLetterWatcher(brokerAccess, audit, metrics::deadLettered);
         deadLetters.start();
         health = new HealthServer(config.get("gateway.operations.health-host"), config.integer("gateway.operations.health-port"),
                 metrics, this::ready);
@@ -110,11 +114,13 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private List<BrokerManagement.QueueStatus> queuesOrNone() {
+    private Map<String, Long> queueDepthsOrNone() {
         try {
-            return management.queues();
+            Map<String, Long> depths = new java.util.LinkedHashMap<>();
+            management.queues().forEach(q -> depths.put(q.name(), q.depth()));
+            return depths;
         } catch (Exception e) {
-            return List.of();
+            return Map.of();
         }
     }
 
@@ -128,8 +134,8 @@ public final class Gateway implements AutoCloseable {
         return directory.all().stream().flatMap(p -> p.queues().stream()).toList();
     }
 
-    private void counted(FollowUpWatcher.Due due) {
-        if (due.kind() == Handoff.ClockKind.ESCALATION) {
+    private void counted(DueClock due) {
+        if (due.kind() == ClockKind.ESCALATION) {
             metrics.escalated();
         } else {
             metrics.reminded();
@@ -153,21 +159,17 @@ public final class Gateway implements AutoCloseable {
         java.time.Duration retention = config.duration("gateway.replay.max-age").plus(config.duration("gateway.replay.clock-skew"));
         String external = config.getOrEmpty("gateway.broker.external-url");
         if (!external.isEmpty()) {
-            String user = config.get("gateway.broker.external-user");
-            String password = config.get("gateway.broker.external-password");
-            ExternalQueues.ensure(external, user, password, queues);
-                management = new BrokerManagement(external, user, password);
-            pull = new PullQueue(external, user, password, config.duration("gateway.pull.visibility-timeout"));
-            brokerAccess = new String[] {external, user, password};
-            return new Handoff(external, user, password, retention);
+            brokerAccess = new BrokerAccess(external, config.get("gateway.broker.external-user"),
+                    config.get("gateway.broker.external-password"));
+            ExternalQueues.ensure(brokerAccess, queues);
+        } else {
+            broker = new EmbeddedBroker(brokerSettings(), IN_VM_IDS.getAndIncrement(), queues);
+            broker.start();
+            brokerAccess = new BrokerAccess(broker.inVmUrl(), broker.internalUser(), broker.internalPassword());
         }
-        broker = new EmbeddedBroker(brokerSettings(), IN_VM_IDS.getAndIncrement(), queues);
-        broker.start();
-        management = new BrokerManagement(broker.inVmUrl(), broker.internalUser(), broker.internalPassword());
-        pull = new PullQueue(broker.inVmUrl(), broker.internalUser(), broker.internalPassword(),
-                config.duration("gateway.pull.visibility-timeout"));
-        brokerAccess = new String[] {broker.inVmUrl(), broker.internalUser(), broker.internalPassword()};
-        return new Handoff(broker.inVmUrl(), broker.internalUser(), broker.internalPassword(), retention);
+        management = new BrokerManagement(brokerAccess);
+        pull = new PullQueue(brokerAccess, config.duration("gateway.pull.visibility-timeout"));
+        return new Handoff(brokerAccess, retention);
     }
 
     /** Broker users for every party with a configured password (gateway.broker.password.<party id>). */
@@ -207,7 +209,7 @@ public final class Gateway implements AutoCloseable {
         registry.bind("deliverer", new Deliverer(handoff, this::stopFollowUp));
         audit = new AuditTrail(config.path("gateway.data.dir").resolve("audit/trail.jsonl"),
                 config.get("gateway.audit.hmac-secret").getBytes(StandardCharsets.UTF_8), clock);
-        metrics = new GatewayMetrics(this::queuesOrNone);
+        metrics = new GatewayMetrics(this::queueDepthsOrNone, Handoff.FOLLOW_UPS);
         pullApi = new PullResource(pull, management, directory, audit);
         Receipts receipts = new Receipts(signingKey, audit, metrics, clock);
         registry.bind("receipts", receipts);

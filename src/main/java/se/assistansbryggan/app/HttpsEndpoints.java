@@ -17,7 +17,7 @@ import org.apache.cxf.configuration.security.ClientAuthentication;
 import org.apache.cxf.transport.http_undertow.ThreadingParameters;
 import org.apache.cxf.transport.http_undertow.UndertowHTTPServerEngineFactory;
 import se.assistansbryggan.intake.MessageResource;
-import se.assistansbryggan.trust.KeyMaterial;
+import se.assistansbryggan.message.KeyMaterial;
 
 /**
  * The CXF bus and the two intake endpoints on one Undertow HTTPS listener with mutual TLS:

@@ -5,18 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.camel.util.json.Jsoner;
-import se.assistansbryggan.trust.Personnummer;
+import se.assistansbryggan.message.Hmac;
+import se.assistansbryggan.message.Personnummer;
 
 /**
  * The append-only, hash-chained audit trail: one JSON line per event, each ending with a MAC
@@ -117,7 +114,7 @@ public final class AuditTrail {
 
     /** The keyed hash a personal number is recorded as: the same person always gets the same value. */
     public String personHash(Personnummer person) {
-        return "hmac:" + hmac(secret, "person:" + person.twelveDigits()).substring(0, 32);
+        return "hmac:" + Hmac.sha256Hex(secret, "person:" + person.twelveDigits()).substring(0, 32);
     }
 
     /** The number of the first line whose link is broken, or empty when the whole trail verifies. */
@@ -132,7 +129,7 @@ public final class AuditTrail {
             }
             String body = line.substring(0, at);
             String claimed = line.substring(at + MAC_FIELD.length(), line.length() - 2);
-            if (!body.contains("\"prev\":\"" + previous + "\"") || !hmac(secret, previous + "\n" + body).equals(claimed)) {
+            if (!body.contains("\"prev\":\"" + previous + "\"") || !Hmac.sha256Hex(secret, previous + "\n" + body).equals(claimed)) {
                 return Optional.of(i + 1);
             }
             previous = claimed;
@@ -141,7 +138,7 @@ public final class AuditTrail {
     }
 
     private String mac(String previous, String body) {
-        return hmac(secret, previous + "\n" + body);
+        return Hmac.sha256Hex(secret, previous + "\n" + body);
     }
 
     private void resume() {
@@ -160,16 +157,6 @@ public final class AuditTrail {
             }
         } catch (IOException e) {
             throw new IllegalStateException("the audit trail cannot be opened: " + e.getMessage(), e);
-        }
-    }
-
-    private static String hmac(byte[] key, String text) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -12,8 +12,8 @@ abstract class BrokerListener implements AutoCloseable {
     private final ActiveMQConnectionFactory factory;
     private Connection connection;
 
-    BrokerListener(String url, String user, String password) {
-        this.factory = new ActiveMQConnectionFactory(url + (url.contains("?") ? "&" : "?") + "reconnectAttempts=-1", user, password);
+    BrokerListener(BrokerAccess broker) {
+        this.factory = broker.reconnectingFactory();
     }
 
     /** The listener's connection, made on the first call. */

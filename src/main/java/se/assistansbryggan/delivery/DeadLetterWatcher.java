@@ -23,8 +23,8 @@ public final class DeadLetterWatcher extends BrokerListener {
     private final AuditTrail audit;
     private final Runnable counted;
 
-    public DeadLetterWatcher(String url, String user, String password, AuditTrail audit, Runnable counted) {
-        super(url, user, password);
+    public DeadLetterWatcher(BrokerAccess broker, AuditTrail audit, Runnable counted) {
+        super(broker);
         this.audit = audit;
         this.counted = counted;
     }

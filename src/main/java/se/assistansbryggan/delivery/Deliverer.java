@@ -9,10 +9,11 @@ import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import se.assistansbryggan.delivery.Handoff.StoredReceipt;
-import se.assistansbryggan.intake.Refusal;
-import se.assistansbryggan.intake.Submission;
+import se.assistansbryggan.message.ClockKind;
+import se.assistansbryggan.message.Refusal;
+import se.assistansbryggan.message.Submission;
+import se.assistansbryggan.message.Verdict;
 import se.assistansbryggan.policy.PolicyEngine;
-import se.assistansbryggan.policy.Verdict;
 
 /**
  * Delivery station: hands every recipient's signed document, their follow-up clocks and the
@@ -89,11 +90,11 @@ public final class Deliverer {
         for (Submission.Delivery d : submission.deliveries()) {
             if (d.verdict().followUpDue() != null) {
                 clocks.add(new Handoff.FollowUp(d.recipient().id(), d.recipient().party().id(), d.recipient().escalationQueue(),
-                        d.verdict().followUpDue(), Handoff.ClockKind.ESCALATION, null));
+                        d.verdict().followUpDue(), ClockKind.ESCALATION, null));
             }
             if (d.verdict().reminder() != null) {
                 clocks.add(new Handoff.FollowUp(d.recipient().id(), d.recipient().party().id(), d.recipient().queue(),
-                        d.verdict().reminder().due(), Handoff.ClockKind.REMINDER, d.verdict().reminder().date()));
+                        d.verdict().reminder().due(), ClockKind.REMINDER, d.verdict().reminder().date()));
             }
         }
         return clocks;

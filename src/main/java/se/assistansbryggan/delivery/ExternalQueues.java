@@ -6,7 +6,6 @@ import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
@@ -20,13 +19,13 @@ import org.apache.activemq.artemis.api.core.client.ServerLocator;
 public final class ExternalQueues {
     private ExternalQueues() {}
 
-    public static void ensure(String url, String user, String password, List<String> queues) {
+    public static void ensure(BrokerAccess broker, List<String> queues) {
         List<String> all = new ArrayList<>(queues);
         all.addAll(Handoff.receiptQueues());
         all.add(Handoff.FOLLOW_UPS);
-        try (ServerLocator locator = ActiveMQClient.createServerLocator(url);
+        try (ServerLocator locator = broker.locator();
                 ClientSessionFactory factory = locator.createSessionFactory();
-                ClientSession session = factory.createSession(user, password, false, true, true, false, 0)) {
+                ClientSession session = factory.createSession(broker.user(), broker.password(), false, true, true, false, 0)) {
             for (String queue : all) {
                 if (!session.queueQuery(SimpleString.of(queue)).isExists()) {
                     session.createQueue(QueueConfiguration.of(queue).setAddress(queue).setRoutingType(RoutingType.ANYCAST)
@@ -34,9 +33,9 @@ public final class ExternalQueues {
                 }
             }
         } catch (ActiveMQException e) {
-            throw new IllegalStateException("cannot prepare the queues on " + url + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot prepare the queues on " + broker.url() + ": " + e.getMessage(), e);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot reach the broker at " + url + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot reach the broker at " + broker.url() + ": " + e.getMessage(), e);
         }
     }
 }

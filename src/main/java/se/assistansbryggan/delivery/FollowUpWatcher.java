@@ -14,6 +14,8 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import se.assistansbryggan.audit.AuditTrail;
+import se.assistansbryggan.message.ClockKind;
+import se.assistansbryggan.message.DueClock;
 
 /**
  * Fires the clocks on {@value Handoff#FOLLOW_UPS} (scheduled messages, so they live in the broker
@@ -26,17 +28,14 @@ import se.assistansbryggan.audit.AuditTrail;
 public final class FollowUpWatcher extends BrokerListener {
     private static final Logger LOG = LoggerFactory.getLogger(FollowUpWatcher.class);
 
-    /** A due clock, as the escalation or reminder document needs it. */
-    public record Due(String messageId, String type, String recipient, Instant due, Handoff.ClockKind kind, String date) {}
-
-    private final Function<Due, String> escalation;
+    private final Function<DueClock, String> escalation;
     private final AuditTrail audit;
-    private final java.util.function.Consumer<Due> counted;
+    private final java.util.function.Consumer<DueClock> counted;
     private Session session;
 
-    public FollowUpWatcher(String url, String user, String password, Function<Due, String> escalation, AuditTrail audit,
-            java.util.function.Consumer<Due> counted) {
-        super(url, user, password);
+    public FollowUpWatcher(BrokerAccess broker, Function<DueClock, String> escalation, AuditTrail audit,
+            java.util.function.Consumer<DueClock> counted) {
+        super(broker);
         this.escalation = escalation;
         this.audit = audit;
         this.counted = counted;
@@ -52,14 +51,14 @@ public final class FollowUpWatcher extends BrokerListener {
     }
 
     /** Clocks stored before reminders existed carry no kind: they are escalations. */
-    private static Handoff.ClockKind kind(Message clock) throws JMSException {
+    private static ClockKind kind(Message clock) throws JMSException {
         String kind = clock.getStringProperty("AbClockKind");
-        return kind == null ? Handoff.ClockKind.ESCALATION : Handoff.ClockKind.valueOf(kind);
+        return kind == null ? ClockKind.ESCALATION : ClockKind.valueOf(kind);
     }
 
     private void escalate(Message clock, MessageProducer producer) {
         try {
-            Due due = new Due(clock.getStringProperty("AbMessageId"), clock.getStringProperty("AbMessageType"),
+            DueClock due = new DueClock(clock.getStringProperty("AbMessageId"), clock.getStringProperty("AbMessageType"),
                     clock.getStringProperty("AbRecipient"), Instant.ofEpochMilli(clock.getLongProperty("AbDue")),
                     kind(clock), clock.getStringProperty("AbDate"));
             String queue = clock.propertyExists("AbTargetQueue") ? clock.getStringProperty("AbTargetQueue")
@@ -71,7 +70,7 @@ public final class FollowUpWatcher extends BrokerListener {
             reminder.setStringProperty(Handoff.DUPLICATE_ID, due.messageId() + "/" + queue + "/" + due.kind());
             producer.send(session.createQueue(queue), reminder, DeliveryMode.PERSISTENT, 7, 0);
             session.commit();
-            audit.record(due.kind() == Handoff.ClockKind.ESCALATION ? "ESCALATED" : "REMINDED",
+            audit.record(due.kind() == ClockKind.ESCALATION ? "ESCALATED" : "REMINDED",
                     Map.of("messageId", due.messageId(), "recipient", due.recipient(), "type", due.type()));
             counted.accept(due);
         } catch (JMSException | RuntimeException e) {

@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import se.assistansbryggan.message.ClockKind;
 
 /**
  * The transactional hand-off to the broker. One JMS transaction holds the message for the
@@ -45,8 +46,8 @@ public final class Handoff implements AutoCloseable {
     private Connection connection;
     private int generation;
 
-    public Handoff(String brokerUrl, String user, String password, Duration retention) throws JMSException {
-        this.factory = new ActiveMQConnectionFactory(brokerUrl, user, password);
+    public Handoff(BrokerAccess broker, Duration retention) throws JMSException {
+        this.factory = broker.factory();
         // the queues exist (made at start); asking the broker about them on every send costs round trips
         this.factory.setCacheDestinations(true);
         // a sender waits for its receipt: a commit the broker does not answer (a primary that died
@@ -61,9 +62,6 @@ public final class Handoff implements AutoCloseable {
     /** What one delivery puts on one queue. */
     /** What one delivery puts on one queue; a time to live of 0 means it never expires. */
     public record Delivery(String queue, String body, java.util.Map<String, String> properties, int priority, long timeToLiveMillis) {}
-
-    /** What a clock does when it comes due: escalate an unconfirmed notice, or remind of a date. */
-    public enum ClockKind { ESCALATION, REMINDER }
 
     /** A clock to start with a delivery: at {@code due} a document goes to {@code targetQueue}, unless stopped. */
     public record FollowUp(String recipient, String party, String targetQueue, java.time.Instant due, ClockKind kind,

@@ -26,8 +26,8 @@ public final class PullQueue implements AutoCloseable {
     private final ActiveMQConnectionFactory factory;
     private final Duration visibility;
 
-    public PullQueue(String url, String user, String password, Duration visibility) {
-        this.factory = new ActiveMQConnectionFactory(url, user, password);
+    public PullQueue(BrokerAccess broker, Duration visibility) {
+        this.factory = broker.factory();
         this.visibility = visibility;
     }
 

@@ -13,7 +13,9 @@ import org.apache.cxf.binding.soap.SoapHeader;
 import org.apache.cxf.security.transport.TLSSessionInfo;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
+import se.assistansbryggan.message.Dom;
+import se.assistansbryggan.message.SecureXml;
+import se.assistansbryggan.message.Submission;
 
 /**
  * The two doors into intake: the SOAP service (WSDL {@code schemas/intake.wsdl}, PAYLOAD mode)
@@ -51,7 +53,7 @@ public final class Channels {
         try {
             CxfPayload<?> payload = exchange.getIn().getBody(CxfPayload.class);
             Element wrapper = payload == null || payload.getBody().isEmpty() ? null : payload.getBody().get(0);
-            Element document = wrapper == null ? null : firstElement(wrapper);
+            Element document = wrapper == null ? null : Dom.firstElement(wrapper);
             return document == null ? new byte[0] : SecureXml.serialize(document);
         } catch (RuntimeException unreadable) {
             return new byte[0];
@@ -74,14 +76,5 @@ public final class Channels {
         TLSSessionInfo tls = cxf == null ? null : cxf.get(TLSSessionInfo.class);
         Certificate[] peer = tls == null ? null : tls.getPeerCertificates();
         return peer != null && peer.length > 0 && peer[0] instanceof X509Certificate x ? x : null;
-    }
-
-    private static Element firstElement(Element parent) {
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e) {
-                return e;
-            }
-        }
-        return null;
     }
 }

@@ -14,13 +14,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.w3c.dom.Document;
 import se.assistansbryggan.audit.AuditTrail;
-import se.assistansbryggan.operations.GatewayMetrics;
+import se.assistansbryggan.message.Jaxb;
+import se.assistansbryggan.message.KeyMaterial;
+import se.assistansbryggan.message.Refusal;
+import se.assistansbryggan.message.RefusedException;
+import se.assistansbryggan.message.SecureXml;
+import se.assistansbryggan.message.Submission;
+import se.assistansbryggan.message.XmlSigner;
+import se.assistansbryggan.metrics.GatewayMetrics;
 import se.assistansbryggan.schema.kvittens.v1.KvittensTyp;
 import se.assistansbryggan.schema.kvittens.v1.ObjectFactory;
 import se.assistansbryggan.schema.kvittens.v1.StatusTyp;
-import se.assistansbryggan.transform.Jaxb;
-import se.assistansbryggan.trust.KeyMaterial;
-import se.assistansbryggan.trust.XmlSignatures;
 
 /**
  * The gateway's answer to a sender: a kvittens (receipt) signed with the gateway's key, ACCEPTED
@@ -179,7 +183,7 @@ public final class Receipts {
         k.setTidpunkt(Jaxb.dateTime(OffsetDateTime.now(clock)));
         JAXBElement<KvittensTyp> element = KVITTENS.createKvittens(k);
         Document document = Jaxb.marshal(element);
-        XmlSignatures.sign(document, gatewayKey);
+        XmlSigner.sign(document, gatewayKey);
         return document;
     }
 

@@ -18,10 +18,15 @@ import org.apache.camel.ExchangeProperty;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.xml.sax.SAXException;
-import se.assistansbryggan.intake.Submission.MessageHeader;
-import se.assistansbryggan.policy.MessageType;
-import se.assistansbryggan.policy.SchemaFamily;
-import se.assistansbryggan.trust.Personnummer;
+import se.assistansbryggan.message.Dom;
+import se.assistansbryggan.message.MessageType;
+import se.assistansbryggan.message.Organisationsnummer;
+import se.assistansbryggan.message.Personnummer;
+import se.assistansbryggan.message.Refusal;
+import se.assistansbryggan.message.SchemaFamily;
+import se.assistansbryggan.message.SecureXml;
+import se.assistansbryggan.message.Submission.MessageHeader;
+import se.assistansbryggan.message.Submission;
 
 /**
  * Intake's gate: a size limit, hardened parsing ({@link SecureXml}), a known root element and

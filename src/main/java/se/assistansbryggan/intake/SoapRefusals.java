@@ -7,6 +7,9 @@ import org.apache.cxf.interceptor.Fault;
 import org.apache.cxf.phase.Phase;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import se.assistansbryggan.message.Refusal;
+import se.assistansbryggan.message.RefusedException;
+import se.assistansbryggan.message.Submission;
 
 /**
  * The SOAP door's last word on a request that never reaches the route, because CXF could not read

@@ -20,6 +20,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.util.json.JsonArray;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
+import se.assistansbryggan.delivery.BrokerAccess;
 import se.assistansbryggan.delivery.EmbeddedBroker;
 import se.assistansbryggan.delivery.Handoff;
 
@@ -35,8 +36,8 @@ public final class BrokerManagement implements AutoCloseable {
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private final ActiveMQConnectionFactory factory;
 
-    public BrokerManagement(String url, String user, String password) {
-        this.factory = new ActiveMQConnectionFactory(url, user, password);
+    public BrokerManagement(BrokerAccess broker) {
+        this.factory = broker.factory();
     }
 
     /** A queue as operators see it. */

@@ -7,9 +7,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+import se.assistansbryggan.message.Hmac;
 
 /**
  * Operators who sign in with configured credentials instead of a client certificate
@@ -92,7 +91,7 @@ public final class ConsoleSessions {
         }
         failures.remove(name);
         String payload = name + "|" + clock.instant().plus(lifetime).getEpochSecond();
-        return Optional.of(B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + B64.encodeToString(mac(payload)));
+        return Optional.of(B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + B64.encodeToString(Hmac.sha256(secret, payload)));
     }
 
     /** The operator a token names, if its HMAC holds, it has not expired and the operator is still configured. */
@@ -104,7 +103,7 @@ public final class ConsoleSessions {
             }
             String payload = new String(UNB64.decode(parts[0]), StandardCharsets.UTF_8);
             String[] fields = payload.split("\\|");
-            boolean valid = fields.length == 2 && MessageDigest.isEqual(mac(payload), UNB64.decode(parts[1]))
+            boolean valid = fields.length == 2 && MessageDigest.isEqual(Hmac.sha256(secret, payload), UNB64.decode(parts[1]))
                     && Long.parseLong(fields[1]) > clock.instant().getEpochSecond() && users.containsKey(fields[0]);
             return valid ? Optional.of(fields[0]) : Optional.empty();
         } catch (IllegalArgumentException e) {
@@ -114,15 +113,5 @@ public final class ConsoleSessions {
 
     public Duration lifetime() {
         return lifetime;
-    }
-
-    private byte[] mac(String payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return mac.doFinal(payload.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

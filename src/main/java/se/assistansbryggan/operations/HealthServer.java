@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import se.assistansbryggan.metrics.GatewayMetrics;
 
 /**
  * Plain HTTP on the loopback (or a management network) for machines, not people: {@code /metrics}

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.camel.util.json.Jsoner;
 import se.assistansbryggan.audit.AuditTrail;
-import se.assistansbryggan.trust.Personnummer;
+import se.assistansbryggan.message.Personnummer;
 
 /**
  * The operators' HTTPS API under /operations, on the gateway's mutual-TLS listener and on the

@@ -12,10 +12,10 @@ import java.security.cert.X509Certificate;
 import java.util.Map;
 import se.assistansbryggan.audit.AuditTrail;
 import se.assistansbryggan.delivery.PullQueue;
-import se.assistansbryggan.policy.Party;
-import se.assistansbryggan.policy.Recipient;
-import se.assistansbryggan.policy.PartyDirectory;
-import se.assistansbryggan.trust.Organisationsnummer;
+import se.assistansbryggan.message.Organisationsnummer;
+import se.assistansbryggan.message.Party;
+import se.assistansbryggan.message.Recipient;
+import se.assistansbryggan.trust.PartyDirectory;
 
 /**
  * {@code GET /pull/next} and {@code POST /pull/ack/{messageId}} for parties without a broker

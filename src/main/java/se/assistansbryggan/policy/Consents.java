@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import org.w3c.dom.Element;
-import se.assistansbryggan.intake.Dom;
+import se.assistansbryggan.message.Dom;
 
 /**
  * The person's samtycke (consent) elements of a message. A consent counts only if it covers the

@@ -1,11 +1,12 @@
 package se.assistansbryggan.policy;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
+import se.assistansbryggan.message.Dom;
+import se.assistansbryggan.message.SchemaFamily;
+import se.assistansbryggan.message.Verdict;
 
 /**
  * Data minimisation: carries out a {@link Verdict} on one recipient's copy of a message, in the
@@ -19,7 +20,7 @@ public final class Minimisation {
     /** Removes what the recipient may not see; returns the paths removed, once each, for Leverans. */
     public static List<String> apply(Element root, SchemaFamily family, Verdict verdict) {
         Set<String> removed = new LinkedHashSet<>();
-        for (Element child : children(root)) {
+        for (Element child : Dom.elements(root)) {
             if (!child.getLocalName().equals(family.envelope())) {
                 prune(child, child.getLocalName(), verdict, false, removed);
             }
@@ -37,7 +38,7 @@ public final class Minimisation {
             remove(element, path, removed);
             return;
         }
-        for (Element child : children(element)) {
+        for (Element child : Dom.elements(element)) {
             prune(child, path + "/" + child.getLocalName(), verdict, allowed, removed);
         }
     }
@@ -49,15 +50,5 @@ public final class Minimisation {
     private static void remove(Element element, String path, Set<String> removed) {
         element.getParentNode().removeChild(element);
         removed.add(path);
-    }
-
-    private static List<Element> children(Element parent) {
-        List<Element> children = new ArrayList<>();
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e) {
-                children.add(e);
-            }
-        }
-        return children;
     }
 }

@@ -10,11 +10,16 @@ import java.util.List;
 import java.util.Set;
 import org.apache.camel.ExchangeProperty;
 import org.w3c.dom.Element;
-import se.assistansbryggan.intake.Dom;
-import se.assistansbryggan.intake.Refusal;
-import se.assistansbryggan.intake.Submission;
-import se.assistansbryggan.intake.Submission.MessageHeader;
-import se.assistansbryggan.trust.Organisationsnummer;
+import se.assistansbryggan.message.Dom;
+import se.assistansbryggan.message.Organisationsnummer;
+import se.assistansbryggan.message.Party;
+import se.assistansbryggan.message.Recipient;
+import se.assistansbryggan.message.Refusal;
+import se.assistansbryggan.message.SchemaFamily;
+import se.assistansbryggan.message.Submission.MessageHeader;
+import se.assistansbryggan.message.Submission;
+import se.assistansbryggan.message.Verdict;
+import se.assistansbryggan.trust.PartyDirectory;
 
 /**
  * Policy station: applies the rules of {@link PolicyRules} to a verified message. It refuses what

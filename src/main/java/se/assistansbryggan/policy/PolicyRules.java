@@ -17,7 +17,9 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import se.assistansbryggan.intake.Refusal;
+import se.assistansbryggan.message.MessageType;
+import se.assistansbryggan.message.Party;
+import se.assistansbryggan.message.Refusal;
 
 /**
  * The declarative policy file ({@code config/policy.properties}), one block per message type; the

@@ -2,8 +2,9 @@ package se.assistansbryggan.transform;
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import se.assistansbryggan.policy.Party;
-import se.assistansbryggan.policy.SchemaFamily;
+import se.assistansbryggan.message.Organisationsnummer;
+import se.assistansbryggan.message.Party;
+import se.assistansbryggan.message.SchemaFamily;
 
 /** Elements the gateway writes itself, in either schema family. */
 final class Elements {

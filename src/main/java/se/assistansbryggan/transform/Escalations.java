@@ -5,18 +5,19 @@ import java.time.ZoneOffset;
 import java.util.UUID;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import se.assistansbryggan.delivery.FollowUpWatcher.Due;
-import se.assistansbryggan.delivery.Handoff;
 import se.assistansbryggan.intake.SchemaGuard;
-import se.assistansbryggan.intake.SecureXml;
-import se.assistansbryggan.policy.PartyDirectory;
-import se.assistansbryggan.policy.Recipient;
-import se.assistansbryggan.policy.SchemaFamily;
+import se.assistansbryggan.message.ClockKind;
+import se.assistansbryggan.message.DueClock;
+import se.assistansbryggan.message.Jaxb;
+import se.assistansbryggan.message.KeyMaterial;
+import se.assistansbryggan.message.Recipient;
+import se.assistansbryggan.message.SchemaFamily;
+import se.assistansbryggan.message.SecureXml;
+import se.assistansbryggan.message.XmlSigner;
 import se.assistansbryggan.schema.kommun.v1.KommunEskaleringTyp;
 import se.assistansbryggan.schema.kommun.v1.KommunPartTyp;
 import se.assistansbryggan.schema.kommun.v1.ObjectFactory;
-import se.assistansbryggan.trust.KeyMaterial;
-import se.assistansbryggan.trust.XmlSignatures;
+import se.assistansbryggan.trust.PartyDirectory;
 
 /**
  * What a due clock sends, signed by the gateway: the Eskalering a kommun receives when it did not
@@ -33,16 +34,16 @@ public final class Escalations {
         this.gatewayKey = gatewayKey;
     }
 
-    public String document(Due due) {
+    public String document(DueClock due) {
         Recipient recipient = directory.recipient(due.recipient())
                 .orElseThrow(() -> new IllegalStateException("the clock's recipient left the directory: " + due.recipient()));
-        Document document = due.kind() == Handoff.ClockKind.ESCALATION ? escalation(due, recipient) : reminder(due, recipient);
+        Document document = due.kind() == ClockKind.ESCALATION ? escalation(due, recipient) : reminder(due, recipient);
         SchemaGuard.validate(document);
-        XmlSignatures.sign(document, gatewayKey);
+        XmlSigner.sign(document, gatewayKey);
         return new String(SecureXml.serialize(document), StandardCharsets.UTF_8);
     }
 
-    private static Document escalation(Due due, Recipient recipient) {
+    private static Document escalation(DueClock due, Recipient recipient) {
         KommunEskaleringTyp e = KOMMUN.createKommunEskaleringTyp();
         e.setId(UUID.randomUUID().toString());
         e.setAvserMeddelande(due.messageId());
@@ -61,7 +62,7 @@ public final class Escalations {
     }
 
     /** Seed 001: the grace period after a revoked permit ends on {@code due.date()}; payment to the provider must stop. */
-    private static Document reminder(Due due, Recipient recipient) {
+    private static Document reminder(DueClock due, Recipient recipient) {
         SchemaFamily family = recipient.party().family();
         Document doc = SecureXml.newDocument();
         Element root = doc.createElementNS(family.namespace(), "Paminnelse");

@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.function.Function;
 import javax.xml.namespace.QName;
 import org.w3c.dom.Document;
-import se.assistansbryggan.intake.SecureXml;
-import se.assistansbryggan.policy.MessageType;
-import se.assistansbryggan.policy.SchemaFamily;
+import se.assistansbryggan.message.Jaxb;
+import se.assistansbryggan.message.MessageType;
+import se.assistansbryggan.message.SchemaFamily;
+import se.assistansbryggan.message.SecureXml;
 import se.assistansbryggan.schema.fk.v1.*;
 import se.assistansbryggan.schema.kommun.v1.*;
 

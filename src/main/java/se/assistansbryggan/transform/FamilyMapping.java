@@ -8,9 +8,9 @@ import org.mapstruct.InheritInverseConfiguration;
 import org.mapstruct.Mapper;
 import org.mapstruct.Mapping;
 import org.mapstruct.factory.Mappers;
+import se.assistansbryggan.message.Personnummer;
 import se.assistansbryggan.schema.fk.v1.*;
 import se.assistansbryggan.schema.kommun.v1.*;
-import se.assistansbryggan.trust.Personnummer;
 
 /**
  * The content of every catalogue type, FK family v1 ⇄ municipal family v1. Each pair of names

@@ -9,18 +9,18 @@ import java.util.List;
 import org.apache.camel.ExchangeProperty;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import se.assistansbryggan.intake.Dom;
-import se.assistansbryggan.intake.RefusedException;
 import se.assistansbryggan.intake.SchemaGuard;
-import se.assistansbryggan.intake.SecureXml;
-import se.assistansbryggan.intake.Submission;
+import se.assistansbryggan.message.Dom;
+import se.assistansbryggan.message.KeyMaterial;
+import se.assistansbryggan.message.Party;
+import se.assistansbryggan.message.Recipient;
+import se.assistansbryggan.message.RefusedException;
+import se.assistansbryggan.message.SchemaFamily;
+import se.assistansbryggan.message.SecureXml;
+import se.assistansbryggan.message.Submission;
+import se.assistansbryggan.message.Verdict;
+import se.assistansbryggan.message.XmlSigner;
 import se.assistansbryggan.policy.Minimisation;
-import se.assistansbryggan.policy.Party;
-import se.assistansbryggan.policy.Recipient;
-import se.assistansbryggan.policy.SchemaFamily;
-import se.assistansbryggan.policy.Verdict;
-import se.assistansbryggan.trust.KeyMaterial;
-import se.assistansbryggan.trust.XmlSignatures;
 
 /**
  * Transform station: for each recipient, the message's content in the recipient's schema family
@@ -79,7 +79,7 @@ public final class Transformer {
             throw new IllegalStateException("the gateway produced an invalid " + submission.type() + " for "
                     + recipient.id() + ": " + e.detail());
         }
-        XmlSignatures.sign(out, gatewayKey);
+        XmlSigner.sign(out, gatewayKey);
         return new String(SecureXml.serialize(out), StandardCharsets.UTF_8);
     }
 

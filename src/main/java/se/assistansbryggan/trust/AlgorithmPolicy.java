@@ -5,7 +5,7 @@ import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Locale;
-import se.assistansbryggan.intake.Refusal;
+import se.assistansbryggan.message.Refusal;
 
 /**
  * The algorithms the gateway trusts: RSA keys of at least 2048 bits, EC keys of at least 256

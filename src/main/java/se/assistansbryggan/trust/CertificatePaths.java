@@ -24,7 +24,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import se.assistansbryggan.intake.Refusal;
+import se.assistansbryggan.message.Refusal;
 
 /**
  * Validates a certificate for one use: algorithms ({@link AlgorithmPolicy}), validity dates, key

@@ -5,10 +5,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import org.apache.camel.ExchangeProperty;
-import se.assistansbryggan.intake.Refusal;
-import se.assistansbryggan.intake.Submission;
-import se.assistansbryggan.policy.Party;
-import se.assistansbryggan.policy.PartyDirectory;
+import se.assistansbryggan.message.Organisationsnummer;
+import se.assistansbryggan.message.Party;
+import se.assistansbryggan.message.Refusal;
+import se.assistansbryggan.message.Submission;
+import se.assistansbryggan.trust.PartyDirectory;
 
 /**
  * Trust station, second half: one organisation behind the message. The TLS client certificate's

@@ -34,7 +34,7 @@ import org.bouncycastle.cert.ocsp.SingleResp;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
-import se.assistansbryggan.intake.Refusal;
+import se.assistansbryggan.message.Refusal;
 
 /**
  * Revocation status of a certificate, asked of its OCSP responder (Authority Information Access)

@@ -1,7 +1,7 @@
 package se.assistansbryggan.trust;
 
 import org.apache.camel.ExchangeProperty;
-import se.assistansbryggan.intake.Submission;
+import se.assistansbryggan.message.Submission;
 
 /** Trust station, first half: the enveloped signature verifies and its certificate is trusted. */
 public final class SignatureVerifier {

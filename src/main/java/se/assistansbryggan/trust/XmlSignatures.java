@@ -1,10 +1,8 @@
 package se.assistansbryggan.trust;
 
-import java.security.interfaces.ECPrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
-import org.apache.xml.security.c14n.Canonicalizer;
 import org.apache.xml.security.exceptions.XMLSecurityException;
 import org.apache.xml.security.keys.KeyInfo;
 import org.apache.xml.security.signature.Reference;
@@ -15,11 +13,12 @@ import org.apache.xml.security.utils.Constants;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
-import se.assistansbryggan.intake.Refusal;
-import se.assistansbryggan.intake.RefusedException;
+import se.assistansbryggan.message.Refusal;
+import se.assistansbryggan.message.RefusedException;
+import se.assistansbryggan.message.XmlSigner;
 
 /**
- * Enveloped XML signatures (XMLDSig with Apache Santuario) the way the gateway allows them: one
+ * Verifies enveloped XML signatures (XMLDSig with Apache Santuario) the way the gateway allows them: one
  * ds:Signature as the last child of the document root, one Reference with URI="" (the whole
  * document), exactly the enveloped-signature and exclusive-c14n transforms, SHA-256 digests and
  * RSA-SHA256 or ECDSA-SHA256. Anything else is refused, which is what defeats signature
@@ -27,37 +26,18 @@ import se.assistansbryggan.intake.RefusedException;
  */
 public final class XmlSignatures {
 
-    private static final String EXC_C14N = Canonicalizer.ALGO_ID_C14N_EXCL_OMIT_COMMENTS;
-    private static final String SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256";
+    private static final String EXC_C14N = XmlSigner.EXC_C14N;
+    private static final String SHA256 = XmlSigner.SHA256;
+    private static final List<String> TRANSFORMS = XmlSigner.TRANSFORMS;
+    private static final java.security.Provider BC = XmlSigner.BC;
     private static final Set<String> SIGNATURE_ALGORITHMS = Set.of(
             XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256, XMLSignature.ALGO_ID_SIGNATURE_ECDSA_SHA256);
-    private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
-    private static final List<String> TRANSFORMS = List.of(Transforms.TRANSFORM_ENVELOPED_SIGNATURE, EXC_C14N);
 
     static {
-        System.setProperty("org.apache.xml.security.ignoreLineBreaks", "true");
-        org.apache.xml.security.Init.init();
+        XmlSigner.init();
     }
 
     private XmlSignatures() {}
-
-    /** Signs the whole document with an enveloped signature appended to the root. */
-    public static void sign(Document document, KeyMaterial key) {
-        try {
-            boolean ec = key.privateKey() instanceof ECPrivateKey;
-            XMLSignature signature = ec
-                    ? new XMLSignature(document, "", XMLSignature.ALGO_ID_SIGNATURE_ECDSA_SHA256, EXC_C14N, BC)
-                    : new XMLSignature(document, "", XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256, EXC_C14N);
-            document.getDocumentElement().appendChild(signature.getElement());
-            Transforms transforms = new Transforms(document);
-            TRANSFORMS.forEach(t -> addTransform(transforms, t));
-            signature.addDocument("", transforms, SHA256);
-            signature.addKeyInfo(key.certificate());
-            signature.sign(ec ? bcKey(key.privateKey()) : key.privateKey());
-        } catch (XMLSecurityException e) {
-            throw new IllegalStateException("cannot sign: " + e.getMessage(), e);
-        }
-    }
 
     /** A verified signature: who signed (not yet path-validated) and the SHA-256 digest of the content signed. */
     public record Verified(X509Certificate signer, byte[] contentDigest) {}
@@ -92,24 +72,6 @@ public final class XmlSignatures {
             // Santuario parses attacker-controlled signature elements (base64, certificates); any failure there is the sender's.
             throw Refusal.SIGNATURE_INVALID.because("the signature element is damaged: " + e.getClass().getSimpleName());
         }
-    }
-
-    private static final java.util.Map<java.security.PrivateKey, java.security.PrivateKey> BC_KEYS =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
-    /**
-     * The same EC key as a Bouncy Castle key object, made once: handed a JDK key, Bouncy Castle
-     * rebuilds its curve and fixed-point tables on every signature, which costs more than signing.
-     */
-    private static java.security.PrivateKey bcKey(java.security.PrivateKey key) {
-        return BC_KEYS.computeIfAbsent(key, k -> {
-            try {
-                return java.security.KeyFactory.getInstance("EC", BC)
-                        .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(k.getEncoded()));
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IllegalStateException("cannot use the EC key with Bouncy Castle", e);
-            }
-        });
     }
 
     /** ECDSA goes to Bouncy Castle, several times faster than the JDK's; RSA stays with the JDK's fast implementation. */
@@ -168,13 +130,5 @@ public final class XmlSignatures {
             throw Refusal.SIGNATURE_INVALID.because("KeyInfo must carry the signer's X.509 certificate");
         }
         return certificate;
-    }
-
-    private static void addTransform(Transforms transforms, String uri) {
-        try {
-            transforms.addTransform(uri);
-        } catch (XMLSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

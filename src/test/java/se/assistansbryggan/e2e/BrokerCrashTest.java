@@ -1,8 +1,5 @@
 package se.assistansbryggan.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +16,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import se.assistansbryggan.client.GatewayClient;
+import se.assistansbryggan.client.QueueReader;
 import se.assistansbryggan.e2e.GatewayHarness.Receipt;
-import se.assistansbryggan.operations.GatewayClient;
-import se.assistansbryggan.operations.QueueReader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A real standalone Artemis broker is killed with SIGKILL while four senders are sending and

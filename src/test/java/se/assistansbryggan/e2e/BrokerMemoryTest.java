@@ -1,8 +1,5 @@
 package se.assistansbryggan.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
@@ -11,9 +8,12 @@ import java.util.Set;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import se.assistansbryggan.client.QueueReader;
 import se.assistansbryggan.delivery.Handoff;
 import se.assistansbryggan.e2e.GatewayHarness.Receipt;
-import se.assistansbryggan.operations.QueueReader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The embedded broker holds at most gateway.broker.memory-mb of messages in the heap; beyond it,

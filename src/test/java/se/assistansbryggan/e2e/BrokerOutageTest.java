@@ -1,14 +1,14 @@
 package se.assistansbryggan.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import se.assistansbryggan.client.GatewayClient.Answer;
+import se.assistansbryggan.client.GatewayClient;
+import se.assistansbryggan.client.QueueReader;
 import se.assistansbryggan.e2e.GatewayHarness.Receipt;
-import se.assistansbryggan.operations.GatewayClient;
-import se.assistansbryggan.operations.GatewayClient.Answer;
-import se.assistansbryggan.operations.QueueReader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** While the broker is down, senders are told to send again (BROKER_UNAVAILABLE); once it is back, messages flow. */
 class BrokerOutageTest {

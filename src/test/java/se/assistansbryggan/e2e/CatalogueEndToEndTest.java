@@ -1,10 +1,5 @@
 package se.assistansbryggan.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,18 +14,23 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
+import se.assistansbryggan.client.MessageSigner;
+import se.assistansbryggan.client.QueueReader.Received;
 import se.assistansbryggan.e2e.GatewayHarness.Receipt;
-import se.assistansbryggan.intake.Dom;
 import se.assistansbryggan.intake.SchemaGuard;
-import se.assistansbryggan.intake.SecureXml;
-import se.assistansbryggan.operations.MessageSigner;
-import se.assistansbryggan.operations.QueueReader.Received;
-import se.assistansbryggan.policy.MessageType;
-import se.assistansbryggan.policy.Party;
+import se.assistansbryggan.message.Dom;
+import se.assistansbryggan.message.MessageType;
+import se.assistansbryggan.message.Party;
+import se.assistansbryggan.message.SchemaFamily;
+import se.assistansbryggan.message.SecureXml;
 import se.assistansbryggan.policy.PolicyRules;
-import se.assistansbryggan.policy.SchemaFamily;
 import se.assistansbryggan.transform.FamilyGoldenTest;
 import se.assistansbryggan.trust.XmlSignatures;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every catalogue type end to end over HTTPS with mutual TLS: the sender's golden file, signed

@@ -1,8 +1,5 @@
 package se.assistansbryggan.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +12,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import se.assistansbryggan.client.GatewayClient;
+import se.assistansbryggan.delivery.BrokerAccess;
 import se.assistansbryggan.e2e.GatewayHarness.Receipt;
 import se.assistansbryggan.operations.BrokerManagement;
-import se.assistansbryggan.operations.GatewayClient;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two gateway instances share an Artemis primary/backup pair with replication
@@ -64,7 +65,7 @@ class ClusterFailoverTest {
                 assertEquals("ACCEPTED", again.status());
                 assertEquals(first, again.messageId());
 
-                try (BrokerManagement broker = new BrokerManagement(url, ArtemisCluster.USER, ArtemisCluster.PASSWORD)) {
+                try (BrokerManagement broker = new BrokerManagement(new BrokerAccess(url, ArtemisCluster.USER, ArtemisCluster.PASSWORD))) {
                     assertEquals(MESSAGES, broker.scheduled(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS).size(),
                             "every notice's follow-up clock is on the backup");
                 }

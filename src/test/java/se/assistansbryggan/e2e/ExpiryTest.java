@@ -1,15 +1,15 @@
 package se.assistansbryggan.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import se.assistansbryggan.client.OperatorClient;
 import se.assistansbryggan.e2e.GatewayHarness.Receipt;
-import se.assistansbryggan.operations.OperatorClient;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A delivery nobody takes before the policy's expires-after goes to the expiry queue EXP.<queue>,

@@ -1,9 +1,5 @@
 package se.assistansbryggan.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,13 +10,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
+import se.assistansbryggan.client.OperatorClient;
+import se.assistansbryggan.client.QueueReader;
 import se.assistansbryggan.e2e.GatewayHarness.Receipt;
-import se.assistansbryggan.intake.Dom;
 import se.assistansbryggan.intake.SchemaGuard;
-import se.assistansbryggan.intake.SecureXml;
-import se.assistansbryggan.operations.OperatorClient;
-import se.assistansbryggan.operations.QueueReader;
+import se.assistansbryggan.message.Dom;
+import se.assistansbryggan.message.Organisationsnummer;
+import se.assistansbryggan.message.SecureXml;
 import se.assistansbryggan.trust.XmlSignatures;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * 8 b § LSS (förslag): a withdrawal notice starts a clock; the kommun's acknowledgement stops it;
@@ -112,8 +113,8 @@ class FollowUpTest {
                 assertEquals("Paminnelse", reminder.getDocumentElement().getLocalName());
                 assertEquals(soon, Dom.text(reminder.getDocumentElement(), "AvserMeddelande"));
                 assertEquals(today.plusDays(1).toString(), Dom.text(reminder.getDocumentElement(), "Datum"));
-                assertEquals(queue.equals("fk") ? se.assistansbryggan.policy.SchemaFamily.FK.namespace()
-                        : se.assistansbryggan.policy.SchemaFamily.KOMMUN.namespace(), reminder.getDocumentElement().getNamespaceURI());
+                assertEquals(queue.equals("fk") ? se.assistansbryggan.message.SchemaFamily.FK.namespace()
+                        : se.assistansbryggan.message.SchemaFamily.KOMMUN.namespace(), reminder.getDocumentElement().getNamespaceURI());
                 SchemaGuard.validate(reminder);
                 assertEquals(GATEWAY_SIGNER, XmlSignatures.verify(reminder));
             }
@@ -127,10 +128,10 @@ class FollowUpTest {
 
     private static String revoke(GatewayHarness harness, java.time.LocalDate graceEnds) throws Exception {
         Document revocation = se.assistansbryggan.transform.FamilyGoldenTest.golden(
-                se.assistansbryggan.policy.MessageType.PERMIT_REVOCATION, se.assistansbryggan.policy.SchemaFamily.FK);
-        se.assistansbryggan.operations.MessageSigner.stampFresh(revocation);
+                se.assistansbryggan.message.MessageType.PERMIT_REVOCATION, se.assistansbryggan.message.SchemaFamily.FK);
+        se.assistansbryggan.client.MessageSigner.stampFresh(revocation);
         Dom.child(Dom.child(revocation.getDocumentElement(), "Tillstandsbeslut"), "AnstandTill").setTextContent(graceEnds.toString());
-        byte[] signed = se.assistansbryggan.operations.MessageSigner.sign(revocation, GatewayHarness.key("ivo"));
+        byte[] signed = se.assistansbryggan.client.MessageSigner.sign(revocation, GatewayHarness.key("ivo"));
         Receipt receipt = Receipt.parse(harness.clientAs("ivo").post(signed).body());
         assertEquals("ACCEPTED", receipt.status(), receipt.code());
         return receipt.messageId();
@@ -152,13 +153,13 @@ class FollowUpTest {
 
     private static Receipt confirm(GatewayHarness harness, String noticeId, String kommun, String orgnr, String kod) throws Exception {
         Document confirmation = se.assistansbryggan.transform.FamilyGoldenTest.golden(
-                se.assistansbryggan.policy.MessageType.CONTACT_CONFIRMATION, se.assistansbryggan.policy.SchemaFamily.KOMMUN);
-        se.assistansbryggan.operations.MessageSigner.stampFresh(confirmation);
+                se.assistansbryggan.message.MessageType.CONTACT_CONFIRMATION, se.assistansbryggan.message.SchemaFamily.KOMMUN);
+        se.assistansbryggan.client.MessageSigner.stampFresh(confirmation);
         var meddelande = Dom.child(confirmation.getDocumentElement(), "Meddelande");
         Dom.child(meddelande, "Referens").setTextContent(noticeId);
         Dom.child(Dom.child(meddelande, "Fran"), "Organisationsnummer").setTextContent(orgnr);
         Dom.child(Dom.child(meddelande, "Fran"), "Kommunkod").setTextContent(kod);
-        byte[] signed = se.assistansbryggan.operations.MessageSigner.sign(confirmation, GatewayHarness.key(kommun));
+        byte[] signed = se.assistansbryggan.client.MessageSigner.sign(confirmation, GatewayHarness.key(kommun));
         return Receipt.parse(harness.clientAs(kommun).post(signed).body());
     }
 

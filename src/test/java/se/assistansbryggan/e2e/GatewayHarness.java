@@ -11,12 +11,12 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import se.assistansbryggan.app.Gateway;
 import se.assistansbryggan.app.GatewayConfig;
-import se.assistansbryggan.intake.Dom;
-import se.assistansbryggan.intake.SecureXml;
-import se.assistansbryggan.operations.GatewayClient;
-import se.assistansbryggan.operations.MessageSigner;
-import se.assistansbryggan.operations.QueueReader;
-import se.assistansbryggan.trust.KeyMaterial;
+import se.assistansbryggan.client.GatewayClient;
+import se.assistansbryggan.client.MessageSigner;
+import se.assistansbryggan.client.QueueReader;
+import se.assistansbryggan.message.Dom;
+import se.assistansbryggan.message.KeyMaterial;
+import se.assistansbryggan.message.SecureXml;
 
 /**
  * Starts the real gateway (embedded broker with its journal, HTTPS with mutual TLS on a free

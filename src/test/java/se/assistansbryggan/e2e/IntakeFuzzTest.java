@@ -1,9 +1,5 @@
 package se.assistansbryggan.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -17,12 +13,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
+import se.assistansbryggan.client.GatewayClient.Answer;
+import se.assistansbryggan.client.GatewayClient;
+import se.assistansbryggan.client.MessageSigner;
 import se.assistansbryggan.e2e.GatewayHarness.Receipt;
-import se.assistansbryggan.intake.Refusal;
-import se.assistansbryggan.operations.GatewayClient;
-import se.assistansbryggan.operations.GatewayClient.Answer;
-import se.assistansbryggan.operations.MessageSigner;
+import se.assistansbryggan.message.Refusal;
 import se.assistansbryggan.trust.XmlSignatures;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A seeded fuzz run over real HTTPS: valid withdrawal notices mutated before signing (so they

@@ -1,8 +1,5 @@
 package se.assistansbryggan.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,9 +17,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import se.assistansbryggan.client.GatewayClient;
+import se.assistansbryggan.client.QueueReader;
 import se.assistansbryggan.e2e.GatewayHarness.Receipt;
-import se.assistansbryggan.operations.GatewayClient;
-import se.assistansbryggan.operations.QueueReader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The reliability contract under the worst crash: the gateway process is killed with SIGKILL in
@@ -114,7 +114,7 @@ class KillTest {
                 "-Dgateway.https.port=" + https, "-Dgateway.data.dir=" + dir.resolve("data"),
                 "-Dgateway.operations.health-port=0", "-Dgateway.operations.console-port=0"));
         command.addAll(brokerSettings);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "se.assistansbryggan.app.Cli", "run"));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "se.assistansbryggan.cli.Cli", "run"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile()).start();
         Path log = dir.resolve(name + ".log");

@@ -1,24 +1,23 @@
 package se.assistansbryggan.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.w3c.dom.Element;
+import se.assistansbryggan.client.QueueReader.Received;
 import se.assistansbryggan.e2e.GatewayHarness.Receipt;
-import se.assistansbryggan.intake.SecureXml;
-import se.assistansbryggan.operations.QueueReader.Received;
-import se.assistansbryggan.policy.MessageType;
-import se.assistansbryggan.policy.SchemaFamily;
-import static se.assistansbryggan.e2e.PolicyRows.*;
-
 import se.assistansbryggan.e2e.PolicyRows.Edit;
+import se.assistansbryggan.message.MessageType;
+import se.assistansbryggan.message.SchemaFamily;
+import se.assistansbryggan.message.SecureXml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static se.assistansbryggan.e2e.PolicyRows.*;
 
 /**
  * One row per delivering policy rule: a golden file, perhaps edited, is delivered with the rule

@@ -4,11 +4,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import se.assistansbryggan.policy.MessageType;
-import se.assistansbryggan.policy.SchemaFamily;
-import static se.assistansbryggan.e2e.PolicyRows.*;
-
 import se.assistansbryggan.e2e.PolicyRows.Edit;
+import se.assistansbryggan.message.MessageType;
+import se.assistansbryggan.message.Organisationsnummer;
+import se.assistansbryggan.message.SchemaFamily;
+
+import static se.assistansbryggan.e2e.PolicyRows.*;
 
 /**
  * One row per refusing policy rule (config/policy.properties, PolicyEngine): a golden file edited

@@ -4,10 +4,11 @@ import java.util.function.Consumer;
 import org.junit.jupiter.params.provider.Arguments;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import se.assistansbryggan.intake.Dom;
-import se.assistansbryggan.operations.MessageSigner;
-import se.assistansbryggan.policy.MessageType;
-import se.assistansbryggan.policy.SchemaFamily;
+import se.assistansbryggan.client.MessageSigner;
+import se.assistansbryggan.message.Dom;
+import se.assistansbryggan.message.MessageType;
+import se.assistansbryggan.message.Organisationsnummer;
+import se.assistansbryggan.message.SchemaFamily;
 import se.assistansbryggan.transform.FamilyGoldenTest;
 
 /** The rows' vocabulary: golden files of the catalogue, edits that provoke a rule, signing as a party. */

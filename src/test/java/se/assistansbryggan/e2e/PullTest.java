@@ -1,15 +1,15 @@
 package se.assistansbryggan.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import se.assistansbryggan.client.GatewayClient.Answer;
+import se.assistansbryggan.client.GatewayClient;
 import se.assistansbryggan.e2e.GatewayHarness.Receipt;
-import se.assistansbryggan.operations.GatewayClient;
-import se.assistansbryggan.operations.GatewayClient.Answer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A kommun without a broker client pulls over HTTPS: at least once, until it acknowledges. */
 class PullTest {
@@ -55,10 +55,10 @@ class PullTest {
     void a_unit_pulls_and_acknowledges_its_own_messages() throws Exception {
         try (GatewayHarness harness = new GatewayHarness(data).start()) {
             org.w3c.dom.Document notice = se.assistansbryggan.transform.FamilyGoldenTest.golden(
-                    se.assistansbryggan.policy.MessageType.DECISION_NOTICE, se.assistansbryggan.policy.SchemaFamily.FK);
-            se.assistansbryggan.operations.MessageSigner.stampFresh(notice);
+                    se.assistansbryggan.message.MessageType.DECISION_NOTICE, se.assistansbryggan.message.SchemaFamily.FK);
+            se.assistansbryggan.client.MessageSigner.stampFresh(notice);
             String id = Receipt.parse(harness.clientAs("fk").post(
-                    se.assistansbryggan.operations.MessageSigner.sign(notice, GatewayHarness.key("fk"))).body()).messageId();
+                    se.assistansbryggan.client.MessageSigner.sign(notice, GatewayHarness.key("fk"))).body()).messageId();
             GatewayClient stockholm = harness.clientAs("kommun-0180");
             assertEquals(204, stockholm.pullNext().status(), "the notice is for the LSS unit, not the kommun's own queue");
             assertEquals(404, stockholm.pullNext("ekonomikontoret").status());

@@ -1,5 +1,13 @@
 package se.assistansbryggan.e2e;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import se.assistansbryggan.client.GatewayClient.Answer;
+import se.assistansbryggan.client.GatewayClient;
+import se.assistansbryggan.message.SecureXml;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,14 +15,6 @@ import static se.assistansbryggan.e2e.GatewayHarness.fixture;
 import static se.assistansbryggan.e2e.GatewayHarness.freshFixture;
 import static se.assistansbryggan.e2e.GatewayHarness.signedEdited;
 import static se.assistansbryggan.e2e.GatewayHarness.signedFixture;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import org.junit.jupiter.api.Test;
-import se.assistansbryggan.intake.SecureXml;
-import se.assistansbryggan.operations.GatewayClient;
-import se.assistansbryggan.operations.GatewayClient.Answer;
 
 /**
  * Every bad input gets a signed REFUSED receipt with its stable code, and leaves no trace in any

@@ -1,15 +1,15 @@
 package se.assistansbryggan.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
+import se.assistansbryggan.client.GatewayClient.Answer;
 import se.assistansbryggan.e2e.GatewayHarness.Receipt;
-import se.assistansbryggan.operations.GatewayClient.Answer;
 import se.assistansbryggan.trust.XmlSignatures;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** One real gateway (default settings, its own data directory) for all tests of a class. */
 abstract class SharedGateway {

@@ -23,8 +23,8 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import se.assistansbryggan.trust.KeyMaterial;
-import se.assistansbryggan.trust.Organisationsnummer;
+import se.assistansbryggan.message.KeyMaterial;
+import se.assistansbryggan.message.Organisationsnummer;
 
 /** Issues extra party certificates for refusal tests: from the sample CA, or from a CA nobody trusts. */
 final class TestIssuer {

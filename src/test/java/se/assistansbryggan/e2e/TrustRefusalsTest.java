@@ -1,9 +1,5 @@
 package se.assistansbryggan.e2e;
 
-import static se.assistansbryggan.e2e.GatewayHarness.at;
-import static se.assistansbryggan.e2e.GatewayHarness.key;
-import static se.assistansbryggan.e2e.GatewayHarness.signedEdited;
-
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -13,9 +9,14 @@ import org.apache.xml.security.transforms.Transforms;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
-import se.assistansbryggan.intake.SecureXml;
-import se.assistansbryggan.operations.MessageSigner;
-import se.assistansbryggan.trust.KeyMaterial;
+import se.assistansbryggan.client.MessageSigner;
+import se.assistansbryggan.message.KeyMaterial;
+import se.assistansbryggan.message.Organisationsnummer;
+import se.assistansbryggan.message.SecureXml;
+
+import static se.assistansbryggan.e2e.GatewayHarness.at;
+import static se.assistansbryggan.e2e.GatewayHarness.key;
+import static se.assistansbryggan.e2e.GatewayHarness.signedEdited;
 
 /**
  * Refusals of who sent what to whom, and when: certificates, signature shape, algorithms,

@@ -1,26 +1,26 @@
 package se.assistansbryggan.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static se.assistansbryggan.e2e.GatewayHarness.signedFixture;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import se.assistansbryggan.client.GatewayClient.Answer;
+import se.assistansbryggan.client.MessageSigner;
+import se.assistansbryggan.client.QueueReader.Received;
+import se.assistansbryggan.client.QueueReader;
 import se.assistansbryggan.e2e.GatewayHarness.Receipt;
-import se.assistansbryggan.intake.Dom;
 import se.assistansbryggan.intake.SchemaGuard;
-import se.assistansbryggan.intake.SecureXml;
-import se.assistansbryggan.operations.GatewayClient.Answer;
-import se.assistansbryggan.operations.MessageSigner;
-import se.assistansbryggan.operations.QueueReader;
-import se.assistansbryggan.operations.QueueReader.Received;
+import se.assistansbryggan.message.Dom;
+import se.assistansbryggan.message.SecureXml;
 import se.assistansbryggan.trust.IndependentToolkitInteropTest;
 import se.assistansbryggan.trust.XmlSignatures;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static se.assistansbryggan.e2e.GatewayHarness.signedFixture;
 
 /** FK's signed withdrawal notice, over HTTPS with mutual TLS, to kommun 0180's queue. */
 class WithdrawalNoticeEndToEndTest extends SharedGateway {

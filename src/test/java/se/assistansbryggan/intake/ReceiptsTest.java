@@ -1,8 +1,5 @@
 package se.assistansbryggan.intake;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,9 +10,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Element;
 import se.assistansbryggan.audit.AuditTrail;
-import se.assistansbryggan.operations.GatewayMetrics;
-import se.assistansbryggan.trust.KeyMaterial;
+import se.assistansbryggan.message.Dom;
+import se.assistansbryggan.message.KeyMaterial;
+import se.assistansbryggan.message.Refusal;
+import se.assistansbryggan.message.SecureXml;
+import se.assistansbryggan.metrics.GatewayMetrics;
 import se.assistansbryggan.trust.XmlSignatures;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Failures that are not the sender's become signed refusals the sender can act on: send again. */
 class ReceiptsTest {
@@ -46,7 +49,7 @@ class ReceiptsTest {
 
     private Exchange refusedBecause(Throwable failure) {
         Receipts receipts = new Receipts(GATEWAY, new AuditTrail(dir.resolve("audit/trail.jsonl"),
-                "s".getBytes(StandardCharsets.UTF_8), Clock.systemUTC()), new GatewayMetrics(java.util.List::of), Clock.systemUTC());
+                "s".getBytes(StandardCharsets.UTF_8), Clock.systemUTC()), new GatewayMetrics(java.util.Map::of, "gateway.followups"), Clock.systemUTC());
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
         receipts.refused(exchange);

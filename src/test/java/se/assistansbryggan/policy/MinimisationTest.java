@@ -1,16 +1,18 @@
 package se.assistansbryggan.policy;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
-import se.assistansbryggan.intake.Dom;
-import se.assistansbryggan.intake.SecureXml;
+import se.assistansbryggan.message.Dom;
+import se.assistansbryggan.message.SchemaFamily;
+import se.assistansbryggan.message.SecureXml;
+import se.assistansbryggan.message.Verdict;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** The allow-list keeps what it names (and the way to it), the envelope always, and never what the verdict withholds. */
 class MinimisationTest {

@@ -1,14 +1,18 @@
 package se.assistansbryggan.policy;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import se.assistansbryggan.message.MessageType;
+import se.assistansbryggan.message.Party;
+import se.assistansbryggan.message.Recipient;
+import se.assistansbryggan.trust.PartyDirectory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The policy and party files are checked when loaded, so a typo stops the start, not a message. */
 class PolicyRulesTest {

@@ -1,8 +1,5 @@
 package se.assistansbryggan.transform;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -10,9 +7,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.w3c.dom.Document;
 import se.assistansbryggan.intake.SchemaGuard;
-import se.assistansbryggan.intake.SecureXml;
-import se.assistansbryggan.policy.MessageType;
-import se.assistansbryggan.policy.SchemaFamily;
+import se.assistansbryggan.message.MessageType;
+import se.assistansbryggan.message.SchemaFamily;
+import se.assistansbryggan.message.SecureXml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Golden files: for every catalogue type one hand-written document per schema family

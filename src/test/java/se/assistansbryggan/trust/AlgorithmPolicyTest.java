@@ -1,8 +1,5 @@
 package se.assistansbryggan.trust;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -18,9 +15,14 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
-import se.assistansbryggan.intake.Refusal;
-import se.assistansbryggan.intake.RefusedException;
-import se.assistansbryggan.intake.SecureXml;
+import se.assistansbryggan.message.KeyMaterial;
+import se.assistansbryggan.message.Refusal;
+import se.assistansbryggan.message.RefusedException;
+import se.assistansbryggan.message.SecureXml;
+import se.assistansbryggan.message.XmlSigner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Weak keys and weak hashes are refused with ALGORITHM_REJECTED before anything else is trusted. */
 class AlgorithmPolicyTest {
@@ -30,7 +32,7 @@ class AlgorithmPolicyTest {
     void a_document_signed_with_a_1024_bit_rsa_key_is_refused() throws Exception {
         KeyMaterial weak = selfSigned(1024, "SHA256withRSA");
         Document document = parse(DOC);
-        XmlSignatures.sign(document, weak);
+        XmlSigner.sign(document, weak);
         assertRefused(() -> XmlSignatures.verify(reparse(document)));
     }
 

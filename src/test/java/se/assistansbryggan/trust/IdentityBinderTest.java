@@ -1,17 +1,17 @@
 package se.assistansbryggan.trust;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import se.assistansbryggan.intake.Refusal;
-import se.assistansbryggan.intake.RefusedException;
-import se.assistansbryggan.intake.Submission;
-import se.assistansbryggan.policy.PartyDirectory;
+import se.assistansbryggan.message.Refusal;
+import se.assistansbryggan.message.RefusedException;
+import se.assistansbryggan.message.Submission;
+import se.assistansbryggan.trust.PartyDirectory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Without a TLS client certificate there is no identity to bind; the HTTPS listener requires one anyway. */
 class IdentityBinderTest {

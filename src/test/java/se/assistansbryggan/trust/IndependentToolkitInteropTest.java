@@ -1,10 +1,5 @@
 package se.assistansbryggan.trust;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,8 +18,15 @@ import javax.xml.crypto.dsig.spec.TransformParameterSpec;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import se.assistansbryggan.intake.RefusedException;
-import se.assistansbryggan.intake.SecureXml;
+import se.assistansbryggan.message.KeyMaterial;
+import se.assistansbryggan.message.RefusedException;
+import se.assistansbryggan.message.SecureXml;
+import se.assistansbryggan.message.XmlSigner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Signatures interoperate with an independent XMLDSig implementation: the JDK's own
@@ -54,14 +56,14 @@ public class IndependentToolkitInteropTest {
     @Test
     void what_the_gateway_signs_verifies_with_the_jdk() throws Exception {
         Document document = parse(DOC);
-        XmlSignatures.sign(document, GATEWAY);
+        XmlSigner.sign(document, GATEWAY);
         assertTrue(verifyWithJdk(reparse(document)));
     }
 
     @Test
     void what_the_gateway_signs_and_someone_tampers_fails_with_the_jdk() throws Exception {
         Document document = parse(DOC);
-        XmlSignatures.sign(document, GATEWAY);
+        XmlSigner.sign(document, GATEWAY);
         String tampered = new String(SecureXml.serialize(document), StandardCharsets.UTF_8).replace("2027", "2028");
         assertFalse(verifyWithJdk(parse(tampered)));
     }

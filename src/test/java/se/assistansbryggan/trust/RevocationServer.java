@@ -29,6 +29,7 @@ import org.bouncycastle.cert.ocsp.Req;
 import org.bouncycastle.cert.ocsp.RespID;
 import org.bouncycastle.cert.ocsp.RevokedStatus;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import se.assistansbryggan.message.KeyMaterial;
 
 /**
  * A CRL distribution point and an OCSP responder on 127.0.0.1, both signed with the sample CA's

@@ -1,8 +1,5 @@
 package se.assistansbryggan.trust;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -12,8 +9,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import se.assistansbryggan.intake.Refusal;
-import se.assistansbryggan.intake.RefusedException;
+import se.assistansbryggan.client.SamplePki;
+import se.assistansbryggan.message.KeyMaterial;
+import se.assistansbryggan.message.Refusal;
+import se.assistansbryggan.message.RefusedException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * Revocation over the network, on loopback: party certificates that name a CRL distribution point

@@ -1,16 +1,18 @@
 package se.assistansbryggan.trust;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import se.assistansbryggan.intake.Refusal;
-import se.assistansbryggan.intake.RefusedException;
-import se.assistansbryggan.intake.SecureXml;
+import se.assistansbryggan.message.KeyMaterial;
+import se.assistansbryggan.message.Refusal;
+import se.assistansbryggan.message.RefusedException;
+import se.assistansbryggan.message.SecureXml;
+import se.assistansbryggan.message.XmlSigner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The signature shape the gateway accepts, and the wrapping tricks it refuses. */
 class XmlSignaturesTest {
@@ -20,14 +22,14 @@ class XmlSignaturesTest {
     @Test
     void a_signed_document_verifies_and_names_its_signer() {
         Document document = parse(DOC);
-        XmlSignatures.sign(document, FK);
+        XmlSigner.sign(document, FK);
         assertEquals(FK.certificate(), XmlSignatures.verify(reparse(document)));
     }
 
     @Test
     void a_changed_value_does_not_verify() {
         Document document = parse(DOC);
-        XmlSignatures.sign(document, FK);
+        XmlSigner.sign(document, FK);
         String tampered = new String(SecureXml.serialize(document), StandardCharsets.UTF_8).replace(">42<", ">43<");
         assertRefusal(Refusal.SIGNATURE_INVALID, parse(tampered));
     }
@@ -35,7 +37,7 @@ class XmlSignaturesTest {
     @Test
     void a_signed_document_wrapped_in_another_root_is_refused() {
         Document signed = parse(DOC);
-        XmlSignatures.sign(signed, FK);
+        XmlSigner.sign(signed, FK);
         Document wrapper = parse("<a:Root xmlns:a=\"urn:test\"><a:Value>999</a:Value></a:Root>");
         Element moved = (Element) wrapper.importNode(signed.getDocumentElement().getLastChild(), true);
         wrapper.getDocumentElement().appendChild(wrapper.importNode(signed.getDocumentElement(), true));
@@ -46,7 +48,7 @@ class XmlSignaturesTest {
     @Test
     void a_signature_nested_below_the_root_is_refused() {
         Document signed = parse(DOC);
-        XmlSignatures.sign(signed, FK);
+        XmlSigner.sign(signed, FK);
         Element root = signed.getDocumentElement();
         Element signature = (Element) root.getLastChild();
         root.getFirstChild().appendChild(signature);
@@ -56,7 +58,7 @@ class XmlSignaturesTest {
     @Test
     void a_reference_to_a_part_of_the_document_is_refused() {
         Document signed = parse(DOC);
-        XmlSignatures.sign(signed, FK);
+        XmlSigner.sign(signed, FK);
         String text = new String(SecureXml.serialize(signed), StandardCharsets.UTF_8).replace("URI=\"\"", "URI=\"#x\"");
         assertRefusal(Refusal.SIGNATURE_POLICY_VIOLATED, parse(text));
     }

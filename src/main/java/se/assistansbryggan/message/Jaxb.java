@@ -1,4 +1,4 @@
-package se.assistansbryggan.transform;
+package se.assistansbryggan.message;
 
 import jakarta.xml.bind.JAXBContext;
 import jakarta.xml.bind.JAXBElement;
@@ -11,7 +11,7 @@ import javax.xml.datatype.DatatypeFactory;
 import javax.xml.datatype.XMLGregorianCalendar;
 import javax.xml.transform.dom.DOMSource;
 import org.w3c.dom.Document;
-import se.assistansbryggan.intake.SecureXml;
+import se.assistansbryggan.message.SecureXml;
 
 /** The one JAXB context for the generated classes of all schema families (built once; it is costly). */
 public final class Jaxb {

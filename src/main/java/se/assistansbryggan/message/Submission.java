@@ -1,16 +1,16 @@
-package se.assistansbryggan.intake;
+package se.assistansbryggan.message;
 
 import java.security.cert.X509Certificate;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import org.w3c.dom.Document;
-import se.assistansbryggan.policy.MessageType;
-import se.assistansbryggan.policy.Party;
-import se.assistansbryggan.policy.Recipient;
-import se.assistansbryggan.policy.SchemaFamily;
-import se.assistansbryggan.policy.Verdict;
-import se.assistansbryggan.trust.Personnummer;
+import se.assistansbryggan.message.MessageType;
+import se.assistansbryggan.message.Party;
+import se.assistansbryggan.message.Personnummer;
+import se.assistansbryggan.message.Recipient;
+import se.assistansbryggan.message.SchemaFamily;
+import se.assistansbryggan.message.Verdict;
 
 /**
  * One message on its way through the stations. Each station fills in what it established;
@@ -61,9 +61,9 @@ public final class Submission {
     /** The Content-Type the sender declared, where its door has one (POST); null for SOAP. */
     public Optional<String> declaredContentType() { return Optional.ofNullable(declaredContentType); }
 
-    void declaredContentType(String contentType) { this.declaredContentType = contentType; }
+    public void declaredContentType(String contentType) { this.declaredContentType = contentType; }
 
-    void parsed(Document document, MessageType type, SchemaFamily family, MessageHeader header) {
+    public void parsed(Document document, MessageType type, SchemaFamily family, MessageHeader header) {
         this.document = document;
         this.type = type;
         this.family = family;

@@ -1,4 +1,4 @@
-package se.assistansbryggan.intake;
+package se.assistansbryggan.message;
 
 /**
  * Every reason the gateway refuses a message, with a stable code and who is at fault. The code

@@ -1,4 +1,4 @@
-package se.assistansbryggan.trust;
+package se.assistansbryggan.message;
 
 /** The Luhn (mod 10) check digit used by Swedish organisation numbers and personnummer. */
 public final class Luhn {

@@ -1,4 +1,4 @@
-package se.assistansbryggan.app;
+package se.assistansbryggan.cli;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,16 +8,18 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.w3c.dom.Document;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
+import se.assistansbryggan.app.Gateway;
+import se.assistansbryggan.app.GatewayConfig;
 import se.assistansbryggan.audit.AuditTrail;
-import se.assistansbryggan.intake.SecureXml;
-import se.assistansbryggan.operations.GatewayClient;
-import se.assistansbryggan.operations.MessageSigner;
-import se.assistansbryggan.operations.QueueReader;
-import se.assistansbryggan.trust.KeyMaterial;
-import se.assistansbryggan.trust.SamplePki;
+import se.assistansbryggan.client.GatewayClient;
+import se.assistansbryggan.client.MessageSigner;
+import se.assistansbryggan.client.QueueReader;
+import se.assistansbryggan.client.SamplePki;
+import se.assistansbryggan.message.KeyMaterial;
+import se.assistansbryggan.message.SecureXml;
 
 /** The command line: run the gateway, send a signed message as a party, read a party's queue, make the sample PKI. */
 @Command(name = "assistansbryggan", mixinStandardHelpOptions = true, version = "0.1.0",

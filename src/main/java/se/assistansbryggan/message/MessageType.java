@@ -1,4 +1,4 @@
-package se.assistansbryggan.policy;
+package se.assistansbryggan.message;
 
 /**
  * The message catalogue (DESIGN.md §2), each type with its root element in the FK schema family

@@ -1,4 +1,4 @@
-package se.assistansbryggan.intake;
+package se.assistansbryggan.message;
 
 /** Thrown by any station to refuse the message; turned into a signed REFUSED receipt. */
 public final class RefusedException extends RuntimeException {

@@ -1,7 +1,4 @@
-package se.assistansbryggan.trust;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+package se.assistansbryggan.client;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -9,8 +6,14 @@ import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import se.assistansbryggan.intake.Refusal;
-import se.assistansbryggan.intake.RefusedException;
+import se.assistansbryggan.message.KeyMaterial;
+import se.assistansbryggan.message.Refusal;
+import se.assistansbryggan.message.RefusedException;
+import se.assistansbryggan.trust.CertificatePaths;
+import se.assistansbryggan.trust.RevocationChecker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** A freshly generated sample PKI: parties chain to the CA, the revoked and expired ones are refused. */
 class SamplePkiTest {

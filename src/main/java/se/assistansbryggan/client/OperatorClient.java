@@ -1,4 +1,4 @@
-package se.assistansbryggan.operations;
+package se.assistansbryggan.client;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,7 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import se.assistansbryggan.operations.GatewayClient.Answer;
+import se.assistansbryggan.client.GatewayClient.Answer;
 
 /** The operators' side of /operations, over mutual TLS with an operator's client certificate. */
 public final class OperatorClient {

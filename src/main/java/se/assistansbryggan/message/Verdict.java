@@ -1,4 +1,4 @@
-package se.assistansbryggan.policy;
+package se.assistansbryggan.message;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package se.assistansbryggan.trust;
+package se.assistansbryggan.message;
 
 import java.security.cert.X509Certificate;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package se.assistansbryggan.operations;
+package se.assistansbryggan.client;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -6,11 +6,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import se.assistansbryggan.intake.Dom;
-import se.assistansbryggan.intake.SecureXml;
-import se.assistansbryggan.policy.SchemaFamily;
-import se.assistansbryggan.trust.KeyMaterial;
-import se.assistansbryggan.trust.XmlSignatures;
+import se.assistansbryggan.message.Dom;
+import se.assistansbryggan.message.KeyMaterial;
+import se.assistansbryggan.message.SchemaFamily;
+import se.assistansbryggan.message.SecureXml;
+import se.assistansbryggan.message.XmlSigner;
 
 /** What a sending agency's system does before posting: stamp a fresh id and time, then sign. */
 public final class MessageSigner {
@@ -37,7 +37,7 @@ public final class MessageSigner {
 
     /** Signs the whole document with the party's key (enveloped, exclusive c14n, SHA-256). */
     public static byte[] sign(Document document, KeyMaterial key) {
-        XmlSignatures.sign(document, key);
+        XmlSigner.sign(document, key);
         return SecureXml.serialize(document);
     }
 }

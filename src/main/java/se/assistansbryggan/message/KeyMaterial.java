@@ -1,4 +1,4 @@
-package se.assistansbryggan.trust;
+package se.assistansbryggan.message;
 
 import java.io.IOException;
 import java.io.InputStream;

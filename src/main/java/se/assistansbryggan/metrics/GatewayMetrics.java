@@ -1,4 +1,4 @@
-package se.assistansbryggan.operations;
+package se.assistansbryggan.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -21,13 +20,17 @@ public final class GatewayMetrics {
     private final Timer latency = Timer.builder("bryggan_intake_latency").description("from request to receipt")
             .publishPercentiles(0.5, 0.95, 0.99).register(registry);
     private final Map<String, Long> depths = new ConcurrentHashMap<>();
-    private final Supplier<List<BrokerManagement.QueueStatus>> queues;
+    private final Supplier<Map<String, Long>> queueDepths;
     private volatile long depthsReadAt;
 
-    public GatewayMetrics(Supplier<List<BrokerManagement.QueueStatus>> queues) {
-        this.queues = queues;
+    /**
+     * @param queueDepths every queue's depth by name, read from the broker when scraped
+     * @param followUpQueue the queue that holds the open follow-up clocks
+     */
+    public GatewayMetrics(Supplier<Map<String, Long>> queueDepths, String followUpQueue) {
+        this.queueDepths = queueDepths;
         // read from the depths scrape() refreshes first
-        Gauge.builder("bryggan_open_follow_ups", depths, d -> d.getOrDefault(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS, 0L))
+        Gauge.builder("bryggan_open_follow_ups", depths, d -> d.getOrDefault(followUpQueue, 0L))
                 .description("follow-up and reminder clocks not yet due or stopped").register(registry);
     }
 
@@ -80,12 +83,12 @@ public final class GatewayMetrics {
         if (System.currentTimeMillis() - depthsReadAt < 1000) {
             return;
         }
-        for (BrokerManagement.QueueStatus queue : queues.get()) {
-            if (depths.put(queue.name(), queue.depth()) == null) {
-                Gauge.builder("bryggan_queue_depth", depths, d -> d.getOrDefault(queue.name(), 0L))
-                        .tag("queue", queue.name()).register(registry);
+        queueDepths.get().forEach((queue, depth) -> {
+            if (depths.put(queue, depth) == null) {
+                Gauge.builder("bryggan_queue_depth", depths, d -> d.getOrDefault(queue, 0L))
+                        .tag("queue", queue).register(registry);
             }
-        }
+        });
         depthsReadAt = System.currentTimeMillis();
     }
 }

@@ -1,4 +1,4 @@
-package se.assistansbryggan.policy;
+package se.assistansbryggan.message;
 
 /**
  * Where one delivery goes: a party, or one of its units, each with its own durable queue

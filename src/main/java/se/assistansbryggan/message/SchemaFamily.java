@@ -1,8 +1,8 @@
-package se.assistansbryggan.policy;
+package se.assistansbryggan.message;
 
 import java.util.Optional;
 import org.w3c.dom.Element;
-import se.assistansbryggan.intake.Dom;
+import se.assistansbryggan.message.Dom;
 
 /**
  * The two schema families and where each keeps the parts every message has. FK and IVO speak the

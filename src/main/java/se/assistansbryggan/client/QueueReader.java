@@ -1,4 +1,4 @@
-package se.assistansbryggan.operations;
+package se.assistansbryggan.client;
 
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;

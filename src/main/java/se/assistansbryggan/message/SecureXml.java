@@ -1,4 +1,4 @@
-package se.assistansbryggan.intake;
+package se.assistansbryggan.message;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -40,14 +40,14 @@ public final class SecureXml {
     }
 
     /** A document parsed and validated in one pass, and the first way it breaks the schema (null if none). */
-    record Validated(Document document, SAXParseException invalid) {}
+    public record Validated(Document document, SAXParseException invalid) {}
 
     /**
      * Parses and validates against the schema in one pass, which costs little more than parsing
      * (validating the finished tree walked it a second time). Refuses what {@link #parse} refuses;
      * a schema violation is returned, not thrown, so the caller can first tell an unknown document.
      */
-    static Validated parseValidating(ThreadLocal<DocumentBuilder> validating, byte[] xml) {
+    public static Validated parseValidating(ThreadLocal<DocumentBuilder> validating, byte[] xml) {
         SAXParseException[] first = new SAXParseException[1];
         Document document = parse(validating.get(), xml, new ErrorHandler() {
             @Override
@@ -69,7 +69,7 @@ public final class SecureXml {
     }
 
     /** Builders from the hardened factory that validate against the schema as they parse, one per thread. */
-    static ThreadLocal<DocumentBuilder> validatingBuilders(javax.xml.validation.Schema schema) {
+    public static ThreadLocal<DocumentBuilder> validatingBuilders(javax.xml.validation.Schema schema) {
         DocumentBuilderFactory factory = factory();
         factory.setSchema(schema);
         return ThreadLocal.withInitial(() -> newBuilder(factory));

@@ -1,4 +1,4 @@
-package se.assistansbryggan.policy;
+package se.assistansbryggan.trust;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import se.assistansbryggan.trust.Organisationsnummer;
+import se.assistansbryggan.message.Luhn;
+import se.assistansbryggan.message.Organisationsnummer;
+import se.assistansbryggan.message.Party;
+import se.assistansbryggan.message.Recipient;
 
 /**
  * The parties the gateway knows, read from {@code config/parties.csv}

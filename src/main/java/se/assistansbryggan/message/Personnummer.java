@@ -1,4 +1,4 @@
-package se.assistansbryggan.trust;
+package se.assistansbryggan.message;
 
 import java.time.DateTimeException;
 import java.time.LocalDate;

@@ -1,4 +1,4 @@
-package se.assistansbryggan.app;
+package se.assistansbryggan.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,8 +7,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import se.assistansbryggan.operations.GatewayClient.Answer;
-import se.assistansbryggan.operations.OperatorClient;
+import se.assistansbryggan.client.GatewayClient.Answer;
+import se.assistansbryggan.client.OperatorClient;
 
 /** {@code ops}: the operators' commands, over the gateway's /operations API with an operator certificate. */
 @Command(name = "ops", description = "Queues and dead letters: list, show (masked), retry, discard.",

@@ -1,13 +1,13 @@
-package se.assistansbryggan.trust;
+package se.assistansbryggan.message;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.nio.file.Path;
-import java.time.LocalDate;
-import org.junit.jupiter.api.Test;
 
 /** Personnummer, samordningsnummer and organisation numbers: checksums, masking, certificates. */
 class IdentifiersTest {

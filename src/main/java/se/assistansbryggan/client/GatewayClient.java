@@ -1,4 +1,4 @@
-package se.assistansbryggan.operations;
+package se.assistansbryggan.client;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,7 +12,7 @@ import java.time.Duration;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import se.assistansbryggan.trust.KeyMaterial;
+import se.assistansbryggan.message.KeyMaterial;
 
 /**
  * A sender's side of the gateway: posts a document over HTTPS with the party's client
