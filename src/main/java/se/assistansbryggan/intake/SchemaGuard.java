@@ -2,8 +2,6 @@ package se.assistansbryggan.intake;
 
 import java.io.IOException;
 import java.net.URL;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import javax.xml.XMLConstants;
 import javax.xml.namespace.QName;
@@ -24,6 +22,7 @@ import se.assistansbryggan.message.Organisationsnummer;
 import se.assistansbryggan.message.Personnummer;
 import se.assistansbryggan.message.Refusal;
 import se.assistansbryggan.message.SchemaFamily;
+import se.assistansbryggan.message.SchemaValues;
 import se.assistansbryggan.message.SecureXml;
 import se.assistansbryggan.message.Submission.MessageHeader;
 import se.assistansbryggan.message.Submission;
@@ -116,10 +115,8 @@ public final class SchemaGuard {
             return new MessageHeader(Dom.text(envelope, family.idElement()), Dom.textOrNull(envelope, family.referenceElement()),
                     Dom.text(from, "Organisationsnummer"), Dom.textOrNull(from, "Enhet"), to == null ? null : Dom.text(to, "Organisationsnummer"),
                     to == null ? null : Dom.textOrNull(to, "Kommunkod"), to == null ? null : Dom.textOrNull(to, "Enhet"),
-                    OffsetDateTime.parse(Dom.text(envelope, "Skapad")),
+                    SchemaValues.dateTimeValue(Dom.child(envelope, "Skapad"), family.envelope() + "/Skapad"),
                     person == null ? null : Personnummer.parse(person));
-        } catch (DateTimeParseException e) {
-            throw Refusal.SCHEMA_INVALID.because("Skapad must carry a time zone offset");
         } catch (IllegalArgumentException e) {
             throw Refusal.SCHEMA_INVALID.because(e.getMessage());
         }

@@ -50,6 +50,17 @@ public final class Dom {
                 .toList();
     }
 
+    /** Every element at a path of local names below {@code root} ("Beslut/Boendeform"), in document order. */
+    public static List<Element> elementsAt(Element root, String path) {
+        List<Element> level = List.of(root);
+        for (String step : path.split("/")) {
+            List<Element> next = new ArrayList<>();
+            level.forEach(e -> next.addAll(children(e, step)));
+            level = next;
+        }
+        return level;
+    }
+
     public static String text(Element parent, String localName) {
         return child(parent, localName).getTextContent().trim();
     }

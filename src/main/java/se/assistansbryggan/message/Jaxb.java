@@ -11,7 +11,6 @@ import javax.xml.datatype.DatatypeFactory;
 import javax.xml.datatype.XMLGregorianCalendar;
 import javax.xml.transform.dom.DOMSource;
 import org.w3c.dom.Document;
-import se.assistansbryggan.message.SecureXml;
 
 /** The one JAXB context for the generated classes of all schema families (built once; it is costly). */
 public final class Jaxb {

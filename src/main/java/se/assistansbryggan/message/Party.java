@@ -1,7 +1,6 @@
 package se.assistansbryggan.message;
 
 import java.util.List;
-import se.assistansbryggan.message.Organisationsnummer;
 
 /**
  * A party of the directory, its units (e.g. a kommun's stadsdelsnämnder or LSS unit, seed 002),

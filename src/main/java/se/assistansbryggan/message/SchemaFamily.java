@@ -2,7 +2,6 @@ package se.assistansbryggan.message;
 
 import java.util.Optional;
 import org.w3c.dom.Element;
-import se.assistansbryggan.message.Dom;
 
 /**
  * The two schema families and where each keeps the parts every message has. FK and IVO speak the
@@ -70,12 +69,15 @@ public enum SchemaFamily {
     /** The kommunkod of the kommun where the person is registered, or null if the message does not say. */
     public String bosattningskommun(Element root) {
         Element p = Dom.childOrNull(root, person);
-        return p == null ? null : Dom.textOrNull(p, residence);
+        Element kommun = p == null ? null : Dom.childOrNull(p, residence);
+        return kommun == null ? null : SchemaValues.tokenValue(kommun);
     }
 
     /** True when the person has sekretessmarkering or skyddad folkbokföring. */
     public boolean protectedIdentity(Element root) {
         Element p = Dom.childOrNull(root, person);
-        return p != null && "true".equals(Dom.textOrNull(p, protectedMark));
+        Element mark = p == null ? null : Dom.childOrNull(p, protectedMark);
+        // the xs:boolean's value: "1" protects as "true" does
+        return mark != null && SchemaValues.booleanValue(mark, person + "/" + protectedMark);
     }
 }

@@ -72,6 +72,14 @@ public final class SecureXml {
     public static ThreadLocal<DocumentBuilder> validatingBuilders(javax.xml.validation.Schema schema) {
         DocumentBuilderFactory factory = factory();
         factory.setSchema(schema);
+        try {
+            // the document must stay as the sender signed it: no whitespace collapsed into the tree, no
+            // defaults added (the signature is over the text as sent; rules read values through SchemaValues)
+            factory.setFeature("http://apache.org/xml/features/validation/schema/normalized-value", false);
+            factory.setFeature("http://apache.org/xml/features/validation/schema/element-default", false);
+        } catch (javax.xml.parsers.ParserConfigurationException e) {
+            throw new IllegalStateException("the XML parser cannot keep the document as sent", e);
+        }
         return ThreadLocal.withInitial(() -> newBuilder(factory));
     }
 

@@ -5,12 +5,6 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import org.w3c.dom.Document;
-import se.assistansbryggan.message.MessageType;
-import se.assistansbryggan.message.Party;
-import se.assistansbryggan.message.Personnummer;
-import se.assistansbryggan.message.Recipient;
-import se.assistansbryggan.message.SchemaFamily;
-import se.assistansbryggan.message.Verdict;
 
 /**
  * One message on its way through the stations. Each station fills in what it established;

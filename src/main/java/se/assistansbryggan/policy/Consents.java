@@ -1,10 +1,10 @@
 package se.assistansbryggan.policy;
 
 import java.time.Clock;
-import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import org.w3c.dom.Element;
 import se.assistansbryggan.message.Dom;
+import se.assistansbryggan.message.SchemaValues;
 
 /**
  * The person's samtycke (consent) elements of a message. A consent counts only if it covers the
@@ -16,7 +16,7 @@ public final class Consents {
     public static boolean covers(Element root, String scope, Clock clock) {
         OffsetDateTime now = OffsetDateTime.now(clock);
         for (Element consent : Dom.children(root, "Samtycke")) {
-            if (scope.equals(Dom.text(consent, "Omfattning")) && inForce(consent, now)) {
+            if (scope.equals(SchemaValues.tokenValue(Dom.child(consent, "Omfattning"))) && inForce(consent, now)) {
                 return true;
             }
         }
@@ -24,14 +24,14 @@ public final class Consents {
     }
 
     private static boolean inForce(Element consent, OffsetDateTime now) {
-        if (OffsetDateTime.parse(Dom.text(consent, "Lamnat")).isAfter(now)) {
+        if (SchemaValues.dateTimeValue(Dom.child(consent, "Lamnat"), "Samtycke/Lamnat").isAfter(now)) {
             return false;
         }
-        String until = Dom.textOrNull(consent, "GiltigtTill");
-        if (until != null && LocalDate.parse(until).isBefore(now.toLocalDate())) {
+        Element until = Dom.childOrNull(consent, "GiltigtTill");
+        if (until != null && SchemaValues.dateValue(until, "Samtycke/GiltigtTill").isBefore(now.toLocalDate())) {
             return false;
         }
-        String withdrawn = Dom.textOrNull(consent, "Aterkallat");
-        return withdrawn == null || OffsetDateTime.parse(withdrawn).isAfter(now);
+        Element withdrawn = Dom.childOrNull(consent, "Aterkallat");
+        return withdrawn == null || SchemaValues.dateTimeValue(withdrawn, "Samtycke/Aterkallat").isAfter(now);
     }
 }

@@ -16,6 +16,7 @@ import se.assistansbryggan.message.Party;
 import se.assistansbryggan.message.Recipient;
 import se.assistansbryggan.message.Refusal;
 import se.assistansbryggan.message.SchemaFamily;
+import se.assistansbryggan.message.SchemaValues;
 import se.assistansbryggan.message.Submission.MessageHeader;
 import se.assistansbryggan.message.Submission;
 import se.assistansbryggan.message.Verdict;
@@ -105,8 +106,11 @@ public final class PolicyEngine {
     /** The policy's named refusals, e.g. decisions about a gruppbostad stay with the kommun (seed 000). */
     private static void checkRefusals(Element root, PolicyRules.TypeRule rule, List<String> applied) {
         for (PolicyRules.Refusing refusing : rule.refusals()) {
-            if (refusing.value().equals(textAt(root, refusing.path()))) {
-                throw refusing.code().because("rule " + refusing.ruleId() + ": " + refusing.path() + " is " + refusing.value());
+            for (Element element : Dom.elementsAt(root, refusing.path())) {
+                // the schema's value, not the text: "1" is the xs:boolean true, " GRUPPBOSTAD " the token GRUPPBOSTAD
+                if (SchemaValues.holds(element, refusing.value(), refusing.path())) {
+                    throw refusing.code().because("rule " + refusing.ruleId() + ": " + refusing.path() + " is " + refusing.value());
+                }
             }
             applied.add(refusing.ruleId());
         }
@@ -183,7 +187,7 @@ public final class PolicyEngine {
                 continue;
             }
             if (kind == Party.Kind.KOMMUN) {
-                for (String kommunkod : textsAt(root, rule.affectedKommuner())) {
+                for (String kommunkod : Dom.elementsAt(root, rule.affectedKommuner()).stream().map(SchemaValues::tokenValue).toList()) {
                     parties.add(directory.byKommunkod(kommunkod).orElseThrow(() -> unknownKommun(kommunkod)));
                 }
             } else {
@@ -259,30 +263,15 @@ public final class PolicyEngine {
         if (rule.reminder().isEmpty()) {
             return null;
         }
-        String date = textAt(root, rule.reminder().get().path());
+        String path = rule.reminder().get().path();
+        List<Element> at = Dom.elementsAt(root, path);
+        LocalDate date = at.isEmpty() ? null : SchemaValues.dateValue(at.get(0), path);
         LocalDate today = LocalDate.now(clock.withZone(SWEDEN));
-        if (date == null || LocalDate.parse(date).isBefore(today)) {
+        if (date == null || date.isBefore(today)) {
             return null;
         }
         applied.add(GRACE_PERIOD_REMINDER);
-        Instant due = WorkingDays.before(LocalDate.parse(date), rule.reminder().get().workingDays()).atTime(9, 0)
-                .atZone(SWEDEN).toInstant();
-        return new Verdict.Reminder(LocalDate.parse(date), due.isBefore(clock.instant()) ? clock.instant() : due);
-    }
-
-    private static String textAt(Element root, String path) {
-        List<String> texts = textsAt(root, path);
-        return texts.isEmpty() ? null : texts.get(0);
-    }
-
-    /** The texts of every element at a path of local names below the root, in document order. */
-    static List<String> textsAt(Element root, String path) {
-        List<Element> level = List.of(root);
-        for (String step : path.split("/")) {
-            List<Element> next = new ArrayList<>();
-            level.forEach(e -> next.addAll(Dom.children(e, step)));
-            level = next;
-        }
-        return level.stream().map(e -> e.getTextContent().trim()).toList();
+        Instant due = WorkingDays.before(date, rule.reminder().get().workingDays()).atTime(9, 0).atZone(SWEDEN).toInstant();
+        return new Verdict.Reminder(date, due.isBefore(clock.instant()) ? clock.instant() : due);
     }
 }

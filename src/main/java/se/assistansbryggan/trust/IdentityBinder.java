@@ -9,7 +9,6 @@ import se.assistansbryggan.message.Organisationsnummer;
 import se.assistansbryggan.message.Party;
 import se.assistansbryggan.message.Refusal;
 import se.assistansbryggan.message.Submission;
-import se.assistansbryggan.trust.PartyDirectory;
 
 /**
  * Trust station, second half: one organisation behind the message. The TLS client certificate's

@@ -27,6 +27,9 @@ final class Architecture {
 
     ArchRule stationsFollowThePath() {
         return layeredArchitecture().consideringOnlyDependenciesInLayers()
+                // every class of the gateway belongs to a station or a shared package: a new package is placed on purpose
+                .ensureAllClassesAreContainedInArchitecture()
+                .withOptionalLayers(true)
                 .layer("Vocabulary").definedBy(root + ".message..", root + ".schema..")
                 .layer("Audit").definedBy(root + ".audit..")
                 .layer("Metrics").definedBy(root + ".metrics..")

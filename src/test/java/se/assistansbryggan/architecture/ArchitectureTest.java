@@ -48,10 +48,18 @@ class ArchitectureTest {
 
     @Test
     void every_rule_fails_on_its_deliberate_violation() {
-        for (ArchRule rule : fixture.all()) {
-            EvaluationResult result = rule.evaluate(VIOLATIONS);
-            assertTrue(result.hasViolation(), "no violation found by: " + rule.getDescription());
-        }
+        assertViolation(fixture.stationsFollowThePath(), "EarlyStation", "LateStation");
+        assertViolation(fixture.noCycles(), "intake", "delivery");
+        assertViolation(fixture.gatewayNeverUsesTheClient(), "EarlyStation", "SenderTool");
+        assertViolation(fixture.stationsRefuseWithCodes(), "EarlyStation", "RuntimeException");
         assertEquals(4, fixture.all().size());
+    }
+
+    /** The rule finds a violation, and it is the planted one: the report names both ends. */
+    private static void assertViolation(ArchRule rule, String from, String to) {
+        EvaluationResult result = rule.evaluate(VIOLATIONS);
+        String report = String.join("\n", result.getFailureReport().getDetails());
+        assertTrue(result.hasViolation(), "no violation found by: " + rule.getDescription());
+        assertTrue(report.contains(from) && report.contains(to), rule.getDescription() + " reported " + report);
     }
 }

@@ -31,6 +31,8 @@ class PolicyDeliveriesTableTest extends SharedGateway {
                         "Beslut/Motivering", false),
                 delivered("protected-identity", MessageType.DECISION_NOTICE, set("Forsakrad/Skyddad", "true"), "kommun.0180.lss",
                         "Enskild/Adress", false),
+                delivered("protected-identity", MessageType.DECISION_NOTICE, set("Forsakrad/Skyddad", "1"), "kommun.0180.lss",
+                        "Enskild/Telefon", false),
                 delivered("allow-list", MessageType.PAYMENT_RECIPIENT_NOTICE, none(), "kommun.0180", "Enskild/Adress", false),
                 delivered("high-priority", MessageType.PERMIT_REVOCATION, none(), "fk", "Tillstandsbeslut/AnstandTill", true),
                 delivered("contact-follow-up", MessageType.WITHDRAWAL_NOTICE, none(), "kommun.1480", "Beslut/GallerFran", true));

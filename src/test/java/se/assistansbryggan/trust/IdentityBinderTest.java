@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import se.assistansbryggan.message.Refusal;
 import se.assistansbryggan.message.RefusedException;
 import se.assistansbryggan.message.Submission;
-import se.assistansbryggan.trust.PartyDirectory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
