@@ -212,6 +212,7 @@ public final class Gateway implements AutoCloseable {
         metrics = new GatewayMetrics(this::queueDepthsOrNone, Handoff.FOLLOW_UPS);
         pullApi = new PullResource(pull, management, directory, audit);
         Receipts receipts = new Receipts(signingKey, audit, metrics, clock);
+        https.refuseOversizeWith(receipts);
         registry.bind("receipts", receipts);
         consoleSessions = new ConsoleSessions(ConsoleSessions.parseUsers(config.getOrEmpty("gateway.operations.console-users")),
                 new String(config.secret("gateway.operations.console-secret")).getBytes(StandardCharsets.UTF_8),

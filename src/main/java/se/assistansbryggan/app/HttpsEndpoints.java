@@ -17,6 +17,7 @@ import org.apache.cxf.configuration.security.ClientAuthentication;
 import org.apache.cxf.transport.http_undertow.ThreadingParameters;
 import org.apache.cxf.transport.http_undertow.UndertowHTTPServerEngineFactory;
 import se.assistansbryggan.intake.MessageResource;
+import se.assistansbryggan.intake.Receipts;
 import se.assistansbryggan.message.KeyMaterial;
 
 /**
@@ -36,15 +37,18 @@ final class HttpsEndpoints implements AutoCloseable {
     private final String host;
     private final int port;
     private final int consolePort;
+    private final BodyCeiling intakeCeiling;
 
     HttpsEndpoints(GatewayConfig config) throws Exception {
         this.host = config.get("gateway.https.host");
         this.port = config.integer("gateway.https.port");
         UndertowHTTPServerEngineFactory engines = bus.getExtension(UndertowHTTPServerEngineFactory.class);
         engines.setTLSServerParametersForPort(host, port, tls(config));
-        long ceiling = 4L * config.integer("gateway.intake.max-bytes") + 16_384;
+        int limit = config.integer("gateway.intake.max-bytes");
+        // POST carries the document alone; a SOAP envelope around it may be a little larger
+        intakeCeiling = new BodyCeiling(path -> path.startsWith("/messages") ? limit : 4L * limit + 16_384, limit);
         var intake = engines.createUndertowHTTPServerEngine(host, port, "https");
-        intake.setHandlers(List.of(new BodyCeiling(ceiling)));
+        intake.setHandlers(List.of(intakeCeiling));
         ThreadingParameters workers = new ThreadingParameters();
         workers.setMinThreads(config.integer("gateway.https.worker-threads"));
         workers.setMaxThreads(config.integer("gateway.https.worker-threads"));
@@ -53,8 +57,13 @@ final class HttpsEndpoints implements AutoCloseable {
         if (consolePort > 0) {
             // the operators' web page: a client certificate is welcome but not required (credentials sign in instead)
             engines.setTLSServerParametersForPort(host, consolePort, tls(config, false));
-            engines.createUndertowHTTPServerEngine(host, consolePort, "https").setHandlers(List.of(new BodyCeiling(65_536)));
+            engines.createUndertowHTTPServerEngine(host, consolePort, "https").setHandlers(List.of(new BodyCeiling(path -> 65_536L, 65_536)));
         }
+    }
+
+    /** From now on a body over the limit on the message doors is answered with a signed MESSAGE_TOO_LARGE receipt. */
+    void refuseOversizeWith(Receipts receipts) {
+        intakeCeiling.refuseWith(receipts);
     }
 
     /** A JAX-RS service on the console listener (if it is on), e.g. the web page and the operators' API. */

@@ -9,6 +9,7 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import se.assistansbryggan.message.Refusal;
 import se.assistansbryggan.message.RefusedException;
+import se.assistansbryggan.message.SecureXml;
 import se.assistansbryggan.message.Submission;
 
 /**
@@ -37,6 +38,24 @@ public final class SoapRefusals extends AbstractSoapInterceptor {
         detail.appendChild(detail.getOwnerDocument().importNode(receipt.getDocumentElement(), true));
         fault.setMessage(refusal.refusal().name() + ": " + refusal.refusal().sentence());
         fault.setFaultCode(org.apache.cxf.binding.soap.Soap11.getInstance().getSender());
+    }
+
+    /**
+     * A whole SOAP 1.1 envelope with a Client fault whose detail is the signed receipt: the answer
+     * of a door that refuses before CXF reads the request (a body over the size ceiling).
+     */
+    public static byte[] faultEnvelope(RefusedException refusal, Document receipt) {
+        String soapNs = "http://schemas.xmlsoap.org/soap/envelope/";
+        Document envelope = SecureXml.newDocument();
+        Element root = envelope.createElementNS(soapNs, "soap:Envelope");
+        envelope.appendChild(root);
+        Element fault = envelope.createElementNS(soapNs, "soap:Fault");
+        root.appendChild(envelope.createElementNS(soapNs, "soap:Body")).appendChild(fault);
+        fault.appendChild(envelope.createElementNS(null, "faultcode")).setTextContent("soap:Client");
+        fault.appendChild(envelope.createElementNS(null, "faultstring"))
+                .setTextContent(refusal.refusal().name() + ": " + refusal.refusal().sentence());
+        fault.appendChild(envelope.createElementNS(null, "detail")).appendChild(envelope.importNode(receipt.getDocumentElement(), true));
+        return SecureXml.serialize(envelope);
     }
 
     private static boolean malformed(Throwable fault) {

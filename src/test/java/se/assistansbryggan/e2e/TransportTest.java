@@ -82,6 +82,35 @@ class TransportTest extends SharedGateway.LeavesNoTrace {
         }
     }
 
+    /** The doors answer a body declared too large at once, signed, without waiting for a byte of it. */
+    @Test
+    void a_body_declared_over_the_limit_gets_a_signed_refusal_before_it_is_read() throws Exception {
+        for (String door : new String[] {"/messages", "/soap"}) {
+            String response = headersOnly("POST " + door + " HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\n"
+                    + "Content-Length: 104857600\r\n\r\n");
+            assertTrue(response.startsWith("HTTP/1.1 413"), door + ": " + response);
+            String kvittens = response.substring(response.indexOf("<Kvittens"), response.indexOf("</Kvittens>") + 11);
+            Receipt receipt = Receipt.parse(kvittens);
+            assertEquals("MESSAGE_TOO_LARGE", receipt.code(), door);
+            assertEquals(GatewayHarness.key("gateway-sign").certificate(),
+                    se.assistansbryggan.trust.XmlSignatures.verify(receipt.document()), door);
+        }
+        assertEquals(0, harness.gateway().broker().totalMessages());
+    }
+
+    /** Sends request headers and no body over mutual TLS as FK; the whole answer, read until the gateway closes. */
+    private static String headersOnly(String request) throws Exception {
+        SSLContext context = GatewayClient.sslContext(GatewayHarness.CERTS.resolve("fk.p12"),
+                GatewayHarness.CERTS.resolve("truststore.p12"), GatewayHarness.PASSWORD);
+        URI base = URI.create(harness.gateway().baseUrl());
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     private static void handshake(String[] protocols, String[] suites) throws Exception {
         SSLContext context = GatewayClient.sslContext(GatewayHarness.CERTS.resolve("fk.p12"),
                 GatewayHarness.CERTS.resolve("truststore.p12"), GatewayHarness.PASSWORD);
