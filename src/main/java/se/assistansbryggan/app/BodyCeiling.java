@@ -65,11 +65,20 @@ final class BodyCeiling implements CXFUndertowHttpHandler {
         exchange.setStatusCode(Refusal.MESSAGE_TOO_LARGE.httpStatus());
         exchange.setPersistent(false);
         Receipts signer = receipts;
-        if (signer == null) {
+        String path = exchange.getRequestPath();
+        if (signer == null || !(path.startsWith("/soap") || path.startsWith("/messages"))) {
             exchange.endExchange();
             return;
         }
-        boolean soap = exchange.getRequestPath().startsWith("/soap");
+        try {
+            answer(exchange, signer, path.startsWith("/soap"));
+        } catch (RuntimeException e) {
+            exchange.endExchange();
+            throw e;
+        }
+    }
+
+    private void answer(HttpServerExchange exchange, Receipts signer, boolean soap) {
         RefusedException refusal = Refusal.MESSAGE_TOO_LARGE.because("the body declares " + exchange.getRequestContentLength()
                 + " bytes; the limit is " + limit + " bytes");
         Document receipt = signer.refusal(refusal, new Submission(soap ? "soap" : "post", null), null);

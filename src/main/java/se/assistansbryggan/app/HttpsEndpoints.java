@@ -46,7 +46,8 @@ final class HttpsEndpoints implements AutoCloseable {
         engines.setTLSServerParametersForPort(host, port, tls(config));
         int limit = config.integer("gateway.intake.max-bytes");
         // POST carries the document alone; a SOAP envelope around it may be a little larger
-        intakeCeiling = new BodyCeiling(path -> path.startsWith("/messages") ? limit : 4L * limit + 16_384, limit);
+        // (limit + 1 on POST: the door reads one byte past the limit to answer MESSAGE_TOO_LARGE for a chunked body)
+        intakeCeiling = new BodyCeiling(path -> path.startsWith("/messages") ? limit + 1L : 4L * limit + 16_384, limit);
         var intake = engines.createUndertowHTTPServerEngine(host, port, "https");
         intake.setHandlers(List.of(intakeCeiling));
         ThreadingParameters workers = new ThreadingParameters();

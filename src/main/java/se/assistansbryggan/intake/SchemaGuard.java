@@ -68,8 +68,21 @@ public final class SchemaGuard {
         if (parsed.invalid() != null) {
             throw Refusal.SCHEMA_INVALID.because(withoutValues(parsed.invalid().getMessage()));
         }
+        everyDateTimeHasAZone(root, root.getLocalName());
         SchemaFamily family = SchemaFamily.ofNamespace(root.getNamespaceURI()).orElseThrow();
         submission.parsed(document, type, family, readHeader(root, family));
+    }
+
+    /** An xs:dateTime without a time zone names no instant, wherever it stands: the sender's to fix, with the field named. */
+    private static void everyDateTimeHasAZone(Element element, String path) {
+        for (Element child : Dom.elements(element)) {
+            String at = path + "/" + child.getLocalName();
+            if (SchemaValues.kind(child) == SchemaValues.Kind.DATE_TIME) {
+                SchemaValues.dateTimeValue(child, at);
+            } else {
+                everyDateTimeHasAZone(child, at);
+            }
+        }
     }
 
     private static void checkContentType(String declared) {

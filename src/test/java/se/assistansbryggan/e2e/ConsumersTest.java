@@ -52,7 +52,12 @@ class ConsumersTest {
     }
 
     @AfterEach
-    void queues_are_left_empty() {
+    void queues_are_left_empty() throws InterruptedException {
+        // an AMQP acknowledgement is settled by the broker after the client's connection has closed: wait for it
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (harness.gateway().broker().totalMessages() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         assertEquals(0, harness.gateway().broker().totalMessages());
     }
 

@@ -119,7 +119,7 @@ final class LexicalForms {
         String text = element.getTextContent();
         SchemaValues.Kind kind = SchemaValues.kind(element);
         String value = switch (kind) {
-            case BOOLEAN -> form.booleansAsDigits() ? (text.strip().equals("true") ? "1" : "0") : text;
+            case BOOLEAN -> form.booleansAsDigits() ? (SchemaValues.booleanValue(element, "boolean") ? "1" : "0") : text;
             case DATE_TIME -> inZone(text, form.offsetMinutes());
             case DECIMAL -> form.decimalZeros() ? zeros(text.strip(), isInteger(element)) : text;
             default -> text;

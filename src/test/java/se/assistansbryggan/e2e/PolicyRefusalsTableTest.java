@@ -39,6 +39,8 @@ class PolicyRefusalsTableTest extends SharedGateway.LeavesNoTrace {
                         "fk", set("Samtycke/Lamnat", "2026-09-01T09:30:00"), "SCHEMA_INVALID"),
                 row("reasons-need-consent: a samtycke time without a time zone is the sender's to fix", MessageType.DECISION_NOTICE,
                         "fk", set("Samtycke/Lamnat", "2026-09-01T09:30:00"), "SCHEMA_INVALID"),
+                row("a withdrawal time without a time zone is refused whether or not a rule reads it", MessageType.WITHDRAWAL_NOTICE,
+                        "fk", set("Samtycke/Aterkallat", "2026-10-15T12:00:00"), "SCHEMA_INVALID"),
                 row("consent-required: no samtycke", MessageType.PLANNED_WITHDRAWAL, "fk", remove("Samtycke"), "CONSENT_MISSING"),
                 row("consent-required: expired samtycke", MessageType.PLANNED_WITHDRAWAL, "fk",
                         set("Samtycke/GiltigtTill", "2026-01-31"), "CONSENT_MISSING"),
