@@ -23,8 +23,9 @@ import org.w3c.dom.TypeInfo;
  */
 public final class SchemaValues {
     private static final String XS = XMLConstants.W3C_XML_SCHEMA_NS_URI;
-    private static final int DERIVED = TypeInfo.DERIVATION_RESTRICTION | TypeInfo.DERIVATION_LIST
-            | TypeInfo.DERIVATION_UNION | TypeInfo.DERIVATION_EXTENSION;
+    /** A restriction of xs:boolean is a boolean, and so is simple content extended with attributes; a list of booleans is not. */
+    private static final int DERIVED = TypeInfo.DERIVATION_RESTRICTION | TypeInfo.DERIVATION_EXTENSION;
+    private static final int ANY_DERIVATION = DERIVED | TypeInfo.DERIVATION_LIST | TypeInfo.DERIVATION_UNION;
     private static final DatatypeFactory DATATYPES = datatypes();
 
     private SchemaValues() {}
@@ -32,11 +33,15 @@ public final class SchemaValues {
     /** The built-in value spaces the gateway decides on. */
     public enum Kind { BOOLEAN, DATE, DATE_TIME, DECIMAL, TOKEN, NORMALIZED_STRING, STRING }
 
-    /** The value space of the element's schema type. */
+    /**
+     * The value space of the element's schema type (named or anonymous). An element the validating
+     * parser did not type cannot be decided on: that is the gateway's fault, never read as text.
+     */
     public static Kind kind(Element element) {
         TypeInfo type = element.getSchemaTypeInfo();
-        if (type == null || type.getTypeName() == null) {
-            return Kind.STRING;
+        if (type == null || (type.getTypeName() == null && !type.isDerivedFrom(XS, "anyType", ANY_DERIVATION))) {
+            throw new IllegalStateException("no schema type for " + element.getLocalName()
+                    + ": only documents from the validating parser are decided on");
         }
         for (Kind kind : new Kind[] {Kind.BOOLEAN, Kind.DATE, Kind.DATE_TIME, Kind.DECIMAL, Kind.TOKEN, Kind.NORMALIZED_STRING}) {
             String name = builtIn(kind);
@@ -130,15 +135,24 @@ public final class SchemaValues {
 
     private static LocalDate date(String lexical, String field) {
         XMLGregorianCalendar calendar = calendar(lexical, field, DatatypeConstants.DATE);
+        checkYear(calendar, field);
         return LocalDate.of(calendar.getYear(), calendar.getMonth(), calendar.getDay());
     }
 
     private static OffsetDateTime dateTime(String lexical, String field) {
         XMLGregorianCalendar calendar = calendar(lexical, field, DatatypeConstants.DATETIME);
+        checkYear(calendar, field);
         if (calendar.getTimezone() == DatatypeConstants.FIELD_UNDEFINED) {
             throw Refusal.SCHEMA_INVALID.because(field + " must carry a time zone (Z or ±hh:mm)");
         }
         return calendar.toGregorianCalendar().toZonedDateTime().toOffsetDateTime();
+    }
+
+    /** Years the schema allows but no decision needs, and java.time and GregorianCalendar cannot hold exactly, are refused. */
+    private static void checkYear(XMLGregorianCalendar calendar, String field) {
+        if (calendar.getEon() != null || calendar.getYear() < 1 || calendar.getYear() > 9999) {
+            throw Refusal.SCHEMA_INVALID.because(field + ": the year must lie between 1 and 9999");
+        }
     }
 
     private static BigDecimal decimal(String lexical, String field) {
