@@ -45,8 +45,12 @@ public final class Deliverer {
 
     public void deliver(@ExchangeProperty(Submission.PROPERTY) Submission submission) {
         String messageId = submission.messageId().orElseThrow();
+        String sender = submission.sender().orgnr().value();
+        if (handoff.inLegacyWindow() && answeredBefore(submission, messageId)) {
+            return;
+        }
         try {
-            handoff.commit(messageId, submission.contentDigest(), submission.receiptXml(),
+            handoff.commit(sender, messageId, submission.contentDigest(), submission.receiptXml(),
                     submission.deliveries().stream().map(d -> deliveryOf(submission, d)).toList(), followUpsOf(submission));
         } catch (Handoff.AlreadyStored duplicate) {
             answerResend(submission, messageId);
@@ -68,20 +72,43 @@ public final class Deliverer {
         }
     }
 
+    /**
+     * Shortly after an upgrade, a resend of a message the earlier version accepted is found by its
+     * kept receipt: the broker's duplicate detection knows it under the earlier key only.
+     */
+    private boolean answeredBefore(Submission submission, String messageId) {
+        Optional<StoredReceipt> legacy;
+        try {
+            legacy = handoff.legacyReceipt(messageId);
+        } catch (JMSException e) {
+            throw Refusal.BROKER_UNAVAILABLE.because("the broker could not be asked for an earlier receipt", e);
+        }
+        if (legacy.isEmpty()) {
+            return false;
+        }
+        answerWith(submission, messageId, legacy.get());
+        return true;
+    }
+
     private void answerResend(Submission submission, String messageId) {
         Optional<StoredReceipt> stored;
         try {
-            stored = handoff.storedReceipt(messageId);
+            stored = handoff.storedReceipt(submission.sender().orgnr().value(), messageId);
         } catch (JMSException e) {
             throw Refusal.BROKER_UNAVAILABLE.because("the broker could not be asked for the earlier receipt", e);
         }
         if (stored.isEmpty()) {
             throw Refusal.DUPLICATE.because("the earlier receipt is no longer kept");
         }
-        if (!stored.get().contentDigest().equals(Base64.getEncoder().encodeToString(submission.contentDigest()))) {
+        answerWith(submission, messageId, stored.get());
+    }
+
+    /** The original receipt for the same content; the same id with other content is a conflict, and the first stands. */
+    private static void answerWith(Submission submission, String messageId, StoredReceipt stored) {
+        if (!stored.contentDigest().equals(Base64.getEncoder().encodeToString(submission.contentDigest()))) {
             throw Refusal.DUPLICATE_CONFLICT.because("message id " + messageId);
         }
-        submission.replayOf(stored.get().receiptXml());
+        submission.replayOf(stored.receiptXml());
     }
 
     /** An escalation clock where contact must be confirmed, a reminder clock where a date must not pass unnoticed. */

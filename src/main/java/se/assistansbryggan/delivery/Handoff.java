@@ -38,11 +38,14 @@ public final class Handoff implements AutoCloseable {
     /** Follow-up clocks: one scheduled message per notice awaiting the kommun's confirmation. */
     public static final String FOLLOW_UPS = "gateway.followups";
     static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+    /** The organisation number of the sender whose message id a kept receipt answers. */
+    static final String SENDER = "AbSenderOrgnr";
     private static final long CALL_TIMEOUT_MILLIS = 5_000;
 
     private final ActiveMQConnectionFactory factory;
     private final ThreadLocal<Transacted> sessions = new ThreadLocal<>();
     private final long retentionMillis;
+    private final long legacyUntil;
     private Connection connection;
     private int generation;
 
@@ -57,6 +60,7 @@ public final class Handoff implements AutoCloseable {
         this.factory.setCallFailoverTimeout(CALL_TIMEOUT_MILLIS);
         this.retentionMillis = retention.toMillis();
         connection();
+        this.legacyUntil = legacyExpiry();
     }
 
     /** What one delivery puts on one queue. */
@@ -77,15 +81,20 @@ public final class Handoff implements AutoCloseable {
         }
     }
 
-    /** Stores the deliveries, their follow-up clocks and the receipt in one transaction. */
-    public void commit(String messageId, byte[] contentDigest, String receiptXml, java.util.List<Delivery> deliveries,
-            java.util.List<FollowUp> followUps) throws JMSException, AlreadyStored {
+    /**
+     * Stores the deliveries, their follow-up clocks and the receipt in one transaction. Message ids
+     * are the sender's: duplicate detection is keyed by (sender organisation, message id), so one
+     * party cannot take an id another party will use.
+     */
+    public void commit(String senderOrgnr, String messageId, byte[] contentDigest, String receiptXml,
+            java.util.List<Delivery> deliveries, java.util.List<FollowUp> followUps) throws JMSException, AlreadyStored {
+        String key = senderOrgnr + "/" + messageId;
         Transacted tx = session();
         try {
             for (Delivery delivery : deliveries) {
                 TextMessage message = tx.session.createTextMessage(delivery.body());
                 delivery.properties().forEach((k, v) -> setProperty(message, k, v));
-                message.setStringProperty(DUPLICATE_ID, messageId + "/" + delivery.queue());
+                message.setStringProperty(DUPLICATE_ID, key + "/" + delivery.queue());
                 tx.producer.send(queue(delivery.queue()), message, DeliveryMode.PERSISTENT,
                         delivery.priority(), delivery.timeToLiveMillis());
             }
@@ -102,13 +111,14 @@ public final class Handoff implements AutoCloseable {
                 }
                 clock.setLongProperty("AbDue", followUp.due().toEpochMilli());
                 clock.setLongProperty(PullQueue.SCHEDULED, followUp.due().toEpochMilli());
-                clock.setStringProperty(DUPLICATE_ID, messageId + "/" + followUp.targetQueue() + "/" + followUp.kind());
+                clock.setStringProperty(DUPLICATE_ID, key + "/" + followUp.targetQueue() + "/" + followUp.kind());
                 tx.producer.send(queue(FOLLOW_UPS), clock, DeliveryMode.PERSISTENT, 4, 0);
             }
             TextMessage record = tx.session.createTextMessage(receiptXml);
             record.setStringProperty("AbMessageId", messageId);
+            record.setStringProperty(SENDER, senderOrgnr);
             record.setStringProperty("AbContentDigest", Base64.getEncoder().encodeToString(contentDigest));
-            record.setStringProperty(DUPLICATE_ID, messageId);
+            record.setStringProperty(DUPLICATE_ID, key);
             // duplicate detection is per address: the same id always lands in the same bucket
             tx.producer.send(queue(receiptQueue(messageId)), record, DeliveryMode.PERSISTENT, 4, retentionMillis);
             tx.session.commit();
@@ -125,14 +135,40 @@ public final class Handoff implements AutoCloseable {
         }
     }
 
-    /** The receipt stored for a message id, if it is still kept (in its bucket, or where an earlier version kept it). */
-    public Optional<StoredReceipt> storedReceipt(String messageId) throws JMSException {
+    /**
+     * The receipt stored for this sender's message id, if it is still kept (in its bucket, or where
+     * an earlier version kept it). Receipts kept before ids were scoped by sender carry no sender;
+     * they answer for whoever sent that id with the same content (the content names its sender).
+     */
+    public Optional<StoredReceipt> storedReceipt(String senderOrgnr, String messageId) throws JMSException {
+        if (!messageId.matches("[0-9a-f-]{36}") || !senderOrgnr.matches("[0-9-]{10,13}")) {
+            return Optional.empty();
+        }
+        Optional<StoredReceipt> own = browseReceipt(messageId, "AbMessageId = '" + messageId + "' AND " + SENDER + " = '" + senderOrgnr + "'");
+        return own.isPresent() ? own : legacyReceipt(messageId);
+    }
+
+    /**
+     * Until the last receipt kept by a version before ids were scoped by sender has expired, the
+     * broker's duplicate detection does not know this version's keys for those messages: their
+     * resends are looked up before the hand-off instead ({@link #legacyReceipt}).
+     */
+    public boolean inLegacyWindow() {
+        return System.currentTimeMillis() < legacyUntil;
+    }
+
+    /** A receipt kept by a version before ids were scoped by sender, for this message id. */
+    public Optional<StoredReceipt> legacyReceipt(String messageId) throws JMSException {
         if (!messageId.matches("[0-9a-f-]{36}")) {
             return Optional.empty();
         }
+        return browseReceipt(messageId, "AbMessageId = '" + messageId + "' AND " + SENDER + " IS NULL");
+    }
+
+    private Optional<StoredReceipt> browseReceipt(String messageId, String selector) throws JMSException {
         try (Session session = connection().createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             for (String queue : List.of(receiptQueue(messageId), RECEIPTS)) {
-                try (QueueBrowser browser = session.createBrowser(session.createQueue(queue), "AbMessageId = '" + messageId + "'")) {
+                try (QueueBrowser browser = session.createBrowser(session.createQueue(queue), selector)) {
                     java.util.Enumeration<?> found = browser.getEnumeration();
                     if (found.hasMoreElements()) {
                         Message message = (Message) found.nextElement();
@@ -144,6 +180,23 @@ public final class Handoff implements AutoCloseable {
             return Optional.empty();
         }
     }
+
+    /** When the newest receipt kept without a sender expires (0: there is none). */
+    private long legacyExpiry() throws JMSException {
+        long until = 0;
+        try (Session session = connection().createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            for (String queue : RECEIPT_QUEUES) {
+                try (QueueBrowser browser = session.createBrowser(session.createQueue(queue), SENDER + " IS NULL")) {
+                    for (var found = browser.getEnumeration(); found.hasMoreElements(); ) {
+                        long expires = ((Message) found.nextElement()).getJMSExpiration();
+                        until = Math.max(until, expires == 0 ? System.currentTimeMillis() + retentionMillis : expires);
+                    }
+                }
+            }
+        }
+        return until;
+    }
+
 
     /** The queue a message id's receipt is kept on. */
     public static String receiptQueue(String messageId) {
