@@ -44,6 +44,7 @@ import se.assistansbryggan.policy.PolicyRules;
 import se.assistansbryggan.transform.Escalations;
 import se.assistansbryggan.transform.Transformer;
 import se.assistansbryggan.trust.CertificatePaths;
+import se.assistansbryggan.trust.ClientGate;
 import se.assistansbryggan.trust.IdentityBinder;
 import se.assistansbryggan.trust.PartyDirectory;
 import se.assistansbryggan.trust.RevocationChecker;
@@ -210,15 +211,16 @@ public final class Gateway implements AutoCloseable {
         audit = new AuditTrail(config.path("gateway.data.dir").resolve("audit/trail.jsonl"),
                 config.get("gateway.audit.hmac-secret").getBytes(StandardCharsets.UTF_8), clock);
         metrics = new GatewayMetrics(this::queueDepthsOrNone, Handoff.FOLLOW_UPS);
-        pullApi = new PullResource(pull, management, directory, audit);
         Receipts receipts = new Receipts(signingKey, audit, metrics, clock);
+        ClientGate gate = new ClientGate(paths);
+        pullApi = new PullResource(pull, management, directory, audit, gate, receipts);
         https.refuseOversizeWith(receipts);
         registry.bind("receipts", receipts);
         consoleSessions = new ConsoleSessions(ConsoleSessions.parseUsers(config.getOrEmpty("gateway.operations.console-users")),
                 new String(config.secret("gateway.operations.console-secret")).getBytes(StandardCharsets.UTF_8),
                 config.duration("gateway.operations.console-session"), clock);
         operatorApi = new OperatorResource(management, audit,
-                Set.of(config.getOrEmpty("gateway.operations.operators").split("\\s*;\\s*")), consoleSessions, clock);
+                Set.of(config.getOrEmpty("gateway.operations.operators").split("\\s*;\\s*")), consoleSessions, clock, gate);
         var soap = https.soap(camel);
         soap.getOutFaultInterceptors().add(new se.assistansbryggan.intake.SoapRefusals(receipts));
         registry.bind("soapIntake", soap);

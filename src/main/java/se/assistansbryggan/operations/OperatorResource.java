@@ -10,7 +10,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +17,8 @@ import java.util.Set;
 import org.apache.camel.util.json.Jsoner;
 import se.assistansbryggan.audit.AuditTrail;
 import se.assistansbryggan.message.Personnummer;
+import se.assistansbryggan.message.RefusedException;
+import se.assistansbryggan.trust.ClientGate;
 
 /**
  * The operators' HTTPS API under /operations, on the gateway's mutual-TLS listener and on the
@@ -35,9 +36,12 @@ public final class OperatorResource {
     private final ConsoleSessions sessions;
     private final AuditTrail audit;
     private final Set<String> operators;
+    private final ClientGate gate;
     private final Clock clock;
 
-    public OperatorResource(BrokerManagement broker, AuditTrail audit, Set<String> operators, ConsoleSessions sessions, Clock clock) {
+    public OperatorResource(BrokerManagement broker, AuditTrail audit, Set<String> operators, ConsoleSessions sessions, Clock clock,
+            ClientGate gate) {
+        this.gate = gate;
         this.broker = broker;
         this.sessions = sessions;
         this.audit = audit;
@@ -144,9 +148,16 @@ public final class OperatorResource {
 
     /** The operator: by client certificate, else by console session; refused (403) otherwise. */
     private String operator(HttpServletRequest request) {
-        Object chain = request.getAttribute("jakarta.servlet.request.X509Certificate");
-        String subject = chain instanceof X509Certificate[] certificates && certificates.length > 0
-                ? certificates[0].getSubjectX500Principal().getName() : null;
+        String subject;
+        try {
+            subject = gate.admitIfPresent(request.getAttribute(ClientGate.SERVLET_ATTRIBUTE))
+                    .map(c -> c.getSubjectX500Principal().getName()).orElse(null);
+        } catch (RefusedException refused) {
+            // a revoked or expired operator certificate is refused outright, not passed on to a session cookie
+            audit.record("OPERATOR_REFUSED", map("code", refused.refusal().name()));
+            throw new jakarta.ws.rs.ForbiddenException(Response.status(403).entity(Jsoner.serialize(map("error",
+                    refused.refusal().sentence(), "code", refused.refusal().name()))).type("application/json").build());
+        }
         if (subject != null && operators.contains(subject)) {
             return subject;
         }

@@ -10,11 +10,17 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import java.security.cert.X509Certificate;
 import java.util.Map;
+import org.w3c.dom.Document;
 import se.assistansbryggan.audit.AuditTrail;
 import se.assistansbryggan.delivery.PullQueue;
+import se.assistansbryggan.intake.Receipts;
 import se.assistansbryggan.message.Organisationsnummer;
 import se.assistansbryggan.message.Party;
 import se.assistansbryggan.message.Recipient;
+import se.assistansbryggan.message.RefusedException;
+import se.assistansbryggan.message.SecureXml;
+import se.assistansbryggan.message.Submission;
+import se.assistansbryggan.trust.ClientGate;
 import se.assistansbryggan.trust.PartyDirectory;
 
 /**
@@ -29,12 +35,17 @@ public final class PullResource {
     private final BrokerManagement broker;
     private final PartyDirectory directory;
     private final AuditTrail audit;
+    private final ClientGate gate;
+    private final Receipts receipts;
 
-    public PullResource(PullQueue pull, BrokerManagement broker, PartyDirectory directory, AuditTrail audit) {
+    public PullResource(PullQueue pull, BrokerManagement broker, PartyDirectory directory, AuditTrail audit, ClientGate gate,
+            Receipts receipts) {
         this.pull = pull;
         this.broker = broker;
         this.directory = directory;
         this.audit = audit;
+        this.gate = gate;
+        this.receipts = receipts;
     }
 
     @GET
@@ -74,11 +85,17 @@ public final class PullResource {
                 .orElseThrow(() -> new jakarta.ws.rs.NotFoundException("no such unit of " + party.id()));
     }
 
+    /** The party whose admitted client certificate this is; a refused certificate gets the signed refusal. */
     private Party party(HttpServletRequest request) {
-        Object chain = request.getAttribute("jakarta.servlet.request.X509Certificate");
-        return (chain instanceof X509Certificate[] certificates && certificates.length > 0
-                ? Organisationsnummer.fromCertificate(certificates[0]).flatMap(directory::byOrganisationsnummer)
-                : java.util.Optional.<Party>empty())
+        X509Certificate client;
+        try {
+            client = gate.admit(request.getAttribute(ClientGate.SERVLET_ATTRIBUTE));
+        } catch (RefusedException refused) {
+            Document receipt = receipts.refusal(refused, new Submission("pull", null), null);
+            throw new jakarta.ws.rs.WebApplicationException(Response.status(refused.refusal().httpStatus())
+                    .entity(SecureXml.serialize(receipt)).type("application/xml").build());
+        }
+        return Organisationsnummer.fromCertificate(client).flatMap(directory::byOrganisationsnummer)
                 .orElseThrow(() -> new jakarta.ws.rs.ForbiddenException("the client certificate names no known party"));
     }
 }

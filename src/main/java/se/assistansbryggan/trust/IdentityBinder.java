@@ -16,14 +16,14 @@ import se.assistansbryggan.message.Submission;
  * directory; the creation time must lie in the accepted window.
  */
 public final class IdentityBinder {
-    private final CertificatePaths paths;
+    private final ClientGate gate;
     private final PartyDirectory directory;
     private final Clock clock;
     private final Duration clockSkew;
     private final Duration maxAge;
 
     public IdentityBinder(CertificatePaths paths, PartyDirectory directory, Clock clock, Duration clockSkew, Duration maxAge) {
-        this.paths = paths;
+        this.gate = new ClientGate(paths);
         this.directory = directory;
         this.clock = clock;
         this.clockSkew = clockSkew;
@@ -31,9 +31,7 @@ public final class IdentityBinder {
     }
 
     public void bind(@ExchangeProperty(Submission.PROPERTY) Submission submission) {
-        X509Certificate tls = submission.clientCertificate()
-                .orElseThrow(() -> Refusal.CLIENT_CERT_MISSING.because("mutual TLS is required"));
-        paths.validate(tls, CertificatePaths.Purpose.TLS_CLIENT);
+        X509Certificate tls = gate.admit(submission.clientCertificate().map(c -> new X509Certificate[] {c}).orElse(null));
         Organisationsnummer signer = organisationOf(submission.signer());
         Organisationsnummer declared = declaredSender(submission);
         if (!signer.equals(declared)) {
