@@ -195,7 +195,8 @@ public final class Gateway implements AutoCloseable {
         RevocationChecker revocation = new RevocationChecker(
                 CertificatePaths.readCrls(config.getOrEmpty("gateway.crl").isEmpty() ? null : config.path("gateway.crl")),
                 new RevocationChecker.Settings(config.flag("gateway.revocation.online"), config.flag("gateway.revocation.soft-fail"),
-                        config.duration("gateway.revocation.freshness")), clock);
+                        config.duration("gateway.revocation.freshness"), config.flag("gateway.revocation.ocsp-nonce-required"),
+                        config.duration("gateway.revocation.ocsp-max-age")), clock);
         CertificatePaths paths = new CertificatePaths(
                 KeyMaterial.trustedCertificates(config.path("gateway.truststore"), config.secret("gateway.truststore.password")),
                 revocation);

@@ -46,8 +46,21 @@ import se.assistansbryggan.message.Refusal;
  */
 public final class RevocationChecker {
 
-    /** What revocation checking may use and how strict it is. */
-    public record Settings(boolean online, boolean softFail, Duration freshness) {}
+    /**
+     * What revocation checking may use and how strict it is. An OCSP answer counts only if it echoes
+     * the request's nonce (unless {@code ocspNonceRequired} is off, for responders that answer from
+     * a cache of presigned answers) and was produced, and its thisUpdate lies, within
+     * {@code ocspMaxAge} (RFC 6960 §3.2, §4.4.1): an old "good" answer cannot be replayed.
+     */
+    public record Settings(boolean online, boolean softFail, Duration freshness, boolean ocspNonceRequired, Duration ocspMaxAge) {
+        /** Strict OCSP: a nonce required, answers no older than the freshness. */
+        public Settings(boolean online, boolean softFail, Duration freshness) {
+            this(online, softFail, freshness, true, freshness);
+        }
+    }
+
+    /** A clock difference between the gateway and a responder or CA that is tolerated. */
+    private static final Duration SKEW = Duration.ofMinutes(5);
 
     enum Status { GOOD, REVOKED, UNKNOWN }
 
@@ -186,7 +199,10 @@ public final class RevocationChecker {
             return Status.UNKNOWN;
         }
         Extension echoed = basic.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
-        if (echoed != null && !echoed.getExtnValue().equals(nonce)) {
+        if (echoed == null ? settings.ocspNonceRequired() : !echoed.getExtnValue().equals(nonce)) {
+            return Status.UNKNOWN;
+        }
+        if (!recent(basic.getProducedAt().toInstant())) {
             return Status.UNKNOWN;
         }
         for (SingleResp single : basic.getResponses()) {
@@ -203,9 +219,14 @@ public final class RevocationChecker {
     }
 
     private boolean current(SingleResp single) {
+        return recent(single.getThisUpdate().toInstant())
+                && (single.getNextUpdate() == null || single.getNextUpdate().toInstant().isAfter(clock.instant()));
+    }
+
+    /** Within the configured OCSP age, and not from the future beyond the tolerated skew. */
+    private boolean recent(Instant time) {
         Instant now = clock.instant();
-        return !single.getThisUpdate().toInstant().isAfter(now.plus(Duration.ofMinutes(5)))
-                && (single.getNextUpdate() == null || single.getNextUpdate().toInstant().isAfter(now));
+        return !time.isAfter(now.plus(SKEW)) && !time.isBefore(now.minus(settings.ocspMaxAge()).minus(SKEW));
     }
 
     private boolean fresh(X509CRL crl) {

@@ -43,6 +43,9 @@ final class RevocationServer implements AutoCloseable {
     final AtomicInteger ocspRequests = new AtomicInteger();
     volatile boolean answering = true;
     volatile boolean answeringOcsp = true;
+    /** How the OCSP responder misbehaves, as an attacker replaying or forging answers would. */
+    enum Ocsp { HONEST, GOOD_FOR_ALL, FORGED_GOOD, GOOD_WITHOUT_NONCE, GOOD_WITH_OTHER_NONCE, OLD_GOOD }
+    volatile Ocsp ocspMode = Ocsp.HONEST;
 
     RevocationServer() throws IOException {
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -91,22 +94,37 @@ final class RevocationServer implements AutoCloseable {
             OCSPReq request = new OCSPReq(exchange.getRequestBody().readAllBytes());
             X509CertificateHolder issuer = new JcaX509CertificateHolder(ca.certificate());
             BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(new RespID(issuer.getSubject()));
-            Instant now = Instant.now();
+            Ocsp mode = ocspMode;
+            Instant now = mode == Ocsp.OLD_GOOD ? Instant.now().minus(Duration.ofDays(2)) : Instant.now();
             for (Req single : request.getRequestList()) {
-                CertificateStatus status = revoked.contains(single.getCertID().getSerialNumber())
+                CertificateStatus status = revoked.contains(single.getCertID().getSerialNumber()) && mode == Ocsp.HONEST
                         ? new RevokedStatus(Date.from(now), CRLReason.keyCompromise) : CertificateStatus.GOOD;
-                builder.addResponse(single.getCertID(), status, Date.from(now), Date.from(now.plus(Duration.ofHours(1))));
+                // an old answer replayed carries no nextUpdate: nothing but its age gives it away
+                builder.addResponse(single.getCertID(), status, Date.from(now),
+                        mode == Ocsp.OLD_GOOD ? null : Date.from(now.plus(Duration.ofHours(1))));
             }
             Extension nonce = request.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
-            if (nonce != null) {
+            if (mode == Ocsp.GOOD_WITH_OTHER_NONCE) {
+                nonce = new Extension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false,
+                        new org.bouncycastle.asn1.DEROctetString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
+            }
+            if (nonce != null && mode != Ocsp.GOOD_WITHOUT_NONCE) {
                 builder.setResponseExtensions(new Extensions(nonce));
             }
-            var basic = builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(ca.privateKey()),
+            java.security.PrivateKey signer = mode == Ocsp.FORGED_GOOD ? forger() : ca.privateKey();
+            var basic = builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(signer),
                     new X509CertificateHolder[] {issuer}, Date.from(now));
             answer(exchange, new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL, basic).getEncoded());
         } catch (Exception e) {
             answer(exchange, 500, new byte[0]);
         }
+    }
+
+    /** A key that is not the CA's, claiming to be it. */
+    private static java.security.PrivateKey forger() throws java.security.GeneralSecurityException {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        return generator.generateKeyPair().getPrivate();
     }
 
     private void answer(HttpExchange exchange, byte[] body) throws IOException {

@@ -8,6 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import se.assistansbryggan.client.SamplePki;
 import se.assistansbryggan.message.KeyMaterial;
@@ -84,6 +86,50 @@ class RevocationTest {
         } finally {
             server.answering = true;
         }
+    }
+
+    /**
+     * A responder's "good" for a revoked certificate counts only if it is the CA's (or its delegate's)
+     * answer to this request, recent: forged, replayed, nonce-less or old answers are set aside, and
+     * the CA's CRL decides.
+     */
+    @ParameterizedTest
+    @EnumSource(value = RevocationServer.Ocsp.class, names = {"FORGED_GOOD", "GOOD_WITHOUT_NONCE", "GOOD_WITH_OTHER_NONCE", "OLD_GOOD"})
+    void an_ocsp_answer_that_is_not_this_requests_fresh_answer_from_the_ca_is_set_aside(RevocationServer.Ocsp lie) {
+        server.ocspMode = lie;
+        try {
+            assertRefusal(Refusal.CERT_REVOKED, paths(true, false), stockholm);
+        } finally {
+            server.ocspMode = RevocationServer.Ocsp.HONEST;
+        }
+    }
+
+    @Test
+    void the_check_that_sets_answers_aside_is_the_only_thing_between_a_lie_and_acceptance() {
+        server.ocspMode = RevocationServer.Ocsp.GOOD_FOR_ALL;
+        try {
+            // the CA's own fresh answer to this request is believed: the tests above fail for their lie alone
+            paths(true, false).validate(stockholm, CertificatePaths.Purpose.SIGNING);
+            server.ocspMode = RevocationServer.Ocsp.GOOD_WITHOUT_NONCE;
+            new CertificatePaths(anchors, new RevocationChecker(List.of(),
+                    new RevocationChecker.Settings(true, false, FRESHNESS, false, FRESHNESS), Clock.systemUTC()))
+                    .validate(stockholm, CertificatePaths.Purpose.SIGNING);
+        } finally {
+            server.ocspMode = RevocationServer.Ocsp.HONEST;
+        }
+    }
+
+    @Test
+    void an_expired_crl_tells_nothing() throws Exception {
+        KeyMaterial ca = KeyMaterial.fromPkcs12(dir.resolve("with-urls").resolve("ca.p12"), PASSWORD);
+        java.time.Instant now = java.time.Instant.now();
+        var builder = new org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder(ca.certificate(), java.util.Date.from(now.minus(Duration.ofDays(2))));
+        builder.setNextUpdate(java.util.Date.from(now.minus(Duration.ofDays(1))));
+        java.security.cert.X509CRL expired = new org.bouncycastle.cert.jcajce.JcaX509CRLConverter().getCRL(
+                builder.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA").build(ca.privateKey())));
+        CertificatePaths offline = new CertificatePaths(anchors, new RevocationChecker(List.of(expired),
+                new RevocationChecker.Settings(false, false, FRESHNESS), Clock.systemUTC()));
+        assertRefusal(Refusal.CERT_REVOCATION_UNKNOWN, offline, malmo);
     }
 
     @Test
