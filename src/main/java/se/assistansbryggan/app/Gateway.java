@@ -144,8 +144,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** A kommun confirmed contact (CONTACT_CONFIRMATION): its clocks for that notice stop. */
-    private int stopFollowUp(String messageId, String partyId) throws Exception {
-        int stopped = management.removeFollowUps(messageId, partyId);
+    private int stopFollowUp(String messageId, String partyId, String senderId) throws Exception {
+        int stopped = management.removeFollowUps(messageId, partyId, senderId);
         if (stopped > 0) {
             audit.record("FOLLOW_UP_CLOSED", java.util.Map.of("recipient", partyId, "messageId", messageId, "by", "CONTACT_CONFIRMATION"));
         }
@@ -199,6 +199,8 @@ public final class Gateway implements AutoCloseable {
                         config.duration("gateway.revocation.ocsp-max-age")), clock);
         CertificatePaths paths = new CertificatePaths(
                 KeyMaterial.trustedCertificates(config.path("gateway.truststore"), config.secret("gateway.truststore.password")),
+                CertificatePaths.readCertificates(config.getOrEmpty("gateway.intermediates").isEmpty() ? null
+                        : config.path("gateway.intermediates")),
                 revocation);
         int maxBytes = config.integer("gateway.intake.max-bytes");
         registry.bind("channels", new Channels(maxBytes));

@@ -30,7 +30,16 @@ public final class GatewayClient {
     }
 
     /** The HTTP status and body of the gateway's answer to {@code POST /messages}. */
-    public record Answer(int status, String body) {}
+    /** The gateway's answer: status, body and (where the door sends any worth reading) headers. */
+    public record Answer(int status, String body, java.net.http.HttpHeaders headers) {
+        public Answer(int status, String body) {
+            this(status, body, java.net.http.HttpHeaders.of(java.util.Map.of(), (k, v) -> true));
+        }
+
+        public java.util.Optional<String> header(String name) {
+            return headers.firstValue(name);
+        }
+    }
 
     public Answer post(byte[] document) throws IOException, InterruptedException {
         return post(document, "application/xml");
@@ -57,7 +66,7 @@ public final class GatewayClient {
     public Answer pullNext(String unit) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(baseUrl.resolve("/pull/next" + (unit == null ? "" : "?unit=" + unit)))
                 .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(), response.body());
+        return new Answer(response.statusCode(), response.body(), response.headers());
     }
 
     /** {@code POST /pull/ack/{id}}: the message is processed and may be forgotten. */
@@ -66,7 +75,13 @@ public final class GatewayClient {
     }
 
     public Answer acknowledge(String messageId, String unit) throws IOException, InterruptedException {
-        return send("/pull/ack/" + messageId + (unit == null ? "" : "?unit=" + unit), "text/plain", null, new byte[0]);
+        return acknowledge(messageId, unit, null);
+    }
+
+    /** As {@link #acknowledge(String, String)}, naming the sender (X-Message-Sender) when two senders used one id. */
+    public Answer acknowledge(String messageId, String unit, String sender) throws IOException, InterruptedException {
+        String query = (unit == null ? "" : "&unit=" + unit) + (sender == null ? "" : "&sender=" + sender);
+        return send("/pull/ack/" + messageId + (query.isEmpty() ? "" : "?" + query.substring(1)), "text/plain", null, new byte[0]);
     }
 
     /** Wraps the document in the SOAP envelope of {@code schemas/intake.wsdl} and posts it to /soap. */

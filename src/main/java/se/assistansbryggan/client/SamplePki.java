@@ -48,10 +48,12 @@ import se.assistansbryggan.message.Organisationsnummer;
 import se.assistansbryggan.message.Party;
 
 /**
- * Generates the sample PKI in {@code certs-sample/}: a root CA, a CRL, one certificate per sample
- * party (used both as TLS client certificate and for signing), the gateway's TLS and signing
- * certificates, and a revoked and an expired party certificate for tests; the CA's own key is in
- * {@code ca.p12} so tests can issue CRLs and OCSP answers. NOT FOR PRODUCTION.
+ * Generates the sample PKI in {@code certs-sample/}, shaped like the real ones (SITHS, the
+ * commercial CAs): a root CA that only certifies, an issuing CA below it that issues every party,
+ * operator and gateway certificate, and a CRL per CA. One certificate per sample party (used both
+ * as TLS client certificate and for signing), the gateway's TLS and signing certificates, and a
+ * revoked and an expired party certificate for tests; both CAs' keys are there so tests can issue
+ * CRLs and OCSP answers. NOT FOR PRODUCTION.
  */
 public final class SamplePki {
 
@@ -70,6 +72,8 @@ public final class SamplePki {
     private final char[] password;
     private final SecureRandom random = new SecureRandom();
     private final Instant now = Instant.now();
+    private KeyPair rootKeys;
+    private X509Certificate root;
     private KeyPair caKeys;
     private X509Certificate ca;
     private String crlUrl;
@@ -90,11 +94,15 @@ public final class SamplePki {
     /** Writes every file of the sample PKI into the directory. */
     public void generate() throws IOException, GeneralSecurityException {
         Files.createDirectories(dir);
+        rootKeys = rsa();
+        root = createRoot();
         caKeys = rsa();
-        ca = createCa();
-        writePem("ca.crt", ca);
-        writeTruststore("truststore.p12", ca);
-        writeKeystore("ca", caKeys, ca);
+        ca = createIssuingCa();
+        writePem("root-ca.crt", root);
+        writePem("issuing-ca.crt", ca);
+        writeTruststore("truststore.p12", root);
+        writeKeystore("root-ca", rootKeys, root);
+        writeKeystore("issuing-ca", caKeys, ca);
         for (SampleParty party : PARTIES) {
             issueParty(party.file(), party, now.minus(Duration.ofDays(1)), now.plus(VALIDITY));
         }
@@ -106,7 +114,11 @@ public final class SamplePki {
         // ECDSA P-256: the gateway signs two documents per message, and ECDSA (Bouncy Castle) signs ~3x faster than RSA-2048
         issue("gateway-sign", gatewayName("Assistansbryggan signering"), ecP256(), now.minus(Duration.ofDays(1)), now.plus(VALIDITY),
                 new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation), null, null);
-        writePem("ca.crl", createCrl(revoked));
+        X509CRL issuingCrl = createCrl(ca, caKeys, revoked);
+        X509CRL rootCrl = createCrl(root, rootKeys, null);
+        writePem("issuing-ca.crl", issuingCrl);
+        writePem("root-ca.crl", rootCrl);
+        Files.writeString(dir.resolve("ca.crl"), Files.readString(dir.resolve("root-ca.crl")) + Files.readString(dir.resolve("issuing-ca.crl")));
     }
 
     private X509Certificate issueParty(String file, SampleParty party, Instant from, Instant to)
@@ -160,7 +172,7 @@ public final class SamplePki {
             builder.addExtension(Extension.subjectAlternativeName, false, altNames);
         }
         addRevocationUrls(builder);
-        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(builder.build(signer()));
+        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(builder.build(signer(caKeys)));
         writeKeystore(file, keys, cert);
         return cert;
     }
@@ -180,31 +192,50 @@ public final class SamplePki {
     private void writeKeystore(String file, KeyPair keys, X509Certificate cert) throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        Certificate[] chain = cert.equals(ca) ? new Certificate[] {ca} : new Certificate[] {cert, ca};
+        // the chain a TLS client or server presents: the certificate and the CAs above it
+        Certificate[] chain = cert.equals(root) ? new Certificate[] {root}
+                : cert.equals(ca) ? new Certificate[] {ca, root} : new Certificate[] {cert, ca, root};
         store.setKeyEntry(file, keys.getPrivate(), password, chain);
         try (OutputStream out = Files.newOutputStream(dir.resolve(file + ".p12"))) {
             store.store(out, password);
         }
     }
 
-    private X509Certificate createCa() throws IOException, GeneralSecurityException {
+    private X509Certificate createRoot() throws IOException, GeneralSecurityException {
         X500Name name = gatewayName("Assistansbryggan Sample Root CA - NOT FOR PRODUCTION");
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(),
-                Date.from(now.minus(Duration.ofDays(2))), Date.from(now.plus(VALIDITY.multipliedBy(2))), name, caKeys.getPublic());
+                Date.from(now.minus(Duration.ofDays(2))), Date.from(now.plus(VALIDITY.multipliedBy(2))), name, rootKeys.getPublic());
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         builder.addExtension(Extension.subjectKeyIdentifier, false,
-                new JcaX509ExtensionUtils().createSubjectKeyIdentifier(caKeys.getPublic()));
-        return new JcaX509CertificateConverter().getCertificate(builder.build(signer()));
+                new JcaX509ExtensionUtils().createSubjectKeyIdentifier(rootKeys.getPublic()));
+        return new JcaX509CertificateConverter().getCertificate(builder.build(signer(rootKeys)));
     }
 
-    private X509CRL createCrl(X509Certificate revoked) throws IOException, GeneralSecurityException {
-        X509v2CRLBuilder builder = new JcaX509v2CRLBuilder(ca, Date.from(now));
+    /** The issuing CA, certified by the root; it may issue end-entity certificates only (path length 0). */
+    private X509Certificate createIssuingCa() throws IOException, GeneralSecurityException {
+        X500Name name = gatewayName("Assistansbryggan Sample Issuing CA - NOT FOR PRODUCTION");
+        JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(root, serial(),
+                Date.from(now.minus(Duration.ofDays(2))), Date.from(now.plus(VALIDITY.plus(Duration.ofDays(365)))), name,
+                caKeys.getPublic());
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        builder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(root));
+        builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(caKeys.getPublic()));
+        return new JcaX509CertificateConverter().getCertificate(builder.build(signer(rootKeys)));
+    }
+
+    /** A CA's CRL, listing {@code revoked} if not null. */
+    private X509CRL createCrl(X509Certificate issuer, KeyPair issuerKeys, X509Certificate revoked) throws IOException, GeneralSecurityException {
+        X509v2CRLBuilder builder = new JcaX509v2CRLBuilder(issuer, Date.from(now));
         builder.setNextUpdate(Date.from(now.plus(VALIDITY)));
-        builder.addCRLEntry(revoked.getSerialNumber(), Date.from(now), CRLReason.keyCompromise);
+        if (revoked != null) {
+            builder.addCRLEntry(revoked.getSerialNumber(), Date.from(now), CRLReason.keyCompromise);
+        }
         builder.addExtension(Extension.authorityKeyIdentifier, false,
-                new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca));
-        return new JcaX509CRLConverter().getCRL(builder.build(signer()));
+                new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuer));
+        return new JcaX509CRLConverter().getCRL(builder.build(signer(issuerKeys)));
     }
 
     private void writeTruststore(String file, X509Certificate anchor) throws IOException, GeneralSecurityException {
@@ -224,9 +255,9 @@ public final class SamplePki {
         Files.writeString(dir.resolve(file), text.toString());
     }
 
-    private ContentSigner signer() throws GeneralSecurityException {
+    private static ContentSigner signer(KeyPair issuerKeys) throws GeneralSecurityException {
         try {
-            return new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate());
+            return new JcaContentSignerBuilder("SHA256withRSA").build(issuerKeys.getPrivate());
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException(e);
         }

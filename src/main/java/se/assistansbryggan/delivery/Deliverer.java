@@ -32,7 +32,8 @@ public final class Deliverer {
     /** Stops the follow-up clocks a party started by receiving a message; returns how many it stopped. */
     @FunctionalInterface
     public interface FollowUpClocks {
-        int stop(String messageId, String partyId) throws Exception;
+        /** @param senderId the party whose message (by its id) the clocks follow up */
+        int stop(String messageId, String partyId, String senderId) throws Exception;
     }
 
     private final Handoff handoff;
@@ -65,7 +66,9 @@ public final class Deliverer {
     /** Runs after the commit: a confirmation that is stored but whose clock outlives it escalates once, never silently. */
     private void stopClock(Submission submission) {
         try {
-            clocks.stop(submission.header().referenceId(), submission.sender().id());
+            // the confirmation answers the notice its recipient (FK) sent: only that sender's clocks stop
+            clocks.stop(submission.header().referenceId(), submission.sender().id(),
+                    submission.deliveries().get(0).recipient().party().id());
         } catch (Exception e) {
             LOG.error("the follow-up clock of {} could not be stopped; it may escalate although {} confirmed contact",
                     submission.header().referenceId(), submission.sender().id(), e);
@@ -83,10 +86,12 @@ public final class Deliverer {
         } catch (JMSException e) {
             throw Refusal.BROKER_UNAVAILABLE.because("the broker could not be asked for an earlier receipt", e);
         }
-        if (legacy.isEmpty()) {
+        // kept without its sender: the same content (which names its sender) is a resend; other content may be
+        // another sender's message with the same id, independent of it, and is handed off as any new message
+        if (legacy.isEmpty() || !legacy.get().contentDigest().equals(Base64.getEncoder().encodeToString(submission.contentDigest()))) {
             return false;
         }
-        answerWith(submission, messageId, legacy.get());
+        submission.replayOf(legacy.get().receiptXml());
         return true;
     }
 

@@ -101,6 +101,8 @@ public final class Handoff implements AutoCloseable {
             for (FollowUp followUp : followUps) {
                 Message clock = tx.session.createMessage();
                 clock.setStringProperty("AbMessageId", messageId);
+                // the id is the sender's: a clock is stopped for this sender's message, not another's with the same id
+                clock.setStringProperty("AbSender", deliveries.get(0).properties().get("AbSender"));
                 clock.setStringProperty("AbMessageType", deliveries.get(0).properties().get("AbMessageType"));
                 clock.setStringProperty("AbRecipient", followUp.recipient());
                 clock.setStringProperty("AbParty", followUp.party());
@@ -188,8 +190,8 @@ public final class Handoff implements AutoCloseable {
             for (String queue : RECEIPT_QUEUES) {
                 try (QueueBrowser browser = session.createBrowser(session.createQueue(queue), SENDER + " IS NULL")) {
                     for (var found = browser.getEnumeration(); found.hasMoreElements(); ) {
-                        long expires = ((Message) found.nextElement()).getJMSExpiration();
-                        until = Math.max(until, expires == 0 ? System.currentTimeMillis() + retentionMillis : expires);
+                        // every receipt was kept with the replay window as its time to live; one without is not an earlier version's
+                        until = Math.max(until, ((Message) found.nextElement()).getJMSExpiration());
                     }
                 }
             }

@@ -32,7 +32,7 @@ public final class PullQueue implements AutoCloseable {
     }
 
     /** A fetched message: its id, body and the gateway's metadata. */
-    public record Fetched(String messageId, String type, String body) {}
+    public record Fetched(String messageId, String type, String sender, String body) {}
 
     public Optional<Fetched> fetch(String queueName) throws JMSException {
         try (Connection connection = factory.createConnection()) {
@@ -57,7 +57,8 @@ public final class PullQueue implements AutoCloseable {
                 producer.send(copy, DeliveryMode.PERSISTENT, message.getJMSPriority(), 0);
                 session.commit();
                 return Optional.of(new Fetched(message.getStringProperty("AbMessageId"),
-                        message.getStringProperty("AbMessageType"), ((TextMessage) message).getText()));
+                        message.getStringProperty("AbMessageType"), message.getStringProperty("AbSender"),
+                        ((TextMessage) message).getText()));
             }
         }
     }

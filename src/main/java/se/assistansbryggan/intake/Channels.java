@@ -67,14 +67,24 @@ public final class Channels {
     }
 
     private static void begin(Exchange exchange, String channel, byte[] bytes) {
-        exchange.setProperty(Submission.PROPERTY, new Submission(channel, clientCertificate(exchange)));
+        List<X509Certificate> chain = clientChain(exchange);
+        Submission submission = new Submission(channel, chain.isEmpty() ? null : chain.get(0));
+        submission.presentedIssuers(chain.isEmpty() ? List.of() : chain.subList(1, chain.size()));
+        exchange.setProperty(Submission.PROPERTY, submission);
         exchange.getMessage().setBody(bytes);
     }
 
-    private static X509Certificate clientCertificate(Exchange exchange) {
+    /** The TLS client's certificate chain as it presented it: its certificate first, then its issuing CAs. */
+    private static List<X509Certificate> clientChain(Exchange exchange) {
         var cxf = exchange.getIn().getHeader(CxfConstants.CAMEL_CXF_MESSAGE, org.apache.cxf.message.Message.class);
         TLSSessionInfo tls = cxf == null ? null : cxf.get(TLSSessionInfo.class);
         Certificate[] peer = tls == null ? null : tls.getPeerCertificates();
-        return peer != null && peer.length > 0 && peer[0] instanceof X509Certificate x ? x : null;
+        List<X509Certificate> chain = new java.util.ArrayList<>();
+        for (Certificate c : peer == null ? new Certificate[0] : peer) {
+            if (c instanceof X509Certificate x) {
+                chain.add(x);
+            }
+        }
+        return chain;
     }
 }

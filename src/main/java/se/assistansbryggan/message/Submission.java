@@ -16,6 +16,7 @@ public final class Submission {
     private final long startedNanos = System.nanoTime();
     private final String channel;
     private final X509Certificate clientCertificate;
+    private List<X509Certificate> presentedIssuers = List.of();
     private String declaredContentType;
     private Document document;
     private MessageHeader header;
@@ -37,6 +38,9 @@ public final class Submission {
     /** How long since the request arrived. */
     public java.time.Duration elapsed() { return java.time.Duration.ofNanos(System.nanoTime() - startedNanos); }
     public Optional<X509Certificate> clientCertificate() { return Optional.ofNullable(clientCertificate); }
+    /** The issuing CAs the TLS client presented after its certificate (candidates for its path, not trusted as such). */
+    public List<X509Certificate> presentedIssuers() { return presentedIssuers; }
+    public void presentedIssuers(List<X509Certificate> issuers) { this.presentedIssuers = List.copyOf(issuers); }
     public Document document() { return document; }
     public MessageHeader header() { return header; }
     public MessageType type() { return type; }

@@ -161,15 +161,50 @@ public final class BrokerManagement implements AutoCloseable {
 
     /** Removes every copy of a message (waiting or scheduled) from a queue; how many were removed. */
     public int removeAll(String queue, String messageId) throws Exception {
-        Object removed = invoke(ResourceNames.QUEUE + safe(queue), "removeMessages", "AbMessageId = '" + safe(messageId) + "'");
+        return removeAll(queue, messageId, null);
+    }
+
+    /** Removes a message from a queue by its id and, where given, its sender's party id (ids are the sender's). */
+    public int removeAll(String queue, String messageId, String senderId) throws Exception {
+        Object removed = invoke(ResourceNames.QUEUE + safe(queue), "removeMessages", ofMessage(messageId, senderId));
         return ((Number) removed).intValue();
     }
 
-    /** Removes the escalation clocks one party started by receiving a message (contact confirmed; reminders stay). */
-    public int removeFollowUps(String messageId, String partyId) throws Exception {
+    /** How many messages with this id wait on a queue, pulled ones (scheduled to come back) included. */
+    public long count(String queue, String messageId) throws Exception {
+        return sendersOf(queue, messageId).size();
+    }
+
+    /**
+     * Removes the escalation clocks one party started by receiving a sender's message (contact
+     * confirmed; reminders stay). Clocks of earlier versions name no sender and match any.
+     */
+    public int removeFollowUps(String messageId, String partyId, String senderId) throws Exception {
         Object removed = invoke(ResourceNames.QUEUE + se.assistansbryggan.delivery.Handoff.FOLLOW_UPS, "removeMessages",
-                "AbMessageId = '" + safe(messageId) + "' AND AbParty = '" + safe(partyId) + "' AND AbClockKind = 'ESCALATION'");
+                ofMessage(messageId, null) + " AND AbParty = '" + safe(partyId) + "' AND AbClockKind = 'ESCALATION'"
+                        + (senderId == null ? "" : " AND (AbSender = '" + safe(senderId) + "' OR AbSender IS NULL)"));
         return ((Number) removed).intValue();
+    }
+
+    /**
+     * The senders (party ids) of the messages with this id waiting on a queue, including those a
+     * pull has leased (scheduled to come back unless acknowledged), which a filtered listing skips.
+     */
+    public List<String> sendersOf(String queue, String messageId) throws Exception {
+        List<String> senders = new ArrayList<>(list(safe(queue), ofMessage(messageId, null)).stream().map(DeadLetter::sender).toList());
+        JsonArray scheduled = (JsonArray) Jsoner.deserialize((String) invoke(ResourceNames.QUEUE + safe(queue), "listScheduledMessagesAsJSON"));
+        for (Object o : scheduled) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (JsonObject) o;
+            if (messageId.equals(str(m, "AbMessageId"))) {
+                senders.add(str(m, "AbSender"));
+            }
+        }
+        return senders;
+    }
+
+    private static String ofMessage(String messageId, String senderId) {
+        return "AbMessageId = '" + safe(messageId) + "'" + (senderId == null ? "" : " AND AbSender = '" + safe(senderId) + "'");
     }
 
     private Optional<DeadLetter> find(String queue, String messageId) throws Exception {

@@ -9,6 +9,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Map;
 import org.w3c.dom.Document;
 import se.assistansbryggan.audit.AuditTrail;
@@ -57,20 +58,27 @@ public final class PullResource {
             return Response.noContent().build();
         }
         audit.record("PULLED", Map.of("recipient", party.id(), "messageId", fetched.get().messageId()));
-        return Response.ok(fetched.get().body(), "application/xml")
-                .header("X-Message-Id", fetched.get().messageId()).header("X-Message-Type", fetched.get().type()).build();
+        return Response.ok(fetched.get().body(), "application/xml").header("X-Message-Id", fetched.get().messageId())
+                .header("X-Message-Type", fetched.get().type()).header("X-Message-Sender", fetched.get().sender()).build();
     }
 
     @POST
     @Path("ack/{messageId}")
     public Response ack(@Context HttpServletRequest request, @PathParam("messageId") String messageId,
-            @QueryParam("unit") String unit) throws Exception {
+            @QueryParam("unit") String unit, @QueryParam("sender") String sender) throws Exception {
         Party party = party(request);
-        if (broker.removeAll(queue(party, unit), messageId) == 0) {
+        String queue = queue(party, unit);
+        // ids are their senders': two senders' messages may share one; the acknowledgement must say whose
+        List<String> senders = broker.sendersOf(queue, messageId);
+        if (sender == null && senders.stream().distinct().count() > 1) {
+            return Response.status(409).entity("several messages with this id: name the sender (?sender=, from X-Message-Sender)").build();
+        }
+        String from = sender != null ? sender : senders.stream().findFirst().orElse(null);
+        if (broker.removeAll(queue, messageId, sender) == 0) {
             return Response.status(404).entity("no such message waiting for acknowledgement").build();
         }
         audit.record("ACKNOWLEDGED", Map.of("recipient", party.id(), "messageId", messageId));
-        if (broker.removeFollowUps(messageId, party.id()) > 0) {
+        if (broker.removeFollowUps(messageId, party.id(), from) > 0) {
             audit.record("FOLLOW_UP_CLOSED", Map.of("recipient", party.id(), "messageId", messageId));
         }
         return Response.ok("acknowledged").build();

@@ -5,18 +5,21 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertPath;
-import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathBuilder;
+import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertStore;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.CertificateParsingException;
-import java.security.cert.PKIXCertPathValidatorResult;
-import java.security.cert.PKIXParameters;
+import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.PKIXCertPathBuilderResult;
 import java.security.cert.PKIXReason;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509CRL;
+import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +31,11 @@ import se.assistansbryggan.message.Refusal;
 
 /**
  * Validates a certificate for one use: algorithms ({@link AlgorithmPolicy}), validity dates, key
- * usage, the path to the configured trust anchors (Bouncy Castle's PKIX), and revocation
- * ({@link RevocationChecker}: OCSP and CRLs). A good result is remembered as long as a revocation
- * answer is (the configured freshness), never past the certificate's end.
+ * usage, the path to the configured trust anchors through any issuing CAs (Bouncy Castle's PKIX
+ * path builder, with the intermediates the client presented and those configured), and the
+ * revocation of every certificate in that path ({@link RevocationChecker}: OCSP and CRLs). A good
+ * result is remembered as long as a revocation answer is (the configured freshness), never past
+ * the certificate's end.
  */
 public final class CertificatePaths {
 
@@ -45,11 +50,32 @@ public final class CertificatePaths {
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
     private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
     private final Set<TrustAnchor> anchors;
+    private final List<X509Certificate> intermediates;
     private final RevocationChecker revocation;
 
     public CertificatePaths(List<X509Certificate> trusted, RevocationChecker revocation) {
+        this(trusted, List.of(), revocation);
+    }
+
+    /** @param intermediates issuing CAs that may stand between a certificate and the trust anchors */
+    public CertificatePaths(List<X509Certificate> trusted, List<X509Certificate> intermediates, RevocationChecker revocation) {
         this.anchors = trusted.stream().map(c -> new TrustAnchor(c, null)).collect(Collectors.toUnmodifiableSet());
+        this.intermediates = List.copyOf(intermediates);
         this.revocation = revocation;
+    }
+
+    /** Reads certificates (PEM or DER, one or more) from a file; none when the path is null. */
+    public static List<X509Certificate> readCertificates(Path file) {
+        if (file == null) {
+            return List.of();
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            List<X509Certificate> out = new ArrayList<>();
+            CertificateFactory.getInstance("X.509").generateCertificates(in).forEach(c -> out.add((X509Certificate) c));
+            return out;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read certificates " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** A certificate already found good for a purpose, until its revocation answer or the certificate itself runs out. */
@@ -74,12 +100,17 @@ public final class CertificatePaths {
 
     /** Refuses with a CERT_ or ALGORITHM_ code unless the certificate may be trusted for the purpose. */
     public void validate(X509Certificate certificate, Purpose purpose) {
+        validate(certificate, List.of(), purpose);
+    }
+
+    /** As {@link #validate(X509Certificate, Purpose)}, with the intermediates that came with it (a TLS chain). */
+    public void validate(X509Certificate certificate, List<X509Certificate> presented, Purpose purpose) {
         Validated key = new Validated(certificate, purpose);
         java.time.Instant until = remembered.get(key);
         if (until != null && java.time.Instant.now().isBefore(until)) {
             return;
         }
-        validateNow(certificate, purpose);
+        validateNow(certificate, presented, purpose);
         if (remembered.size() >= MAX_REMEMBERED) {
             remembered.clear();
         }
@@ -88,7 +119,7 @@ public final class CertificatePaths {
         remembered.put(key, fresh.isBefore(expires) ? fresh : expires);
     }
 
-    private void validateNow(X509Certificate certificate, Purpose purpose) {
+    private void validateNow(X509Certificate certificate, List<X509Certificate> presented, Purpose purpose) {
         AlgorithmPolicy.checkCertificate(certificate);
         try {
             certificate.checkValidity();
@@ -96,21 +127,48 @@ public final class CertificatePaths {
             throw Refusal.CERT_EXPIRED.because("valid from " + certificate.getNotBefore() + " to " + certificate.getNotAfter());
         }
         checkKeyUsage(certificate, purpose);
-        PKIXCertPathValidatorResult result = validatePath(certificate);
-        revocation.check(certificate, result.getTrustAnchor().getTrustedCert());
+        PKIXCertPathBuilderResult result = buildPath(certificate, presented);
+        checkRevocation(result);
     }
 
-    private PKIXCertPathValidatorResult validatePath(X509Certificate certificate) {
-        try {
-            PKIXParameters parameters = new PKIXParameters(anchors);
-            parameters.setRevocationEnabled(false);
-            CertPath path = CertificateFactory.getInstance("X.509", BC).generateCertPath(List.of(certificate));
-            return (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX", BC).validate(path, parameters);
-        } catch (CertPathValidatorException e) {
-            throw refusalFor(e);
-        } catch (GeneralSecurityException e) {
-            throw Refusal.CERT_UNTRUSTED.because("the certificate path cannot be validated");
+    /** Every certificate of the path, the end certificate and each issuing CA, against its own issuer. */
+    private void checkRevocation(PKIXCertPathBuilderResult result) {
+        List<? extends java.security.cert.Certificate> path = result.getCertPath().getCertificates();
+        for (int i = 0; i < path.size(); i++) {
+            X509Certificate issuer = i + 1 < path.size() ? (X509Certificate) path.get(i + 1) : result.getTrustAnchor().getTrustedCert();
+            X509Certificate subject = (X509Certificate) path.get(i);
+            if (i > 0) {
+                AlgorithmPolicy.checkCertificate(subject);
+            }
+            revocation.check(subject, issuer);
         }
+    }
+
+    /** A path from the certificate to a trust anchor, through the intermediates presented or configured. */
+    private PKIXCertPathBuilderResult buildPath(X509Certificate certificate, List<X509Certificate> presented) {
+        try {
+            X509CertSelector target = new X509CertSelector();
+            target.setCertificate(certificate);
+            PKIXBuilderParameters parameters = new PKIXBuilderParameters(anchors, target);
+            parameters.setRevocationEnabled(false);
+            List<X509Certificate> known = new ArrayList<>(intermediates);
+            known.addAll(presented);
+            known.add(certificate);
+            parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(known), BC));
+            return (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX", BC).build(parameters);
+        } catch (CertPathBuilderException e) {
+            throw e.getCause() instanceof CertPathValidatorException invalid ? refusalFor(invalid) : refusalFor(e);
+        } catch (GeneralSecurityException e) {
+            throw Refusal.CERT_UNTRUSTED.because("the certificate path cannot be built");
+        }
+    }
+
+    private static RuntimeException refusalFor(CertPathBuilderException e) {
+        String text = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        if (text.contains("expired") || text.contains("not yet valid")) {
+            return Refusal.CERT_EXPIRED.because("a certificate in the path is expired or not yet valid");
+        }
+        return Refusal.CERT_UNTRUSTED.because("no path to a trusted issuer");
     }
 
     private static void checkKeyUsage(X509Certificate certificate, Purpose purpose) {

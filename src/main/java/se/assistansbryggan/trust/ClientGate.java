@@ -31,7 +31,7 @@ public final class ClientGate {
         if (!(servletChain instanceof X509Certificate[] chain) || chain.length == 0) {
             return Optional.empty();
         }
-        paths.validate(chain[0], CertificatePaths.Purpose.TLS_CLIENT);
+        paths.validate(chain[0], java.util.Arrays.asList(chain).subList(1, chain.length), CertificatePaths.Purpose.TLS_CLIENT);
         return Optional.of(chain[0]);
     }
 }

@@ -4,6 +4,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
 import org.apache.camel.ExchangeProperty;
 import se.assistansbryggan.message.Organisationsnummer;
 import se.assistansbryggan.message.Party;
@@ -31,7 +32,7 @@ public final class IdentityBinder {
     }
 
     public void bind(@ExchangeProperty(Submission.PROPERTY) Submission submission) {
-        X509Certificate tls = gate.admit(submission.clientCertificate().map(c -> new X509Certificate[] {c}).orElse(null));
+        X509Certificate tls = gate.admit(submission.clientCertificate().map(c -> chain(c, submission.presentedIssuers())).orElse(null));
         Organisationsnummer signer = organisationOf(submission.signer());
         Organisationsnummer declared = declaredSender(submission);
         if (!signer.equals(declared)) {
@@ -45,6 +46,12 @@ public final class IdentityBinder {
                 .orElseThrow(() -> Refusal.UNKNOWN_SENDER.because(declared.toString()));
         checkWindow(submission.header().created());
         submission.sentBy(sender);
+    }
+
+    private static X509Certificate[] chain(X509Certificate client, List<X509Certificate> issuers) {
+        List<X509Certificate> chain = new java.util.ArrayList<>(List.of(client));
+        chain.addAll(issuers);
+        return chain.toArray(X509Certificate[]::new);
     }
 
     private static Organisationsnummer declaredSender(Submission submission) {

@@ -1,7 +1,6 @@
 package se.assistansbryggan.trust;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -171,7 +170,10 @@ public final class RevocationChecker {
         try {
             CertificateID id = new CertificateID(new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1),
                     new JcaX509CertificateHolder(issuer), certificate.getSerialNumber());
-            DEROctetString nonce = new DEROctetString(new BigInteger(128, random).toByteArray());
+            byte[] nonceBytes = new byte[16];
+            random.nextBytes(nonceBytes);
+            // RFC 8954: the extension's value is the DER encoding of Nonce ::= OCTET STRING
+            DEROctetString nonce = new DEROctetString(new DEROctetString(nonceBytes).getEncoded());
             byte[] request = new OCSPReqBuilder().addRequest(id)
                     .setRequestExtensions(new Extensions(new Extension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false, nonce)))
                     .build().getEncoded();
@@ -231,8 +233,9 @@ public final class RevocationChecker {
 
     private boolean fresh(X509CRL crl) {
         Instant now = clock.instant();
-        return !crl.getThisUpdate().toInstant().isAfter(now.plus(Duration.ofMinutes(5)))
-                && (crl.getNextUpdate() == null || crl.getNextUpdate().toInstant().isAfter(now));
+        // a CRL that names no next update is relied on for the freshness only, not for ever
+        return !crl.getThisUpdate().toInstant().isAfter(now.plus(SKEW)) && (crl.getNextUpdate() == null
+                ? crl.getThisUpdate().toInstant().plus(settings.freshness()).isAfter(now) : crl.getNextUpdate().toInstant().isAfter(now));
     }
 
     private static boolean issuedBy(X509CRL crl, X509Certificate issuer) {

@@ -13,7 +13,7 @@ public final class SignatureVerifier {
 
     public void verify(@ExchangeProperty(Submission.PROPERTY) Submission submission) {
         XmlSignatures.Verified verified = XmlSignatures.check(submission.document());
-        paths.validate(verified.signer(), CertificatePaths.Purpose.SIGNING);
+        paths.validate(verified.signer(), verified.presented(), CertificatePaths.Purpose.SIGNING);
         submission.signedBy(verified.signer(), verified.contentDigest());
     }
 }

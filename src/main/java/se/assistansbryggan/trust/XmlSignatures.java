@@ -37,10 +37,17 @@ public final class XmlSignatures {
         XmlSigner.init();
     }
 
+    /** The signer's certificate and its issuing CAs: real chains are two or three long. */
+    private static final int MAX_KEYINFO_CERTIFICATES = 4;
+
     private XmlSignatures() {}
 
     /** A verified signature: who signed (not yet path-validated) and the SHA-256 digest of the content signed. */
-    public record Verified(X509Certificate signer, byte[] contentDigest) {}
+    public record Verified(X509Certificate signer, byte[] contentDigest, List<X509Certificate> presented) {
+        public Verified(X509Certificate signer, byte[] contentDigest) {
+            this(signer, contentDigest, List.of());
+        }
+    }
 
     /**
      * Verifies the document's enveloped signature against the certificate in its KeyInfo and
@@ -63,7 +70,7 @@ public final class XmlSignatures {
             if (!signature.checkSignatureValue(certificate)) {
                 throw Refusal.SIGNATURE_INVALID.because("the signature value or a digest does not match the document");
             }
-            return new Verified(certificate, signature.getSignedInfo().item(0).getDigestValue());
+            return new Verified(certificate, signature.getSignedInfo().item(0).getDigestValue(), othersIn(signature.getKeyInfo(), certificate));
         } catch (XMLSecurityException e) {
             throw Refusal.SIGNATURE_INVALID.because("the signature cannot be processed: " + e.getMessage());
         } catch (RefusedException e) {
@@ -121,6 +128,31 @@ public final class XmlSignatures {
                 throw Refusal.SIGNATURE_POLICY_VIOLATED.because("transform " + transforms.item(i).getURI());
             }
         }
+    }
+
+    /**
+     * The other certificates a sender put in KeyInfo (its issuing CAs), for building the path; they
+     * are only candidates: the path still has to end at a configured trust anchor.
+     */
+    private static List<X509Certificate> othersIn(KeyInfo keyInfo, X509Certificate signer) throws XMLSecurityException {
+        List<X509Certificate> others = new java.util.ArrayList<>();
+        int count = 0;
+        for (int i = 0; i < keyInfo.lengthX509Data(); i++) {
+            count += keyInfo.itemX509Data(i).lengthCertificate();
+        }
+        if (count > MAX_KEYINFO_CERTIFICATES) {
+            throw Refusal.SIGNATURE_POLICY_VIOLATED.because("KeyInfo carries more than " + MAX_KEYINFO_CERTIFICATES + " certificates");
+        }
+        for (int i = 0; i < keyInfo.lengthX509Data(); i++) {
+            var data = keyInfo.itemX509Data(i);
+            for (int j = 0; j < data.lengthCertificate(); j++) {
+                X509Certificate certificate = data.itemCertificate(j).getX509Certificate();
+                if (!certificate.equals(signer)) {
+                    others.add(certificate);
+                }
+            }
+        }
+        return others;
     }
 
     private static X509Certificate certificateOf(XMLSignature signature) throws XMLSecurityException {

@@ -1,8 +1,5 @@
 package se.assistansbryggan.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.MessageProducer;
@@ -24,6 +21,9 @@ import se.assistansbryggan.message.SchemaFamily;
 import se.assistansbryggan.message.SecureXml;
 import se.assistansbryggan.transform.FamilyGoldenTest;
 import se.assistansbryggan.trust.XmlSignatures;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
  * A message id is its sender's: (sender organisation, message id) decides what is a resend, a
@@ -58,6 +58,36 @@ class MessageIdScopeTest {
         }
     }
 
+    /** Two senders' messages with one id on a kommun's queue: an acknowledgement says whose, and takes only that one. */
+    @Test
+    void a_pull_acknowledgement_names_the_sender_when_an_id_is_shared() throws Exception {
+        try (GatewayHarness harness = new GatewayHarness(data).start()) {
+            String id = UUID.randomUUID().toString();
+            assertEquals("ACCEPTED", Receipt.parse(harness.clientAs("fk").post(notice(id, "FK-2026-104233")).body()).status());
+            Document revocation = FamilyGoldenTest.golden(MessageType.PERMIT_REVOCATION, SchemaFamily.FK);
+            MessageSigner.stampFresh(revocation);
+            GatewayHarness.at(revocation.getDocumentElement(), "Huvud", "MeddelandeId").setTextContent(id);
+            Receipt ivo = Receipt.parse(harness.clientAs("ivo").post(MessageSigner.sign(revocation, GatewayHarness.key("ivo"))).body());
+            assertEquals("ACCEPTED", ivo.status(), ivo.code());
+            assertEquals(2, harness.gateway().broker().depth("kommun.0180"));
+
+            var stockholm = harness.clientAs("kommun-0180");
+            java.util.Set<String> senders = new java.util.HashSet<>();
+            for (int i = 0; i < 2; i++) {
+                var pulled = stockholm.pullNext();
+                assertEquals(200, pulled.status());
+                senders.add(pulled.header("X-Message-Sender").orElseThrow());
+            }
+            assertEquals(java.util.Set.of("fk", "ivo"), senders, "each pulled message says whose id it is");
+            assertEquals(409, stockholm.acknowledge(id).status(), "which of the two?");
+            assertEquals(2, harness.gateway().broker().depth("kommun.0180"));
+            assertEquals(200, stockholm.acknowledge(id, null, "ivo").status());
+            assertEquals(1, harness.gateway().broker().depth("kommun.0180"), "only IVO's message is gone");
+            assertEquals(200, stockholm.acknowledge(id).status(), "one left: no need to say whose");
+            assertEquals(0, harness.gateway().broker().depth("kommun.0180"));
+        }
+    }
+
     @Test
     void a_receipt_kept_before_ids_were_scoped_by_sender_answers_its_resend_after_an_upgrade() throws Exception {
         try (GatewayHarness harness = new GatewayHarness(data).start()) {
@@ -70,6 +100,8 @@ class MessageIdScopeTest {
             Receipt resent = Receipt.parse(harness.clientAs("fk").post(notice).body());
             assertEquals(earlier.receiptId(), resent.receiptId(), "answered with the receipt the earlier version kept");
             assertEquals(1, harness.gateway().broker().depth("kommun.0180"), "and not delivered again");
+            Receipt kommun = Receipt.parse(harness.clientAs("kommun-0180").post(referral(id)).body());
+            assertEquals("ACCEPTED", kommun.status(), "another sender's message with that id is independent: " + kommun.code());
         }
     }
 

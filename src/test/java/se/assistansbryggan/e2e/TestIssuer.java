@@ -26,13 +26,13 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import se.assistansbryggan.message.KeyMaterial;
 import se.assistansbryggan.message.Organisationsnummer;
 
-/** Issues extra party certificates for refusal tests: from the sample CA, or from a CA nobody trusts. */
+/** Issues extra party certificates for refusal tests: from the sample issuing CA, or from a CA nobody trusts. */
 final class TestIssuer {
     private TestIssuer() {}
 
     /** A keystore {@code <dir>/<name>.p12} (password changeit) for an organisation, issued by the sample CA. */
     static Path issue(Path dir, String name, String orgnr, int keyUsage) throws Exception {
-        KeyMaterial ca = KeyMaterial.fromPkcs12(GatewayHarness.CERTS.resolve("ca.p12"), GatewayHarness.PASSWORD);
+        KeyMaterial ca = KeyMaterial.fromPkcs12(GatewayHarness.CERTS.resolve("issuing-ca.p12"), GatewayHarness.PASSWORD);
         return write(dir, name, orgnr, keyUsage, X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()),
                 ca.privateKey(), ca.certificate());
     }

@@ -8,9 +8,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 import se.assistansbryggan.client.SamplePki;
 import se.assistansbryggan.message.KeyMaterial;
 import se.assistansbryggan.message.Refusal;
@@ -33,13 +33,18 @@ class RevocationTest {
     static X509Certificate fk;
     static X509Certificate stockholm;
     static X509Certificate malmo;
+    static List<X509Certificate> intermediates;
+    /** The root's CRL, which says whether the issuing CA itself is revoked (it names no responder). */
+    static List<java.security.cert.X509CRL> rootCrl;
 
     @BeforeAll
     static void start() throws Exception {
         server = new RevocationServer();
         Path withUrls = dir.resolve("with-urls");
         new SamplePki(withUrls, PASSWORD).withRevocationUrls(server.crlUrl(), server.ocspUrl()).generate();
-        server.signWith(KeyMaterial.fromPkcs12(withUrls.resolve("ca.p12"), PASSWORD));
+        server.signWith(KeyMaterial.fromPkcs12(withUrls.resolve("issuing-ca.p12"), PASSWORD));
+        intermediates = CertificatePaths.readCertificates(withUrls.resolve("issuing-ca.crt"));
+        rootCrl = CertificatePaths.readCrls(withUrls.resolve("root-ca.crl"));
         anchors = KeyMaterial.trustedCertificates(withUrls.resolve("truststore.p12"), PASSWORD);
         fk = KeyMaterial.fromPkcs12(withUrls.resolve("fk.p12"), PASSWORD).certificate();
         stockholm = KeyMaterial.fromPkcs12(withUrls.resolve("kommun-0180.p12"), PASSWORD).certificate();
@@ -111,7 +116,7 @@ class RevocationTest {
             // the CA's own fresh answer to this request is believed: the tests above fail for their lie alone
             paths(true, false).validate(stockholm, CertificatePaths.Purpose.SIGNING);
             server.ocspMode = RevocationServer.Ocsp.GOOD_WITHOUT_NONCE;
-            new CertificatePaths(anchors, new RevocationChecker(List.of(),
+            new CertificatePaths(anchors, intermediates, new RevocationChecker(rootCrl,
                     new RevocationChecker.Settings(true, false, FRESHNESS, false, FRESHNESS), Clock.systemUTC()))
                     .validate(stockholm, CertificatePaths.Purpose.SIGNING);
         } finally {
@@ -121,13 +126,15 @@ class RevocationTest {
 
     @Test
     void an_expired_crl_tells_nothing() throws Exception {
-        KeyMaterial ca = KeyMaterial.fromPkcs12(dir.resolve("with-urls").resolve("ca.p12"), PASSWORD);
+        KeyMaterial ca = KeyMaterial.fromPkcs12(dir.resolve("with-urls").resolve("issuing-ca.p12"), PASSWORD);
         java.time.Instant now = java.time.Instant.now();
         var builder = new org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder(ca.certificate(), java.util.Date.from(now.minus(Duration.ofDays(2))));
         builder.setNextUpdate(java.util.Date.from(now.minus(Duration.ofDays(1))));
         java.security.cert.X509CRL expired = new org.bouncycastle.cert.jcajce.JcaX509CRLConverter().getCRL(
                 builder.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA").build(ca.privateKey())));
-        CertificatePaths offline = new CertificatePaths(anchors, new RevocationChecker(List.of(expired),
+        List<java.security.cert.X509CRL> crls = new java.util.ArrayList<>(rootCrl);
+        crls.add(expired);
+        CertificatePaths offline = new CertificatePaths(anchors, intermediates, new RevocationChecker(crls,
                 new RevocationChecker.Settings(false, false, FRESHNESS), Clock.systemUTC()));
         assertRefusal(Refusal.CERT_REVOCATION_UNKNOWN, offline, malmo);
     }
@@ -138,7 +145,7 @@ class RevocationTest {
     }
 
     private static CertificatePaths paths(boolean online, boolean softFail) {
-        return new CertificatePaths(anchors, new RevocationChecker(List.of(),
+        return new CertificatePaths(anchors, intermediates, new RevocationChecker(rootCrl,
                 new RevocationChecker.Settings(online, softFail, FRESHNESS), Clock.systemUTC()));
     }
 
