@@ -42,13 +42,17 @@ class TrustGateTest {
     static Path dir;
     static GatewayHarness harness;
     static Path revokedOperator;
+    static String console;
 
     @BeforeAll
     static void start() throws Exception {
         revokedOperator = TestIssuer.issue(dir, "Driftoperator spärrad", "559911-2231", KeyUsage.digitalSignature);
         KeyMaterial operator = KeyMaterial.fromPkcs12(revokedOperator, GatewayHarness.PASSWORD);
         Path crl = crlAlsoRevoking(operator.certificate().getSerialNumber());
+        int consolePort = GatewayHarness.freePort();
+        console = "https://127.0.0.1:" + consolePort;
         harness = new GatewayHarness(dir.resolve("data")).start(Map.of("gateway.crl", crl.toString(),
+                "gateway.operations.console-port", Integer.toString(consolePort),
                 "gateway.operations.operators", operator.certificate().getSubjectX500Principal().getName()
                         + ";CN=Driftoperator (sample),OU=Drift,O=Assistansbryggan (sample),C=SE"));
     }
@@ -78,6 +82,19 @@ class TrustGateTest {
         assertEquals(403, answer.status(), answer.body());
         assertTrue(answer.body().contains("CERT_REVOKED"), answer.body());
         OperatorClient good = new OperatorClient(harness.gateway().baseUrl(), GatewayHarness.CERTS.resolve("operator.p12"),
+                GatewayHarness.CERTS.resolve("truststore.p12"), GatewayHarness.PASSWORD);
+        assertEquals(200, good.queues().status());
+    }
+
+    /** The console's listener asks for a client certificate without requiring one: a revoked one is refused there too. */
+    @Test
+    void a_revoked_operator_certificate_cannot_sign_in_on_the_console() throws Exception {
+        OperatorClient revoked = new OperatorClient(console, revokedOperator, GatewayHarness.CERTS.resolve("truststore.p12"),
+                GatewayHarness.PASSWORD);
+        Answer answer = revoked.queues();
+        assertEquals(403, answer.status(), answer.body());
+        assertTrue(answer.body().contains("CERT_REVOKED"), answer.body());
+        OperatorClient good = new OperatorClient(console, GatewayHarness.CERTS.resolve("operator.p12"),
                 GatewayHarness.CERTS.resolve("truststore.p12"), GatewayHarness.PASSWORD);
         assertEquals(200, good.queues().status());
     }
