@@ -75,6 +75,7 @@ public final class Gateway implements AutoCloseable {
     private HttpsEndpoints https;
     private CamelContext camel;
     private PartyDirectory directory;
+    private CertificatePaths paths;
 
     public Gateway(GatewayConfig config, Clock clock) {
         this.config = config;
@@ -84,6 +85,7 @@ public final class Gateway implements AutoCloseable {
     public Gateway start() throws Exception {
         directory = PartyDirectory.load(config.path("gateway.parties"));
         PolicyRules policy = PolicyRules.load(config.path("gateway.policy"));
+        paths = certificatePaths();
         handoff = connectBroker(queues());
         https = new HttpsEndpoints(config);
         camel = new DefaultCamelContext();
@@ -164,7 +166,8 @@ public final class Gateway implements AutoCloseable {
                     config.get("gateway.broker.external-password"));
             ExternalQueues.ensure(brokerAccess, queues);
         } else {
-            broker = new EmbeddedBroker(brokerSettings(), IN_VM_IDS.getAndIncrement(), queues);
+            ClientGate gate = new ClientGate(paths);
+            broker = new EmbeddedBroker(brokerSettings(), IN_VM_IDS.getAndIncrement(), queues, gate::admit);
             broker.start();
             brokerAccess = new BrokerAccess(broker.inVmUrl(), broker.internalUser(), broker.internalPassword());
         }
@@ -189,19 +192,23 @@ public final class Gateway implements AutoCloseable {
                 config.integer("gateway.broker.memory-mb") * 1024L * 1024L);
     }
 
-    private void bindStations(Registry registry, PolicyRules policy) {
-        signingKey = KeyMaterial.fromPkcs12(config.path("gateway.signing.keystore"),
-                config.secret("gateway.signing.keystore.password"));
+    /** The trust anchors, issuing CAs and revocation sources every door's certificates are checked against. */
+    private CertificatePaths certificatePaths() {
         RevocationChecker revocation = new RevocationChecker(
                 CertificatePaths.readCrls(config.getOrEmpty("gateway.crl").isEmpty() ? null : config.path("gateway.crl")),
                 new RevocationChecker.Settings(config.flag("gateway.revocation.online"), config.flag("gateway.revocation.soft-fail"),
                         config.duration("gateway.revocation.freshness"), config.flag("gateway.revocation.ocsp-nonce-required"),
                         config.duration("gateway.revocation.ocsp-max-age")), clock);
-        CertificatePaths paths = new CertificatePaths(
+        return new CertificatePaths(
                 KeyMaterial.trustedCertificates(config.path("gateway.truststore"), config.secret("gateway.truststore.password")),
                 CertificatePaths.readCertificates(config.getOrEmpty("gateway.intermediates").isEmpty() ? null
                         : config.path("gateway.intermediates")),
                 revocation);
+    }
+
+    private void bindStations(Registry registry, PolicyRules policy) {
+        signingKey = KeyMaterial.fromPkcs12(config.path("gateway.signing.keystore"),
+                config.secret("gateway.signing.keystore.password"));
         int maxBytes = config.integer("gateway.intake.max-bytes");
         registry.bind("channels", new Channels(maxBytes));
         registry.bind("schemaGuard", new SchemaGuard(maxBytes));

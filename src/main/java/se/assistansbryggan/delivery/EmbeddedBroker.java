@@ -46,6 +46,12 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final List<String> queues;
 
     public EmbeddedBroker(BrokerSettings settings, int inVmId, List<String> queues) {
+        this(settings, inVmId, queues, chain -> { });
+    }
+
+    /** @param certificates the trust gate a TLS client certificate must pass to log in (throws to refuse) */
+    public EmbeddedBroker(BrokerSettings settings, int inVmId, List<String> queues,
+            java.util.function.Consumer<java.security.cert.X509Certificate[]> certificates) {
         this.inVmUrl = "vm://" + inVmId;
         Configuration config = journal(settings)
                 .setSecurityEnabled(true)
@@ -77,7 +83,8 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw new IllegalArgumentException("bad acceptor URL " + settings.acceptorUrl(), e);
         }
         embedded.setConfiguration(config);
-        embedded.setSecurityManager(new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users(settings)));
+        embedded.setSecurityManager(new CertificateGatedUsers(
+                new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users(settings)), certificates));
         this.queues = List.copyOf(queues);
     }
 

@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Kommun and FK systems read their own queues with standard clients (Artemis Core and AMQP 1.0),
@@ -112,6 +113,24 @@ class ConsumersTest {
             }
             String plain = "tcp://127.0.0.1:" + tlsPort + "?callTimeout=2000&initialConnectAttempts=1";
             assertThrows(jakarta.jms.JMSException.class, () -> new QueueReader(plain, "kommun-0180", STOCKHOLM_PASSWORD).close());
+        }
+    }
+
+    /** An acceptor that asks for client certificates lets in no revoked one: the same gate as every other door. */
+    @Test
+    void a_revoked_certificate_cannot_log_in_to_the_broker() throws Exception {
+        String tlsPort = Integer.toString(GatewayHarness.freePort());
+        String trust = "trustStorePath=certs-sample/truststore.p12;trustStorePassword=changeit;trustStoreType=PKCS12";
+        try (GatewayHarness tls = new GatewayHarness(data.resolve("mtls")).start(Map.of("gateway.broker.acceptor",
+                "tcp://127.0.0.1:" + tlsPort + "?protocols=CORE,AMQP;sslEnabled=true;keyStorePath=certs-sample/gateway-tls.p12"
+                        + ";keyStorePassword=changeit;keyStoreType=PKCS12;needClientAuth=true;" + trust))) {
+            String client = "tcp://127.0.0.1:" + tlsPort + "?sslEnabled=true&" + trust.replace(';', '&')
+                    + "&keyStorePassword=changeit&keyStoreType=PKCS12&callTimeout=3000&initialConnectAttempts=1&keyStorePath=certs-sample/";
+            try (QueueReader goteborg = new QueueReader(client + "kommun-1480.p12", "kommun-1480", "sample-1480-NOT-FOR-PRODUCTION")) {
+                assertTrue(goteborg.receive("kommun.1480", 100).isEmpty(), "its own certificate logs in");
+            }
+            assertThrows(JMSSecurityException.class, () -> new QueueReader(client + "kommun-1480-revoked.p12", "kommun-1480",
+                    "sample-1480-NOT-FOR-PRODUCTION").close(), "the right password does not let a revoked certificate in");
         }
     }
 
