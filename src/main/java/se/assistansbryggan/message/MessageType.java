@@ -15,11 +15,11 @@ public enum MessageType {
     PAYMENT_RECIPIENT_NOTICE("UtbetalningTillAnnan", "MeddelandeOmUtbetalningTillAnnan"),
     /** Anmälan: kan antas ha rätt till assistansersättning, kommun → FK (15 § 8 LSS, 10 kap. 28 § OSL). */
     ENTITLEMENT_REFERRAL("AnmalanRattTillAssistansersattning", "AnmalanOmRattTillAssistansersattning"),
-    /** Överföring av kommunalt beslut (9 § 2 LSS), kommun → FK (uppgiftsskyldighet, SOU 2023:9). */
+    /** Överföring av kommunalt beslut (9 § 2 LSS), kommun → FK (uppgiftsskyldighet enligt förslag i SOU 2023:9, not yet law). */
     DECISION_TRANSFER("OvertagetKommunaltBeslut", "OverforingAvKommunaltBeslut"),
-    /** Anmälan om kvalitetsbrister hos anordnare, kommun → IVO and FK (15 § 8 LSS, ny lydelse). */
+    /** Anmälan om kvalitetsbrister hos anordnare, kommun → IVO and FK (förslag till ny lydelse av 15 § 8 LSS, SOU 2023:9). */
     QUALITY_REPORT("KvalitetsbristHosAnordnare", "AnmalanOmKvalitetsbrister"),
-    /** Återkallat tillstånd / tillfälligt förbud, IVO → FK and affected kommuner (underrättelseskyldighet). */
+    /** Återkallat tillstånd / tillfälligt förbud, IVO → FK and affected kommuner (underrättelseskyldighet as proposed, seed 001). */
     PERMIT_REVOCATION("AterkallatTillstand", "UnderrattelseOmAterkallatTillstand"),
     /** Underrättelse om verksamhet utan tillstånd, FK or kommun → IVO (underrättelseskyldighet). */
     UNLICENSED_PROVIDER_REPORT("VerksamhetUtanTillstand", "UnderrattelseOmVerksamhetUtanTillstand"),

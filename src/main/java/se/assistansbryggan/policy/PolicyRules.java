@@ -108,7 +108,8 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
         }
         return new TypeRule(kinds(p, type, "senders"), recipients, routing, affected.orElse(null),
                 Boolean.parseBoolean(optional(p, type, "recipient-is-bosattningskommun").orElse("false")),
-                List.of(required(p, type, "legal-basis").split("\\s*\\|\\s*")),
+                java.util.Arrays.stream(required(p, type, "legal-basis").split("\\s*\\|\\s*"))
+                        .map(basis -> LegalBasis.check(type.name(), basis)).toList(),
                 Boolean.parseBoolean(required(p, type, "reasons-need-consent")),
                 optional(p, type, "requires-consent"),
                 Boolean.parseBoolean(optional(p, type, "requires-reference").orElse("false")),

@@ -55,7 +55,7 @@ public final class Escalations {
         till.setEnhet(recipient.unit() == null ? null : recipient.unit().id());
         e.setTill(till);
         e.setFrist(Jaxb.dateTime(due.due().atOffset(ZoneOffset.UTC)));
-        e.setRattsliggrund("8 b § LSS (förslag)");
+        e.setRattsliggrund("förslag till 8 b § LSS");
         e.setText("Kommunen har inte bekräftat kontakt med den enskilde efter meddelandet " + due.messageId()
                 + " inom fristen. Kontakta den enskilde utan dröjsmål.");
         return Jaxb.marshal(KOMMUN.createEskalering(e));

@@ -2,6 +2,7 @@ package se.assistansbryggan.policy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +71,39 @@ class PolicyRulesTest {
     @Test
     void an_allow_list_path_must_be_element_names() throws Exception {
         assertThrows(IllegalArgumentException.class, () -> loadWith("DECISION_NOTICE.deliver.KOMMUN=Enskild, Beslut/*"));
+    }
+
+    /** Every type's stamp, as the gateway signs it on each delivery: law in force, consent, or a proposal said to be one. */
+    @Test
+    void every_type_stamps_law_in_force_consent_or_a_marked_proposal() {
+        PolicyRules rules = PolicyRules.load(Path.of("config/policy.properties"));
+        String memo = "underrättelseskyldighet enligt förslag i promemorian Utbetalning av ersättning för personlig assistans "
+                + "endast vid tillstånd (Socialdepartementet 2021)";
+        java.util.Map<MessageType, List<String>> expected = new java.util.EnumMap<>(java.util.Map.of(
+                MessageType.DECISION_NOTICE, List.of("51 kap. 21 § SFB"),
+                MessageType.WITHDRAWAL_NOTICE, List.of("51 kap. 21 § SFB"),
+                MessageType.PLANNED_WITHDRAWAL, List.of("samtycke från den enskilde"),
+                MessageType.PAYMENT_RECIPIENT_NOTICE, List.of("51 kap. 21 § SFB"),
+                MessageType.ENTITLEMENT_REFERRAL, List.of("15 § 8 LSS", "10 kap. 28 § OSL"),
+                MessageType.DECISION_TRANSFER, List.of("uppgiftsskyldighet enligt förslag i SOU 2023:9"),
+                MessageType.QUALITY_REPORT, List.of("förslag till ny lydelse av 15 § 8 LSS i SOU 2023:9"),
+                MessageType.PERMIT_REVOCATION, List.of(memo),
+                MessageType.UNLICENSED_PROVIDER_REPORT, List.of(memo),
+                MessageType.CONTACT_CONFIRMATION, List.of("förslag till 8 b § LSS")));
+        for (MessageType type : MessageType.values()) {
+            assertEquals(expected.get(type), rules.of(type).legalBasis(), type.name());
+        }
+    }
+
+    @Test
+    void a_legal_basis_that_is_not_law_consent_or_a_marked_proposal_stops_the_start() throws Exception {
+        for (String notLaw : List.of("Underrättelseskyldighet, IVO (seed 001)", "15 § 8 LSS (ny lydelse)",
+                "Uppgiftsskyldighet vid överföring av beslut, SOU 2023:9", "SOU 2023:9", "enligt våra anteckningar")) {
+            assertThrows(IllegalArgumentException.class, () -> loadWith("DECISION_NOTICE.legal-basis=" + notLaw), notLaw);
+        }
+        for (String fine : List.of("51 kap. 21 § SFB", "8 b § LSS", "samtycke", "förslag till 8 b § LSS")) {
+            loadWith("DECISION_NOTICE.legal-basis=" + fine);
+        }
     }
 
     @Test
