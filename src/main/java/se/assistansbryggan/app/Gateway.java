@@ -34,6 +34,7 @@ import se.assistansbryggan.message.DueClock;
 import se.assistansbryggan.message.KeyMaterial;
 import se.assistansbryggan.metrics.GatewayMetrics;
 import se.assistansbryggan.operations.BrokerManagement;
+import se.assistansbryggan.operations.BrokerWatch;
 import se.assistansbryggan.operations.ConsoleResource;
 import se.assistansbryggan.operations.ConsoleSessions;
 import se.assistansbryggan.operations.HealthServer;
@@ -61,6 +62,7 @@ public final class Gateway implements AutoCloseable {
     private EmbeddedBroker broker;
     private Handoff handoff;
     private BrokerManagement management;
+    private BrokerWatch watch;
     private OperatorResource operatorApi;
     private ConsoleSessions consoleSessions;
     private PullResource pullApi;
@@ -108,23 +110,9 @@ public final class Gateway implements AutoCloseable {
         return this;
     }
 
-    /** Ready: the routes run and the broker answers. */
+    /** Ready: the routes run and the broker answered recently (read from the background watch, never waiting on it). */
     public boolean ready() {
-        try {
-            return camel.isStarted() && management.queues() != null;
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    private Map<String, Long> queueDepthsOrNone() {
-        try {
-            Map<String, Long> depths = new java.util.LinkedHashMap<>();
-            management.queues().forEach(q -> depths.put(q.name(), q.depth()));
-            return depths;
-        } catch (Exception e) {
-            return Map.of();
-        }
+        return camel.isStarted() && watch.brokerAnswers();
     }
 
     /** The port of the plain-HTTP health and metrics listener. */
@@ -220,7 +208,8 @@ public final class Gateway implements AutoCloseable {
         registry.bind("deliverer", new Deliverer(handoff, this::stopFollowUp));
         audit = new AuditTrail(config.path("gateway.data.dir").resolve("audit/trail.jsonl"),
                 config.get("gateway.audit.hmac-secret").getBytes(StandardCharsets.UTF_8), clock);
-        metrics = new GatewayMetrics(this::queueDepthsOrNone, Handoff.FOLLOW_UPS);
+        watch = new BrokerWatch(new BrokerManagement(brokerAccess), config.duration("gateway.operations.broker-watch"), clock).start();
+        metrics = new GatewayMetrics(watch::depths, Handoff.FOLLOW_UPS);
         Receipts receipts = new Receipts(signingKey, audit, metrics, clock);
         ClientGate gate = new ClientGate(paths);
         pullApi = new PullResource(pull, management, directory, audit, gate, receipts);
@@ -286,6 +275,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (handoff != null) {
             handoff.close();
+        }
+        if (watch != null) {
+            watch.close();
         }
         if (management != null) {
             management.close();

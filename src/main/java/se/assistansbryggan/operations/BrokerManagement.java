@@ -1,12 +1,15 @@
 package se.assistansbryggan.operations;
 
+import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.QueueConnection;
-import jakarta.jms.QueueRequestor;
 import jakarta.jms.QueueSession;
 import jakarta.jms.Session;
+import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,10 +37,15 @@ public final class BrokerManagement implements AutoCloseable {
     /** Clients' temporary reply queues are named by a bare UUID. */
     private static final Pattern TEMPORARY = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    private static final long ANSWER_MILLIS = 5_000;
     private final ActiveMQConnectionFactory factory;
+    private Requests requests;
 
     public BrokerManagement(BrokerAccess broker) {
         this.factory = broker.factory();
+        // a call the broker does not answer (a primary gone mid-call) fails instead of waiting 30 s
+        this.factory.setCallTimeout(ANSWER_MILLIS);
+        this.factory.setCallFailoverTimeout(ANSWER_MILLIS);
     }
 
     /** A queue as operators see it. */
@@ -248,18 +256,61 @@ public final class BrokerManagement implements AutoCloseable {
         void fill(Message message) throws JMSException;
     }
 
-    private Object request(String resource, Filler filler) throws Exception {
-        try (QueueConnection connection = factory.createQueueConnection()) {
-            connection.start();
-            QueueSession session = connection.createQueueSession(false, Session.AUTO_ACKNOWLEDGE);
-            QueueRequestor requestor = new QueueRequestor(session, session.createQueue("activemq.management"));
-            Message message = session.createMessage();
+    /**
+     * One request to the broker's management address over this instance's long-lived connection,
+     * answered within {@link #ANSWER_MILLIS} or failed: a broker that does not answer (a primary
+     * gone, a backup not yet live) never holds a caller for longer.
+     */
+    private synchronized Object request(String resource, Filler filler) throws Exception {
+        try {
+            Requests requests = requests();
+            Message message = requests.session().createMessage();
             filler.fill(message);
-            Message reply = requestor.request(message);
+            message.setJMSReplyTo(requests.replies());
+            requests.producer().send(message);
+            Message reply = requests.consumer().receive(ANSWER_MILLIS);
+            if (reply == null) {
+                throw new JMSException("the broker's management did not answer within " + ANSWER_MILLIS + " ms");
+            }
             if (!JMSManagementHelper.hasOperationSucceeded(reply)) {
                 throw new IllegalStateException("management of " + resource + " failed: " + JMSManagementHelper.getResult(reply));
             }
             return JMSManagementHelper.getResult(reply);
+        } catch (JMSException e) {
+            // a late reply must not answer the next request: start again on a new connection
+            dropConnection();
+            throw e;
+        }
+    }
+
+    private record Requests(Connection connection, Session session, MessageProducer producer, TemporaryQueue replies,
+            MessageConsumer consumer) {}
+
+    private Requests requests() throws JMSException {
+        if (requests == null) {
+            Connection connection = factory.createConnection();
+            try {
+                connection.start();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                TemporaryQueue replies = session.createTemporaryQueue();
+                requests = new Requests(connection, session, session.createProducer(session.createQueue("activemq.management")),
+                        replies, session.createConsumer(replies));
+            } catch (JMSException e) {
+                connection.close();
+                throw e;
+            }
+        }
+        return requests;
+    }
+
+    private synchronized void dropConnection() {
+        if (requests != null) {
+            try {
+                requests.connection().close();
+            } catch (JMSException | RuntimeException ignored) {
+                // already broken
+            }
+            requests = null;
         }
     }
 
@@ -277,6 +328,7 @@ public final class BrokerManagement implements AutoCloseable {
 
     @Override
     public void close() {
+        dropConnection();
         factory.close();
     }
 }

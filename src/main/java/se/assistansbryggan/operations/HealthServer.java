@@ -12,13 +12,20 @@ import se.assistansbryggan.metrics.GatewayMetrics;
 /**
  * Plain HTTP on the loopback (or a management network) for machines, not people: {@code /metrics}
  * for Prometheus, {@code /health/live} (the process answers) and {@code /health/ready} (the routes
- * run and the broker answers), as load balancers and orchestrators expect them.
+ * run and the broker answers), as load balancers and orchestrators expect them. Nothing here waits
+ * on the broker (readiness and queue depths come from {@link BrokerWatch}'s last sample), and
+ * requests are answered by several threads, so no slow request holds up another.
  */
 public final class HealthServer implements AutoCloseable {
     private final HttpServer server;
 
     public HealthServer(String host, int port, GatewayMetrics metrics, BooleanSupplier ready) throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+            Thread thread = new Thread(r, "health");
+            thread.setDaemon(true);
+            return thread;
+        }));
         server.createContext("/metrics", e -> answer(e, 200, "text/plain; version=0.0.4", metrics.scrape()));
         server.createContext("/health/live", e -> answer(e, 200, "text/plain", "UP"));
         server.createContext("/health/ready", e -> {

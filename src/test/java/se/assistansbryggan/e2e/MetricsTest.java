@@ -20,11 +20,12 @@ class MetricsTest {
 
     @Test
     void accepted_and_refused_messages_and_queue_depths_are_counted_and_the_gateway_is_ready() throws Exception {
-        try (GatewayHarness harness = new GatewayHarness(data).start()) {
+        try (GatewayHarness harness = new GatewayHarness(data).start(java.util.Map.of("gateway.operations.broker-watch", "PT0.2S"))) {
             harness.clientAs("fk").post(GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk"));
             harness.clientAs("fk").post(SecureXml.serialize(GatewayHarness.freshFixture("withdrawal-with-reasons-no-consent.xml")));
 
-            String metrics = get(harness, "/metrics").body();
+            // queue depths are the broker watch's last sample, a moment behind
+            String metrics = eventually(harness, "/metrics", r -> r.body().contains("bryggan_queue_depth{queue=\"kommun.0180\"} 1.0")).body();
             assertTrue(metrics.contains("bryggan_accepted_total{type=\"WITHDRAWAL_NOTICE\"} 1.0"), metrics);
             assertTrue(metrics.contains("bryggan_refused_total{code=\"SIGNATURE_MISSING\"} 1.0"), metrics);
             assertTrue(metrics.contains("bryggan_queue_depth{queue=\"kommun.0180\"} 1.0"), metrics);
@@ -37,8 +38,21 @@ class MetricsTest {
             assertEquals(200, get(harness, "/health/live").statusCode());
             assertEquals(200, get(harness, "/health/ready").statusCode());
             harness.gateway().broker().server().stop();
-            assertEquals(503, get(harness, "/health/ready").statusCode());
+            assertEquals(503, eventually(harness, "/health/ready", r -> r.statusCode() == 503).statusCode());
+            assertEquals(200, get(harness, "/health/live").statusCode(), "liveness never waits on the broker");
         }
+    }
+
+    /** Asks until the answer fits, for at most 20 s. */
+    private static HttpResponse<String> eventually(GatewayHarness harness, String path,
+            java.util.function.Predicate<HttpResponse<String>> fits) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        HttpResponse<String> answer = get(harness, path);
+        while (!fits.test(answer) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            answer = get(harness, path);
+        }
+        return answer;
     }
 
     private static HttpResponse<String> get(GatewayHarness harness, String path) throws Exception {

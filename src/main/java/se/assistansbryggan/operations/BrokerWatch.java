@@ -1,0 +1,78 @@
+package se.assistansbryggan.operations;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker as health checks and metrics see it, kept fresh in the background over one
+ * management connection of its own: whatever the broker does (a primary killed, a backup not yet
+ * live, nothing answering), {@code /health/ready} and {@code /metrics} read the last sample and
+ * answer at once. The broker counts as answering while its last answer is recent.
+ */
+public final class BrokerWatch implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerWatch.class);
+    private final BrokerManagement management;
+    private final Duration every;
+    private final Duration stale;
+    private final Clock clock;
+    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "broker-watch");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile Map<String, Long> depths = Map.of();
+    private volatile Instant lastAnswer;
+
+    /**
+     * @param management a management client for this watch alone (its requests wait on each other)
+     * @param every how often the broker is asked
+     */
+    public BrokerWatch(BrokerManagement management, Duration every, Clock clock) {
+        this.management = management;
+        this.every = every;
+        // a slow sample is not a dead broker: each of its requests is answered, or failed, within 5 s
+        this.stale = every.multipliedBy(3).plusSeconds(6);
+        this.clock = clock;
+    }
+
+    public BrokerWatch start() {
+        sampler.scheduleWithFixedDelay(this::sample, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void sample() {
+        try {
+            Map<String, Long> now = new LinkedHashMap<>();
+            management.queues().forEach(q -> now.put(q.name(), q.depth()));
+            depths = Map.copyOf(now);
+            lastAnswer = clock.instant();
+        } catch (Exception e) {
+            LOG.debug("the broker did not answer the watch: {}", e.getMessage());
+        }
+    }
+
+    /** True while the broker's last answer is recent. */
+    public boolean brokerAnswers() {
+        Instant last = lastAnswer;
+        return last != null && last.isAfter(clock.instant().minus(stale));
+    }
+
+    /** Every queue's depth at the last answer. */
+    public Map<String, Long> depths() {
+        return depths;
+    }
+
+    @Override
+    public void close() {
+        sampler.shutdownNow();
+        management.close();
+    }
+}
