@@ -32,8 +32,11 @@ public final class Deliverer {
     /** Stops the follow-up clocks a party started by receiving a message; returns how many it stopped. */
     @FunctionalInterface
     public interface FollowUpClocks {
-        /** @param senderId the party whose message (by its id) the clocks follow up */
-        int stop(String messageId, String partyId, String senderId) throws Exception;
+        /**
+         * @param senderId the party whose message (by its id) the clocks follow up
+         * @param outcome what came of the contact: KONTAKTAD, EJ_NADD or UPPENBART_OBEHOVLIGT
+         */
+        int stop(String messageId, String partyId, String senderId, String outcome) throws Exception;
     }
 
     private final Handoff handoff;
@@ -68,7 +71,7 @@ public final class Deliverer {
         try {
             // the confirmation answers the notice its recipient (FK) sent: only that sender's clocks stop
             clocks.stop(submission.header().referenceId(), submission.sender().id(),
-                    submission.deliveries().get(0).recipient().party().id());
+                    submission.deliveries().get(0).recipient().party().id(), outcome(submission));
         } catch (Exception e) {
             LOG.error("the follow-up clock of {} could not be stopped; it may escalate although {} confirmed contact",
                     submission.header().referenceId(), submission.sender().id(), e);
@@ -93,6 +96,12 @@ public final class Deliverer {
         }
         submission.replayOf(legacy.get().receiptXml());
         return true;
+    }
+
+    /** The confirmation's Kontakt/Utfall, by its value; a confirmation written before outcomes existed means contacted. */
+    private static String outcome(Submission submission) {
+        var outcome = se.assistansbryggan.message.Dom.elementsAt(submission.document().getDocumentElement(), "Kontakt/Utfall");
+        return outcome.isEmpty() ? "KONTAKTAD" : se.assistansbryggan.message.SchemaValues.tokenValue(outcome.get(0));
     }
 
     private void answerResend(Submission submission, String messageId) {

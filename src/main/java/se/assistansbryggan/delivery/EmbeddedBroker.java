@@ -167,6 +167,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             List<String> all = new ArrayList<>(queues);
             all.addAll(Handoff.receiptQueues());
             all.add(Handoff.FOLLOW_UPS);
+            all.add(Handoff.RECEIVED);
             all.add(DeadLetterWatcher.EVENTS);
             for (String queue : all) {
                 server().createQueue(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST)
@@ -206,6 +207,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .filter(LocalQueueBinding.class::isInstance)
                 .filter(b -> !Handoff.receiptQueues().contains(b.getUniqueName().toString()))
                 .filter(b -> !b.getUniqueName().toString().equals(Handoff.FOLLOW_UPS))
+                .filter(b -> !b.getUniqueName().toString().equals(Handoff.RECEIVED))
                 .mapToLong(b -> ((LocalQueueBinding) b).getQueue().getMessageCount())
                 .sum();
     }

@@ -23,6 +23,7 @@ public final class ExternalQueues {
         List<String> all = new ArrayList<>(queues);
         all.addAll(Handoff.receiptQueues());
         all.add(Handoff.FOLLOW_UPS);
+        all.add(Handoff.RECEIVED);
         try (ServerLocator locator = broker.locator();
                 ClientSessionFactory factory = locator.createSessionFactory();
                 ClientSession session = factory.createSession(broker.user(), broker.password(), false, true, true, false, 0)) {

@@ -26,6 +26,7 @@ import se.assistansbryggan.message.DueClock;
  * broker hands each due clock to exactly one of them.
  */
 public final class FollowUpWatcher extends BrokerListener {
+    private static final java.util.regex.Pattern SAFE = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Logger LOG = LoggerFactory.getLogger(FollowUpWatcher.class);
 
     private final Function<DueClock, String> escalation;
@@ -56,11 +57,28 @@ public final class FollowUpWatcher extends BrokerListener {
         return kind == null ? ClockKind.ESCALATION : ClockKind.valueOf(kind);
     }
 
+    /**
+     * When the party's system acknowledged receiving the clock's message, taking the record in the
+     * same transaction as the escalation; null when it did not.
+     */
+    private Instant received(Message clock) throws JMSException {
+        if (kind(clock) != ClockKind.ESCALATION || !SAFE.matcher(String.valueOf(clock.getStringProperty("AbMessageId"))).matches()
+                || !SAFE.matcher(String.valueOf(clock.getStringProperty("AbParty"))).matches()) {
+            return null;
+        }
+        String selector = "AbMessageId = '" + clock.getStringProperty("AbMessageId") + "' AND AbParty = '"
+                + clock.getStringProperty("AbParty") + "'";
+        try (MessageConsumer records = session.createConsumer(session.createQueue(Handoff.RECEIVED), selector)) {
+            Message record = records.receiveNoWait();
+            return record == null ? null : Instant.ofEpochMilli(record.getLongProperty("AbReceivedAt"));
+        }
+    }
+
     private void escalate(Message clock, MessageProducer producer) {
         try {
             DueClock due = new DueClock(clock.getStringProperty("AbMessageId"), clock.getStringProperty("AbMessageType"),
                     clock.getStringProperty("AbRecipient"), Instant.ofEpochMilli(clock.getLongProperty("AbDue")),
-                    kind(clock), clock.getStringProperty("AbDate"));
+                    kind(clock), clock.getStringProperty("AbDate"), received(clock));
             String queue = clock.propertyExists("AbTargetQueue") ? clock.getStringProperty("AbTargetQueue")
                     : clock.getStringProperty("AbEscalationQueue"); // a clock stored by a gateway before reminders existed
             TextMessage reminder = session.createTextMessage(escalation.apply(due));
@@ -71,7 +89,8 @@ public final class FollowUpWatcher extends BrokerListener {
             producer.send(session.createQueue(queue), reminder, DeliveryMode.PERSISTENT, 7, 0);
             session.commit();
             audit.record(due.kind() == ClockKind.ESCALATION ? "ESCALATED" : "REMINDED",
-                    Map.of("messageId", due.messageId(), "recipient", due.recipient(), "type", due.type()));
+                    Map.of("messageId", due.messageId(), "recipient", due.recipient(), "type", due.type(),
+                            "received", due.receivedAt() == null ? "not acknowledged" : due.receivedAt().toString()));
             counted.accept(due);
         } catch (JMSException | RuntimeException e) {
             LOG.error("could not escalate follow-up; the broker will offer it again", e);

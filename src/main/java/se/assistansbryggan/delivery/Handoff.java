@@ -37,6 +37,11 @@ public final class Handoff implements AutoCloseable {
             java.util.stream.Stream.of(RECEIPTS)).toList();
     /** Follow-up clocks: one scheduled message per notice awaiting the kommun's confirmation. */
     public static final String FOLLOW_UPS = "gateway.followups";
+    /**
+     * Pull acknowledgements of messages whose clocks still run: received, not yet acted on. An
+     * escalation says so; a contact confirmation removes them; unused ones expire.
+     */
+    public static final String RECEIVED = "gateway.followups.received";
     static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
     /** The organisation number of the sender whose message id a kept receipt answers. */
     static final String SENDER = "AbSenderOrgnr";

@@ -63,6 +63,28 @@ public final class PullQueue implements AutoCloseable {
         }
     }
 
+    /**
+     * Records that a party's system acknowledged receiving a message: receipt, not contact. A running
+     * follow-up clock stays; its escalation will say when the message was received.
+     */
+    public void markReceived(String messageId, String partyId, String senderId, java.time.Instant at) throws JMSException {
+        try (Connection connection = factory.createConnection()) {
+            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            Message record = session.createMessage();
+            record.setStringProperty("AbMessageId", messageId);
+            record.setStringProperty("AbParty", partyId);
+            if (senderId != null) {
+                record.setStringProperty("AbSender", senderId);
+            }
+            record.setLongProperty("AbReceivedAt", at.toEpochMilli());
+            record.setStringProperty(Handoff.DUPLICATE_ID, "received/" + partyId + "/" + senderId + "/" + messageId);
+            // a follow-up clock runs days, not months: a record no clock asks for goes by itself
+            session.createProducer(session.createQueue(Handoff.RECEIVED)).send(record, DeliveryMode.PERSISTENT, 4,
+                    java.time.Duration.ofDays(60).toMillis());
+            session.commit();
+        }
+    }
+
     @Override
     public void close() {
         factory.close();

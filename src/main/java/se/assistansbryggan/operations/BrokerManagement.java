@@ -211,6 +211,13 @@ public final class BrokerManagement implements AutoCloseable {
         return senders;
     }
 
+    /** Removes the pull acknowledgements recorded for a party's message (its clock is closed). */
+    public int removeReceived(String messageId, String partyId) throws Exception {
+        Object removed = invoke(ResourceNames.QUEUE + se.assistansbryggan.delivery.Handoff.RECEIVED, "removeMessages",
+                ofMessage(messageId, null) + " AND AbParty = '" + safe(partyId) + "'");
+        return ((Number) removed).intValue();
+    }
+
     private static String ofMessage(String messageId, String senderId) {
         return "AbMessageId = '" + safe(messageId) + "'" + (senderId == null ? "" : " AND AbSender = '" + safe(senderId) + "'");
     }

@@ -78,9 +78,8 @@ public final class PullResource {
             return Response.status(404).entity("no such message waiting for acknowledgement").build();
         }
         audit.record("ACKNOWLEDGED", Map.of("recipient", party.id(), "messageId", messageId));
-        if (broker.removeFollowUps(messageId, party.id(), from) > 0) {
-            audit.record("FOLLOW_UP_CLOSED", Map.of("recipient", party.id(), "messageId", messageId));
-        }
+        // receipt is not contact (förslag till 8 b § LSS): the clock runs on; only a contact confirmation stops it
+        pull.markReceived(messageId, party.id(), from, java.time.Instant.now());
         return Response.ok("acknowledged").build();
     }
 

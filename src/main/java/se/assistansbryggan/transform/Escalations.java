@@ -56,8 +56,14 @@ public final class Escalations {
         e.setTill(till);
         e.setFrist(Jaxb.dateTime(due.due().atOffset(ZoneOffset.UTC)));
         e.setRattsliggrund("förslag till 8 b § LSS");
-        e.setText("Kommunen har inte bekräftat kontakt med den enskilde efter meddelandet " + due.messageId()
-                + " inom fristen. Kontakta den enskilde utan dröjsmål.");
+        if (due.receivedAt() != null) {
+            e.setMottagetAvKommunen(Jaxb.dateTime(due.receivedAt().atOffset(ZoneOffset.UTC)));
+            e.setText("Meddelandet " + due.messageId() + " togs emot av kommunens system, men kommunen har inte bekräftat "
+                    + "kontakt med den enskilde inom fristen. Mottaget är inte kontaktat: kontakta den enskilde utan dröjsmål.");
+        } else {
+            e.setText("Kommunen har inte bekräftat kontakt med den enskilde efter meddelandet " + due.messageId()
+                    + " inom fristen. Kontakta den enskilde utan dröjsmål.");
+        }
         return Jaxb.marshal(KOMMUN.createEskalering(e));
     }
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
+import org.w3c.dom.Element;
 import se.assistansbryggan.client.OperatorClient;
 import se.assistansbryggan.client.QueueReader;
 import se.assistansbryggan.e2e.GatewayHarness.Receipt;
@@ -68,17 +69,40 @@ class FollowUpTest {
         }
     }
 
+    /** Receipt is not contact (förslag till 8 b § LSS): a pull acknowledgement leaves the clock running, and the escalation says the notice was received. */
     @Test
-    void an_acknowledged_notice_is_not_escalated() throws Exception {
+    void an_acknowledged_notice_is_still_escalated_as_received_but_not_acted_on() throws Exception {
         try (GatewayHarness harness = new GatewayHarness(dir.resolve("data")).start(settings)) {
             String id = send(harness);
             var stockholm = harness.clientAs("kommun-0180");
             assertEquals(200, stockholm.pullNext().status());
             assertEquals(200, stockholm.acknowledge(id).status());
+            QueueReader.Received escalation = awaitOn(harness, "kommun.0180.escalations");
+            Element root = SecureXml.parse(escalation.text().getBytes(java.nio.charset.StandardCharsets.UTF_8)).getDocumentElement();
+            assertEquals(id, Dom.text(root, "AvserMeddelande"));
+            assertTrue(Dom.childOrNull(root, "MottagetAvKommunen") != null, "the escalation says the kommun received it");
+            assertTrue(Files.readString(dir.resolve("data/audit/trail.jsonl")).contains("\"event\":\"ACKNOWLEDGED\""));
+            assertFalse(Files.readString(dir.resolve("data/audit/trail.jsonl")).contains("\"event\":\"FOLLOW_UP_CLOSED\""));
+        }
+    }
+
+    /** The confirmation says what came of it; "not reached" closes the clock too, and the trail keeps the outcome. */
+    @Test
+    void a_confirmation_that_the_person_was_not_reached_closes_the_clock_with_its_outcome() throws Exception {
+        try (GatewayHarness harness = new GatewayHarness(dir.resolve("data")).start(settings)) {
+            String id = send(harness);
+            var stockholm = harness.clientAs("kommun-0180");
+            assertEquals(200, stockholm.pullNext().status());
+            assertEquals(200, stockholm.acknowledge(id).status());
+            assertEquals("ACCEPTED", confirm(harness, id, "kommun-0180", "212000-0142", "0180", "EJ_NADD").status());
+            assertFalse(operator(harness).followUps().body().contains(id), "the confirmation closed the clock");
             Thread.sleep(3000); // past the follow-up time: a stopped clock must not fire
             try (QueueReader reader = harness.reader()) {
                 assertEquals(Optional.empty(), reader.receive("kommun.0180.escalations", 500));
             }
+            String trail = Files.readString(dir.resolve("data/audit/trail.jsonl"));
+            assertTrue(trail.contains("\"outcome\":\"EJ_NADD\""), "the trail keeps what came of the contact");
+            assertEquals(0, harness.gateway().broker().depth(se.assistansbryggan.delivery.Handoff.RECEIVED), "nothing left over");
         }
     }
 
@@ -152,6 +176,11 @@ class FollowUpTest {
     }
 
     private static Receipt confirm(GatewayHarness harness, String noticeId, String kommun, String orgnr, String kod) throws Exception {
+        return confirm(harness, noticeId, kommun, orgnr, kod, null);
+    }
+
+    private static Receipt confirm(GatewayHarness harness, String noticeId, String kommun, String orgnr, String kod, String outcome)
+            throws Exception {
         Document confirmation = se.assistansbryggan.transform.FamilyGoldenTest.golden(
                 se.assistansbryggan.message.MessageType.CONTACT_CONFIRMATION, se.assistansbryggan.message.SchemaFamily.KOMMUN);
         se.assistansbryggan.client.MessageSigner.stampFresh(confirmation);
@@ -159,6 +188,12 @@ class FollowUpTest {
         Dom.child(meddelande, "Referens").setTextContent(noticeId);
         Dom.child(Dom.child(meddelande, "Fran"), "Organisationsnummer").setTextContent(orgnr);
         Dom.child(Dom.child(meddelande, "Fran"), "Kommunkod").setTextContent(kod);
+        if (outcome != null) {
+            Element kontakt = Dom.child(confirmation.getDocumentElement(), "Kontakt");
+            Element utfall = confirmation.createElementNS(kontakt.getNamespaceURI(), kontakt.getPrefix() + ":Utfall");
+            utfall.setTextContent(outcome);
+            kontakt.insertBefore(utfall, kontakt.getFirstChild());
+        }
         byte[] signed = se.assistansbryggan.client.MessageSigner.sign(confirmation, GatewayHarness.key(kommun));
         return Receipt.parse(harness.clientAs(kommun).post(signed).body());
     }
