@@ -14,8 +14,16 @@ const container = rhea.create_container();
 container.on('message', (context) => {
   const props = context.message.application_properties || {};
   console.error(`message ${props.AbMessageId} type ${props.AbMessageType} rules ${props.AbRules}`);
-  console.log(context.message.body);
-  context.delivery.accept();
+  try {
+    console.log(context.message.body);
+    context.delivery.accept();
+  } catch (failure) {
+    // Could not handle it: say so with modified delivery-failed. The broker offers it again with back-off and,
+    // after gateway.broker.redelivery.max-attempts, moves it to DLQ.<queue> for the operators. reject() sends it
+    // there at once (for a message that can never be handled); release() would offer it again uncounted.
+    console.error('could not handle the message:', failure);
+    context.delivery.release({ delivery_failed: true });
+  }
   if (--left <= 0) {
     context.connection.close();
   }

@@ -2,6 +2,8 @@ package se.assistansbryggan.delivery;
 
 import java.time.Clock;
 import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.core.server.MessageReference;
+import org.apache.activemq.artemis.core.server.ServerConsumer;
 import org.apache.activemq.artemis.core.server.RoutingContext;
 import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
 
@@ -22,12 +24,33 @@ final class DeadLetterStamp implements ActiveMQServerMessagePlugin {
         this.clock = clock;
     }
 
+    /** Deliveries per message id, the few thousand most recent: enough to tell a rejection from used-up attempts. */
+    private final java.util.Map<Long, Integer> deliveries = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<Long, Integer> eldest) {
+                    return size() > 10_000;
+                }
+            });
+
+    @Override
+    public void afterDeliver(ServerConsumer consumer, MessageReference reference) {
+        deliveries.merge(reference.getMessageID(), 1, Integer::sum);
+    }
+
     @Override
     public void beforeMessageRoute(Message message, RoutingContext context, boolean direct, boolean rejectDuplicates) {
         if (EmbeddedBroker.DEAD_LETTERS.equals(message.getAddress()) && message.getObjectProperty(AT) == null) {
+            Object original = message.getObjectProperty(org.apache.activemq.artemis.api.core.Message.HDR_ORIG_MESSAGE_ID);
+            Integer attempts = original instanceof Number id ? deliveries.remove(id.longValue()) : null;
             message.putLongProperty(AT, clock.millis());
-            message.putIntProperty(ATTEMPTS, maxAttempts);
-            message.putStringProperty(REASON, "not acknowledged by its consumer in " + maxAttempts + " delivery attempts");
+            if (attempts != null && attempts < maxAttempts) {
+                message.putIntProperty(ATTEMPTS, attempts);
+                message.putStringProperty(REASON, "rejected by its consumer (delivery attempt " + attempts + ")");
+            } else {
+                message.putIntProperty(ATTEMPTS, maxAttempts);
+                message.putStringProperty(REASON, "not acknowledged by its consumer in " + maxAttempts + " delivery attempts");
+            }
         }
     }
 }

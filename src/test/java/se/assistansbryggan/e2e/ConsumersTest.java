@@ -160,6 +160,69 @@ class ConsumersTest {
         }
     }
 
+    /**
+     * Whatever an AMQP 1.0 consumer answers about a message it could not process (modified
+     * delivery-failed, released, rejected, or its connection dropped), the documented policy holds:
+     * redelivery with back-off, then the dead-letter queue of its address, with a reason that says
+     * what happened.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"MODIFIED_FAILED", "REJECTED", "DROPPED"})
+    void an_amqp_consumer_that_fails_gets_back_off_then_a_dead_letter(String outcome) throws Exception {
+        String id = send();
+        JmsConnectionFactory amqp = new JmsConnectionFactory("kommun-0180", STOCKHOLM_PASSWORD,
+                "amqp://127.0.0.1:" + acceptor.substring(acceptor.lastIndexOf(':') + 1));
+        int deliveries = 0;
+        long first = 0;
+        long last = 0;
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline && deliveries < 20) {
+            try (Connection connection = amqp.createConnection()) {
+                connection.start();
+                Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+                Message message = session.createConsumer(session.createQueue("kommun.0180")).receive(1000);
+                if (message == null) {
+                    break;
+                }
+                deliveries++;
+                last = System.nanoTime();
+                first = deliveries == 1 ? last : first;
+                switch (outcome) {
+                    case "MODIFIED_FAILED" -> message.setIntProperty("JMS_AMQP_ACK_TYPE", 4);
+                    case "RELEASED" -> message.setIntProperty("JMS_AMQP_ACK_TYPE", 3);
+                    case "REJECTED" -> message.setIntProperty("JMS_AMQP_ACK_TYPE", 2);
+                    default -> { } // DROPPED: the connection closes without settling it
+                }
+                if (!outcome.equals("DROPPED")) {
+                    message.acknowledge();
+                }
+            }
+        }
+        System.out.println("AMQP " + outcome + ": " + deliveries + " deliveries before the queue was empty");
+        se.assistansbryggan.client.OperatorClient operator = new se.assistansbryggan.client.OperatorClient(harness.gateway().baseUrl(),
+                GatewayHarness.CERTS.resolve("operator.p12"), GatewayHarness.CERTS.resolve("truststore.p12"), GatewayHarness.PASSWORD);
+        String letters = "";
+        for (long wait = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5); !letters.contains(id) && System.nanoTime() < wait; ) {
+            letters = operator.deadLetters("queue=" + EmbeddedBroker.DEAD_LETTER_PREFIX + "kommun.0180").body();
+        }
+        assertTrue(letters.contains(outcome.equals("REJECTED") ? "rejected by its consumer" : "in 3 delivery attempts"),
+                outcome + ": the dead letter says what happened: " + letters);
+        try (QueueReader gateway = harness.reader()) {
+            var dead = gateway.receive(EmbeddedBroker.DEAD_LETTERS + "::" + EmbeddedBroker.DEAD_LETTER_PREFIX + "kommun.0180", 5000)
+                    .orElseThrow(() -> new AssertionError(outcome + ": no dead letter after the consumer failed"));
+            assertEquals(id, dead.messageId());
+            if (outcome.equals("REJECTED")) {
+                assertEquals(1, deliveries, "a rejected message goes to the dead letters at once");
+                assertTrue(dead.text() != null);
+            } else {
+                assertEquals(3, deliveries, outcome + ": max-attempts 3");
+                // back-off: 50 ms, then 100 ms (first-delay 0.05 s, multiplier 2) between the three deliveries
+                assertTrue(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(last - first) >= 150,
+                        outcome + ": redelivered without back-off");
+            }
+        }
+    }
+
     private static String send() throws Exception {
         byte[] notice = GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
         Receipt receipt = Receipt.parse(harness.clientAs("fk").post(notice).body());
