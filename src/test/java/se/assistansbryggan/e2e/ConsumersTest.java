@@ -167,7 +167,7 @@ class ConsumersTest {
      * what happened.
      */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"MODIFIED_FAILED", "REJECTED", "DROPPED"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"MODIFIED_FAILED", "MODIFIED_FAILED_ON_ONE_LINK", "REJECTED", "DROPPED"})
     void an_amqp_consumer_that_fails_gets_back_off_then_a_dead_letter(String outcome) throws Exception {
         String id = send();
         JmsConnectionFactory amqp = new JmsConnectionFactory("kommun-0180", STOCKHOLM_PASSWORD,
@@ -176,11 +176,22 @@ class ConsumersTest {
         long first = 0;
         long last = 0;
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        // a consumer that stays connected and fails on every delivery, as a stuck system would
+        Connection kept = outcome.endsWith("ON_ONE_LINK") ? amqp.createConnection() : null;
+        Session keptSession = kept == null ? null : kept.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        MessageConsumer keptConsumer = kept == null ? null : keptSession.createConsumer(keptSession.createQueue("kommun.0180"));
+        if (kept != null) {
+            kept.start();
+        }
         while (System.nanoTime() < deadline && deliveries < 20) {
-            try (Connection connection = amqp.createConnection()) {
-                connection.start();
-                Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
-                Message message = session.createConsumer(session.createQueue("kommun.0180")).receive(1000);
+            try (Connection connection = kept != null ? null : amqp.createConnection()) {
+                MessageConsumer consumer = keptConsumer;
+                if (connection != null) {
+                    connection.start();
+                    Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+                    consumer = session.createConsumer(session.createQueue("kommun.0180"));
+                }
+                Message message = consumer.receive(1000);
                 if (message == null) {
                     break;
                 }
@@ -188,7 +199,7 @@ class ConsumersTest {
                 last = System.nanoTime();
                 first = deliveries == 1 ? last : first;
                 switch (outcome) {
-                    case "MODIFIED_FAILED" -> message.setIntProperty("JMS_AMQP_ACK_TYPE", 4);
+                    case "MODIFIED_FAILED", "MODIFIED_FAILED_ON_ONE_LINK" -> message.setIntProperty("JMS_AMQP_ACK_TYPE", 4);
                     case "RELEASED" -> message.setIntProperty("JMS_AMQP_ACK_TYPE", 3);
                     case "REJECTED" -> message.setIntProperty("JMS_AMQP_ACK_TYPE", 2);
                     default -> { } // DROPPED: the connection closes without settling it
@@ -197,6 +208,9 @@ class ConsumersTest {
                     message.acknowledge();
                 }
             }
+        }
+        if (kept != null) {
+            kept.close();
         }
         System.out.println("AMQP " + outcome + ": " + deliveries + " deliveries before the queue was empty");
         se.assistansbryggan.client.OperatorClient operator = new se.assistansbryggan.client.OperatorClient(harness.gateway().baseUrl(),
