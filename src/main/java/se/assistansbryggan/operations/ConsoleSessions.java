@@ -63,6 +63,11 @@ public final class ConsoleSessions {
         return OpenBSDBCrypt.generate("2y", password, salt, 12);
     }
 
+    /** How many names the lockout remembers (at most the configured operators). */
+    int rememberedNames() {
+        return failures.size();
+    }
+
     /** True while a name is locked after too many failed sign-ins. */
     public boolean locked(String name) {
         java.util.Deque<java.time.Instant> recent = failures.get(String.valueOf(name));
@@ -83,9 +88,16 @@ public final class ConsoleSessions {
         }
         String hash = name == null ? null : users.get(name);
         if (hash == null || password == null || !OpenBSDBCrypt.checkPassword(hash, password.toCharArray())) {
-            java.util.Deque<java.time.Instant> recent = failures.computeIfAbsent(String.valueOf(name), n -> new java.util.ArrayDeque<>());
-            synchronized (recent) {
-                recent.add(clock.instant());
+            if (hash != null) {
+                // only configured names are counted: names typed by anyone must not grow the heap (an unknown
+                // name gets the same answer as a wrong password, so nothing tells them apart)
+                java.util.Deque<java.time.Instant> recent = failures.computeIfAbsent(name, n -> new java.util.ArrayDeque<>());
+                synchronized (recent) {
+                    recent.add(clock.instant());
+                    while (recent.size() > MAX_FAILURES) {
+                        recent.removeFirst();
+                    }
+                }
             }
             return Optional.empty();
         }

@@ -46,6 +46,21 @@ class ConsoleSessionsTest {
         assertTrue(sessions.signIn("drift", "rätt lösenord").isPresent());
     }
 
+    /** Issue: failed sign-ins were counted per typed name in a map without bound; unauthenticated requests grew the heap. */
+    @Test
+    void names_nobody_configured_leave_nothing_behind_and_a_known_name_remembers_at_most_its_lockout() {
+        ConsoleSessions sessions = new ConsoleSessions(Map.of("drift", HASH), SECRET, Duration.ofHours(8), new MutableClock());
+        for (int i = 0; i < 10_000; i++) {
+            assertTrue(sessions.signIn("okänd-" + i, "gissning").isEmpty());
+        }
+        assertEquals(0, sessions.rememberedNames());
+        for (int i = 0; i < 3 * ConsoleSessions.MAX_FAILURES; i++) {
+            sessions.signIn("drift", "gissning " + i);
+        }
+        assertEquals(1, sessions.rememberedNames());
+        assertTrue(sessions.locked("drift"));
+    }
+
     static final class MutableClock extends Clock {
         Instant now = Instant.parse("2026-11-24T09:00:00Z");
 
