@@ -136,7 +136,7 @@ public final class Gateway implements AutoCloseable {
     /** A kommun confirmed contact (CONTACT_CONFIRMATION): its clocks for that notice stop. */
     private int stopFollowUp(String messageId, String partyId, String senderId, String outcome) throws Exception {
         int stopped = management.removeFollowUps(messageId, partyId, senderId);
-        management.removeReceived(messageId, partyId);
+        management.removeReceived(messageId, partyId, senderId);
         if (stopped > 0) {
             audit.record("FOLLOW_UP_CLOSED", java.util.Map.of("recipient", partyId, "messageId", messageId, "by", "CONTACT_CONFIRMATION",
                     "outcome", outcome));

@@ -38,6 +38,15 @@ final class DeadLetterStamp implements ActiveMQServerMessagePlugin {
         deliveries.merge(reference.getMessageID(), 1, Integer::sum);
     }
 
+    /** A message handled (or expired) leaves the count: only messages still being tried are remembered. */
+    @Override
+    public void messageAcknowledged(org.apache.activemq.artemis.core.transaction.Transaction tx, MessageReference reference,
+            org.apache.activemq.artemis.core.server.impl.AckReason reason, ServerConsumer consumer) {
+        if (reason != org.apache.activemq.artemis.core.server.impl.AckReason.KILLED) {
+            deliveries.remove(reference.getMessageID());
+        }
+    }
+
     @Override
     public void beforeMessageRoute(Message message, RoutingContext context, boolean direct, boolean rejectDuplicates) {
         if (EmbeddedBroker.DEAD_LETTERS.equals(message.getAddress()) && message.getObjectProperty(AT) == null) {

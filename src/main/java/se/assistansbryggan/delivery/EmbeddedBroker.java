@@ -62,7 +62,9 @@ public final class EmbeddedBroker implements AutoCloseable {
                 // kept receipts simply vanish when their retention ends; together they take at most a quarter of
                 // the broker's memory and page the rest (they are read only for a resend), so that a day of them
                 // does not push the delivery queues and the follow-up clocks, which live in memory, into paging
-                .addAddressSetting(Handoff.RECEIPTS + ".#", receiptSettings(settings.memoryBytes() / 4 / (Handoff.RECEIPT_BUCKETS + 1)));
+                .addAddressSetting(Handoff.RECEIPTS + ".#", receiptSettings(settings.memoryBytes() / 4 / (Handoff.RECEIPT_BUCKETS + 1)))
+                // a pull acknowledgement no clock took simply goes when it expires
+                .addAddressSetting(Handoff.RECEIVED, new AddressSettings().setExpiryAddress(null).setDeadLetterAddress(null));
         // a copy of every dead letter for the audit trail; the dead letter itself stays for the operators
         config.addDivertConfiguration(new org.apache.activemq.artemis.core.config.DivertConfiguration()
                 .setName("dead-letter-audit").setAddress(DEAD_LETTERS).setForwardingAddress(DeadLetterWatcher.EVENTS)

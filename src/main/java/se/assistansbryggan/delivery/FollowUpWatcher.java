@@ -66,8 +66,10 @@ public final class FollowUpWatcher extends BrokerListener {
                 || !SAFE.matcher(String.valueOf(clock.getStringProperty("AbParty"))).matches()) {
             return null;
         }
+        String sender = clock.getStringProperty("AbSender");
         String selector = "AbMessageId = '" + clock.getStringProperty("AbMessageId") + "' AND AbParty = '"
-                + clock.getStringProperty("AbParty") + "'";
+                + clock.getStringProperty("AbParty") + "'"
+                + (sender != null && SAFE.matcher(sender).matches() ? " AND (AbSender = '" + sender + "' OR AbSender IS NULL)" : "");
         try (MessageConsumer records = session.createConsumer(session.createQueue(Handoff.RECEIVED), selector)) {
             Message record = records.receiveNoWait();
             return record == null ? null : Instant.ofEpochMilli(record.getLongProperty("AbReceivedAt"));

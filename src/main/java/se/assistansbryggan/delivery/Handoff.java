@@ -39,7 +39,7 @@ public final class Handoff implements AutoCloseable {
     public static final String FOLLOW_UPS = "gateway.followups";
     /**
      * Pull acknowledgements of messages whose clocks still run: received, not yet acted on. An
-     * escalation says so; a contact confirmation removes them; unused ones expire.
+     * escalation takes and reports them; a contact confirmation removes them; others expire after 30 days and are dropped.
      */
     public static final String RECEIVED = "gateway.followups.received";
     static final String DUPLICATE_ID = "_AMQ_DUPL_ID";

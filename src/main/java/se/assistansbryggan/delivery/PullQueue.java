@@ -77,10 +77,10 @@ public final class PullQueue implements AutoCloseable {
                 record.setStringProperty("AbSender", senderId);
             }
             record.setLongProperty("AbReceivedAt", at.toEpochMilli());
-            record.setStringProperty(Handoff.DUPLICATE_ID, "received/" + partyId + "/" + senderId + "/" + messageId);
-            // a follow-up clock runs days, not months: a record no clock asks for goes by itself
+            // no duplicate id: acknowledged twice (after a retry), the escalation takes one and the other expires;
+            // a follow-up clock runs days, not weeks: a record no clock takes expires and is dropped (no expiry queue)
             session.createProducer(session.createQueue(Handoff.RECEIVED)).send(record, DeliveryMode.PERSISTENT, 4,
-                    java.time.Duration.ofDays(60).toMillis());
+                    java.time.Duration.ofDays(30).toMillis());
             session.commit();
         }
     }

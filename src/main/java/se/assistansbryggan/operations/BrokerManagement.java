@@ -56,6 +56,11 @@ public final class BrokerManagement implements AutoCloseable {
             long sentAt, long brokerId, Integer attempts, Long deadLetteredAt, String reason) {}
 
     /** Every queue with its depth and oldest message; the queues kept receipts are spread over show as one. */
+    /** The broker's queue names: one request, so it also tells whether the broker answers. */
+    public Object[] queueNames() throws Exception {
+        return (Object[]) invoke(ResourceNames.BROKER, "getQueueNames");
+    }
+
     public List<QueueStatus> queues() throws Exception {
         List<QueueStatus> out = new ArrayList<>();
         List<QueueStatus> receipts = new ArrayList<>();
@@ -212,9 +217,10 @@ public final class BrokerManagement implements AutoCloseable {
     }
 
     /** Removes the pull acknowledgements recorded for a party's message (its clock is closed). */
-    public int removeReceived(String messageId, String partyId) throws Exception {
+    public int removeReceived(String messageId, String partyId, String senderId) throws Exception {
         Object removed = invoke(ResourceNames.QUEUE + se.assistansbryggan.delivery.Handoff.RECEIVED, "removeMessages",
-                ofMessage(messageId, null) + " AND AbParty = '" + safe(partyId) + "'");
+                ofMessage(messageId, null) + " AND AbParty = '" + safe(partyId) + "'"
+                        + (senderId == null ? "" : " AND (AbSender = '" + safe(senderId) + "' OR AbSender IS NULL)"));
         return ((Number) removed).intValue();
     }
 
@@ -273,18 +279,25 @@ public final class BrokerManagement implements AutoCloseable {
             Requests requests = requests();
             Message message = requests.session().createMessage();
             filler.fill(message);
+            String correlation = java.util.UUID.randomUUID().toString();
+            message.setJMSCorrelationID(correlation);
             message.setJMSReplyTo(requests.replies());
             requests.producer().send(message);
+            long until = System.currentTimeMillis() + ANSWER_MILLIS;
             Message reply = requests.consumer().receive(ANSWER_MILLIS);
-            if (reply == null) {
+            // a late answer to an earlier request that failed is not this request's answer
+            while (reply != null && !correlation.equals(reply.getJMSCorrelationID()) && System.currentTimeMillis() < until) {
+                reply = requests.consumer().receive(Math.max(1, until - System.currentTimeMillis()));
+            }
+            if (reply == null || !correlation.equals(reply.getJMSCorrelationID())) {
                 throw new JMSException("the broker's management did not answer within " + ANSWER_MILLIS + " ms");
             }
             if (!JMSManagementHelper.hasOperationSucceeded(reply)) {
                 throw new IllegalStateException("management of " + resource + " failed: " + JMSManagementHelper.getResult(reply));
             }
             return JMSManagementHelper.getResult(reply);
-        } catch (JMSException e) {
-            // a late reply must not answer the next request: start again on a new connection
+        } catch (JMSException | RuntimeException e) {
+            // whatever went wrong, the next request starts on a new connection
             dropConnection();
             throw e;
         }

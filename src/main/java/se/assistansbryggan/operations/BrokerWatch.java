@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BrokerWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerWatch.class);
+    private static final long ANSWER_WAIT_SECONDS = 6;
     private final BrokerManagement management;
     private final Duration every;
     private final Duration stale;
@@ -50,6 +51,9 @@ public final class BrokerWatch implements AutoCloseable {
 
     private void sample() {
         try {
+            // one answer shows the broker answers; a full sample of many queues takes longer than that
+            management.queueNames();
+            lastAnswer = clock.instant();
             Map<String, Long> now = new LinkedHashMap<>();
             management.queues().forEach(q -> now.put(q.name(), q.depth()));
             depths = Map.copyOf(now);
@@ -73,6 +77,11 @@ public final class BrokerWatch implements AutoCloseable {
     @Override
     public void close() {
         sampler.shutdownNow();
+        try {
+            sampler.awaitTermination(ANSWER_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         management.close();
     }
 }

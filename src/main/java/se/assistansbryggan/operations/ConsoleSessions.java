@@ -90,7 +90,8 @@ public final class ConsoleSessions {
         if (hash == null || password == null || !OpenBSDBCrypt.checkPassword(hash, password.toCharArray())) {
             if (hash != null) {
                 // only configured names are counted: names typed by anyone must not grow the heap (an unknown
-                // name gets the same answer as a wrong password, so nothing tells them apart)
+                // name gets the same answer as a wrong password; it is answered faster, without a bcrypt check,
+                // which a per-client rate limit rather than a deliberate delay should cover)
                 java.util.Deque<java.time.Instant> recent = failures.computeIfAbsent(name, n -> new java.util.ArrayDeque<>());
                 synchronized (recent) {
                     recent.add(clock.instant());

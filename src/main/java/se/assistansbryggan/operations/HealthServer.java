@@ -18,14 +18,15 @@ import se.assistansbryggan.metrics.GatewayMetrics;
  */
 public final class HealthServer implements AutoCloseable {
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+        Thread thread = new Thread(r, "health");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public HealthServer(String host, int port, GatewayMetrics metrics, BooleanSupplier ready) throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
-            Thread thread = new Thread(r, "health");
-            thread.setDaemon(true);
-            return thread;
-        }));
+        server.setExecutor(workers);
         server.createContext("/metrics", e -> answer(e, 200, "text/plain; version=0.0.4", metrics.scrape()));
         server.createContext("/health/live", e -> answer(e, 200, "text/plain", "UP"));
         server.createContext("/health/ready", e -> {
@@ -51,5 +52,6 @@ public final class HealthServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        workers.shutdownNow();
     }
 }

@@ -12,20 +12,24 @@ import java.util.regex.Pattern;
 final class LegalBasis {
     /** Statutes the catalogue rests on: LSS, SFB, OSL, SoL and their ordinances. */
     private static final String STATUTE = "(LSS|SFB|OSL|SoL|OSF|FL)";
-    private static final Pattern LAW = Pattern.compile("(\\d+ kap\\. )?\\d+( [a-z])? §( \\d+)?( (första|andra|tredje) stycket)? " + STATUTE);
-    private static final Pattern CONSENT = Pattern.compile("samtycke( från [\\p{L} ]+)?");
-    private static final Pattern PROPOSAL = Pattern.compile("([\\p{L} ]+ )?(enligt )?förslag (till|i) .+");
-    /** Words that belong in notes, not in a signed statement of law. */
-    private static final Pattern NOTES = Pattern.compile("(?i).*\\b(seed|todo|fixme|ny lydelse\\))\\b.*");
+    private static final String CITATION = "(\\d{1,2} kap\\. )?\\d{1,3}( [a-z])? §( \\d{1,2})?( (första|andra|tredje|fjärde) stycket( \\d{1,2})?)? " + STATUTE;
+    private static final Pattern LAW = Pattern.compile(CITATION);
+    /** Provisions that exist only as proposals: cited, they must say so. */
+    private static final java.util.Set<String> PROPOSED_ONLY = java.util.Set.of("8 b § LSS");
+    private static final Pattern CONSENT = Pattern.compile("samtycke( från (den enskilde|den enskildes (god man|förvaltare|ställföreträdare)))?");
+    /** A proposal, said to be one, naming where it was made: a provision, an inquiry (SOU, Ds), a bill or a memorandum. */
+    private static final Pattern PROPOSAL = Pattern.compile("((uppgiftsskyldighet|underrättelseskyldighet|anmälningsskyldighet) enligt )?"
+            + "förslag (till (ny lydelse av )?" + CITATION + "( i (SOU|Ds) \\d{4}:\\d{1,3})?|i (SOU|Ds) \\d{4}:\\d{1,3}|i prop\\. \\d{4}/\\d{2}:\\d{1,3}"
+            + "|i promemorian [\\p{L} ]+ \\((Socialdepartementet|Regeringskansliet) \\d{4}\\))");
 
     private LegalBasis() {}
 
     /** The basis as given, or an IllegalArgumentException that says what a legal basis may be. */
     static String check(String type, String basis) {
-        boolean law = LAW.matcher(basis).matches();
+        boolean law = LAW.matcher(basis).matches() && !PROPOSED_ONLY.contains(basis);
         boolean consent = CONSENT.matcher(basis).matches();
         boolean proposal = PROPOSAL.matcher(basis).matches();
-        if (NOTES.matcher(basis).matches() || !(law || consent || proposal)) {
+        if (!(law || consent || proposal)) {
             throw new IllegalArgumentException("policy " + type + ".legal-basis \"" + basis + "\": cite a statute in force "
                     + "(\"51 kap. 21 § SFB\"), \"samtycke\", or a proposal said to be one (\"förslag till 8 b § LSS\")");
         }

@@ -98,10 +98,12 @@ class PolicyRulesTest {
     @Test
     void a_legal_basis_that_is_not_law_consent_or_a_marked_proposal_stops_the_start() throws Exception {
         for (String notLaw : List.of("Underrättelseskyldighet, IVO (seed 001)", "15 § 8 LSS (ny lydelse)",
-                "Uppgiftsskyldighet vid överföring av beslut, SOU 2023:9", "SOU 2023:9", "enligt våra anteckningar")) {
+                "Uppgiftsskyldighet vid överföring av beslut, SOU 2023:9", "SOU 2023:9", "enligt våra anteckningar",
+                "8 b § LSS", "inget förslag till lag", "förslag i våra anteckningar", "samtycke enligt seed 002")) {
             assertThrows(IllegalArgumentException.class, () -> loadWith("DECISION_NOTICE.legal-basis=" + notLaw), notLaw);
         }
-        for (String fine : List.of("51 kap. 21 § SFB", "8 b § LSS", "samtycke", "förslag till 8 b § LSS")) {
+        for (String fine : List.of("51 kap. 21 § SFB", "10 kap. 28 § första stycket OSL", "4 kap. 1 § SoL", "samtycke",
+                "förslag till 8 b § LSS", "förslag till ny lydelse av 15 § 8 LSS i SOU 2023:9")) {
             loadWith("DECISION_NOTICE.legal-basis=" + fine);
         }
     }
