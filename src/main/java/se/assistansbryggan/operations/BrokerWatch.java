@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * The broker as health checks and metrics see it, kept fresh in the background over one
  * management connection of its own: whatever the broker does (a primary killed, a backup not yet
  * live, nothing answering), {@code /health/ready} and {@code /metrics} read the last sample and
- * answer at once. The broker counts as answering while its last answer is recent.
+ * answer at once. The broker counts as answering while its last answer is recent. Asking is cheap
+ * (one request); queue depths, which take requests per queue and touch every queue, are sampled
+ * only while someone scrapes them, so an unscraped gateway does not load its broker.
  */
 public final class BrokerWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerWatch.class);
@@ -31,6 +33,8 @@ public final class BrokerWatch implements AutoCloseable {
     });
     private volatile Map<String, Long> depths = Map.of();
     private volatile Instant lastAnswer;
+    private volatile Instant depthsAt;
+    private final java.util.concurrent.atomic.AtomicBoolean depthsAsked = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param management a management client for this watch alone (its requests wait on each other)
@@ -51,15 +55,24 @@ public final class BrokerWatch implements AutoCloseable {
 
     private void sample() {
         try {
-            // one answer shows the broker answers; a full sample of many queues takes longer than that
             management.queueNames();
-            lastAnswer = clock.instant();
-            Map<String, Long> now = new LinkedHashMap<>();
-            management.queues().forEach(q -> now.put(q.name(), q.depth()));
-            depths = Map.copyOf(now);
             lastAnswer = clock.instant();
         } catch (Exception e) {
             LOG.debug("the broker did not answer the watch: {}", e.getMessage());
+        }
+    }
+
+    private void sampleDepths() {
+        try {
+            Map<String, Long> now = new LinkedHashMap<>();
+            management.queues().forEach(q -> now.put(q.name(), q.depth()));
+            depths = Map.copyOf(now);
+            depthsAt = clock.instant();
+            lastAnswer = depthsAt;
+        } catch (Exception e) {
+            LOG.debug("the broker did not answer for queue depths: {}", e.getMessage());
+        } finally {
+            depthsAsked.set(false);
         }
     }
 
@@ -69,8 +82,12 @@ public final class BrokerWatch implements AutoCloseable {
         return last != null && last.isAfter(clock.instant().minus(stale));
     }
 
-    /** Every queue's depth at the last answer. */
+    /** Every queue's depth at the last sample; a sample older than the watch's period is asked for anew, in the background. */
     public Map<String, Long> depths() {
+        Instant at = depthsAt;
+        if ((at == null || at.isBefore(clock.instant().minus(every))) && depthsAsked.compareAndSet(false, true)) {
+            sampler.execute(this::sampleDepths);
+        }
         return depths;
     }
 
