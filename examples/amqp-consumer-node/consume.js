@@ -20,7 +20,8 @@ container.on('message', (context) => {
   } catch (failure) {
     // Could not handle it: say so with modified delivery-failed. The broker offers it again with back-off and,
     // after gateway.broker.redelivery.max-attempts, moves it to DLQ.<queue> for the operators. reject() sends it
-    // there at once (for a message that can never be handled); release() would offer it again uncounted.
+    // there at once (for a message that can never be handled); a plain release() means "not processed, try again":
+    // the gateway's embedded broker counts those as failed attempts too, an external broker does not.
     console.error('could not handle the message:', failure);
     context.delivery.release({ delivery_failed: true });
   }

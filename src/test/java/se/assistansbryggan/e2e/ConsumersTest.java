@@ -167,7 +167,8 @@ class ConsumersTest {
      * what happened.
      */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"MODIFIED_FAILED", "MODIFIED_FAILED_ON_ONE_LINK", "REJECTED", "DROPPED"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"MODIFIED_FAILED", "MODIFIED_FAILED_ON_ONE_LINK", "RELEASED",
+            "RELEASED_ON_ONE_LINK", "REJECTED", "DROPPED"})
     void an_amqp_consumer_that_fails_gets_back_off_then_a_dead_letter(String outcome) throws Exception {
         String id = send();
         JmsConnectionFactory amqp = new JmsConnectionFactory("kommun-0180", STOCKHOLM_PASSWORD,
@@ -200,7 +201,7 @@ class ConsumersTest {
                 first = deliveries == 1 ? last : first;
                 switch (outcome) {
                     case "MODIFIED_FAILED", "MODIFIED_FAILED_ON_ONE_LINK" -> message.setIntProperty("JMS_AMQP_ACK_TYPE", 4);
-                    case "RELEASED" -> message.setIntProperty("JMS_AMQP_ACK_TYPE", 3);
+                    case "RELEASED", "RELEASED_ON_ONE_LINK" -> message.setIntProperty("JMS_AMQP_ACK_TYPE", 3);
                     case "REJECTED" -> message.setIntProperty("JMS_AMQP_ACK_TYPE", 2);
                     default -> { } // DROPPED: the connection closes without settling it
                 }
@@ -219,7 +220,8 @@ class ConsumersTest {
         for (long wait = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5); !letters.contains(id) && System.nanoTime() < wait; ) {
             letters = operator.deadLetters("queue=" + EmbeddedBroker.DEAD_LETTER_PREFIX + "kommun.0180").body();
         }
-        assertTrue(letters.contains(outcome.equals("REJECTED") ? "rejected by its consumer" : "in 3 delivery attempts"),
+        assertTrue(letters.contains(outcome.equals("REJECTED") ? "rejected by its consumer"
+                : outcome.startsWith("RELEASED") ? "released by its consumer unprocessed in 3 delivery attempts" : "in 3 delivery attempts"),
                 outcome + ": the dead letter says what happened: " + letters);
         try (QueueReader gateway = harness.reader()) {
             var dead = gateway.receive(EmbeddedBroker.DEAD_LETTERS + "::" + EmbeddedBroker.DEAD_LETTER_PREFIX + "kommun.0180", 5000)
