@@ -42,8 +42,8 @@ public final class Benchmark {
     static final int CLOSED_SECONDS = Integer.getInteger("bench.closed.seconds", 15);
     static final int OPEN_RATE = Integer.getInteger("bench.open.rate", 300);
     static final int OPEN_SECONDS = Integer.getInteger("bench.open.seconds", 10);
-    /** Enough for the closed loop at 1,600/s and the open loop (the report says when the closed loop ran out). */
-    static final int PRESIGNED = Integer.getInteger("bench.messages", CLOSED_SECONDS * 1_600 + OPEN_RATE * OPEN_SECONDS);
+    /** Enough for the closed loop at 1,600/s and both open loops (the report says when the closed loop ran out). */
+    static final int PRESIGNED = Integer.getInteger("bench.messages", CLOSED_SECONDS * 1_600 + 2 * OPEN_RATE * OPEN_SECONDS);
     /** The fewest messages the warm-up sends, however soon the JIT seems settled. */
     static final int WARM_UP = Integer.getInteger("bench.warmup", 10_000);
     static final int WARM_UP_SENDERS = Integer.getInteger("bench.warmup.senders", 8);
@@ -64,7 +64,9 @@ public final class Benchmark {
         Path data = Files.createTempDirectory("bench-data");
         GatewayConfig config = GatewayConfig.load(Path.of("config/application.properties"), Map.of(
                 "gateway.https.port", Integer.toString(freePort()), "gateway.data.dir", data.toString(),
-                "gateway.broker.acceptor", "", "gateway.operations.health-port", "0", "gateway.operations.console-port", "0"));
+                "gateway.broker.acceptor", "", "gateway.operations.health-port", "0", "gateway.operations.console-port", "0",
+                // the open loop keeps up to two connections per sender thread, most of them FK's
+                "gateway.https.in-flight-per-party.fk", Integer.toString(2 * SENDERS)));
         Map<String, Object> report = new LinkedHashMap<>();
         try {
             run(config, out, report);
@@ -108,6 +110,11 @@ public final class Benchmark {
                 TimeUnit.MILLISECONDS.sleep(100);
             }
             Histogram open = openLoop(clients, messages, next, accepted, report);
+            report.put("whileOneMisbehaves", Misbehaving.during(gateway, () -> {
+                Map<String, Object> stage = new LinkedHashMap<>();
+                openLoop(clients, messages, next, accepted, stage, "wellBehaved");
+                return stage;
+            }));
             report.put("transfer2026", Traffic.transfer(clients, transfers, accepted));
             // the first messages of the closed loop were accepted; their receipts are the oldest kept
             report.put("resends", Traffic.resends(clients, messages, RESENDS));
@@ -234,6 +241,12 @@ public final class Benchmark {
 
     private static Histogram openLoop(Map<String, GatewayClient> clients, List<Traffic.Message> messages, AtomicInteger next, Set<String> accepted,
             Map<String, Object> report) throws Exception {
+        return openLoop(clients, messages, next, accepted, report, "openLoop");
+    }
+
+    /** The open loop at {@link #OPEN_RATE} for {@link #OPEN_SECONDS}, its result under {@code key}. */
+    static Histogram openLoop(Map<String, GatewayClient> clients, List<Traffic.Message> messages, AtomicInteger next, Set<String> accepted,
+            Map<String, Object> report, String key) throws Exception {
         System.out.println("open loop: " + OPEN_RATE + " messages/s for " + OPEN_SECONDS + " s …");
         Recorder recorder = new Recorder(3);
         AtomicInteger ok = new AtomicInteger();
@@ -270,7 +283,7 @@ public final class Benchmark {
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
         Histogram histogram = recorder.getIntervalHistogram();
-        report.put("openLoop", result(histogram, ok.get(), refused.get(), seconds, usage.stop()));
+        report.put(key, result(histogram, ok.get(), refused.get(), seconds, usage.stop()));
         return histogram;
     }
 

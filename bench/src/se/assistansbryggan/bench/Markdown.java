@@ -18,15 +18,22 @@ final class Markdown {
         md.append("|---|---|---|---|---|---|---|---|---|---|\n");
         row(md, "closed loop", closed);
         row(md, "open loop (fixed rate)", open);
+        Map<String, Object> misbehaving = (Map<String, Object>) report.get("whileOneMisbehaves");
+        row(md, "open loop while one party misbehaves", (Map<String, Object>) misbehaving.get("wellBehaved"));
         md.append("\n| mode | generator share of CPU % | gateway CPU ms per message | gateway alone, projected /s | JIT % of CPU (upper bound: compiler threads' busy time) | GC % of time (pauses) |\n");
         md.append("|---|---|---|---|---|---|\n");
-        for (var mode : Map.of("closed loop", closed, "open loop", open).entrySet()) {
+        for (var mode : java.util.List.of(Map.entry("closed loop", closed), Map.entry("open loop", open), Map.entry(
+                "open loop while one party misbehaves", (Map<String, Object>) misbehaving.get("wellBehaved")))) {
             md.append("| ").append(mode.getKey()).append(" | ").append(mode.getValue().get("generatorShareOfCpuPercent")).append(" | ")
                     .append(mode.getValue().get("gatewayCpuMsPerMessage")).append(" | ")
                     .append(mode.getValue().get("gatewayOnlyProjectedPerSecond")).append(" | ")
                     .append(mode.getValue().get("jitPercentOfCpu")).append(" | ")
                     .append(mode.getValue().get("gcPercentOfTime")).append(" |\n");
         }
+        md.append("\nWhile one party misbehaved (").append(misbehaving.get("misbehavingParty")).append(" kept ")
+                .append(misbehaving.get("slowRequestsKeptOpen")).append(" requests open, each body a byte every 200 ms, three times its share of ")
+                .append(misbehaving.get("itsShare")).append("), the others sent at the open loop's rate; it was answered, by HTTP status (then waiting Retry-After): ")
+                .append(misbehaving.get("misbehavingPartyAnsweredByStatus")).append(".\n");
         md.append("\nDeliveries the consumers had not yet read when the closed loop ended: ")
                 .append(closed.get("deliveriesNotYetReadAtTheEnd")).append(".\n");
         if (Boolean.TRUE.equals(closed.get("ranOutOfPresignedMessages"))) {

@@ -2,16 +2,10 @@ package se.assistansbryggan.app;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
-import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.function.ToLongFunction;
 import org.apache.cxf.transport.http_undertow.CXFUndertowHttpHandler;
-import org.w3c.dom.Document;
-import se.assistansbryggan.intake.Receipts;
-import se.assistansbryggan.intake.SoapRefusals;
 import se.assistansbryggan.message.Refusal;
-import se.assistansbryggan.message.RefusedException;
-import se.assistansbryggan.message.SecureXml;
 import se.assistansbryggan.message.Submission;
 
 /**
@@ -24,20 +18,18 @@ import se.assistansbryggan.message.Submission;
 final class BodyCeiling implements CXFUndertowHttpHandler {
     private final ToLongFunction<String> ceilingOfPath;
     private final int limit;
-    private volatile Receipts receipts;
+    private final HttpRefusals refusals;
     private HttpHandler next;
 
     /**
      * @param ceilingOfPath the most bytes a request to a path may declare
      * @param limit the message size limit the refusal names
+     * @param refusals how a refusal is answered; null where none is signed (the console answers a bare 413)
      */
-    BodyCeiling(ToLongFunction<String> ceilingOfPath, int limit) {
+    BodyCeiling(ToLongFunction<String> ceilingOfPath, int limit, HttpRefusals refusals) {
         this.ceilingOfPath = ceilingOfPath;
         this.limit = limit;
-    }
-
-    void refuseWith(Receipts receipts) {
-        this.receipts = receipts;
+        this.refusals = refusals;
     }
 
     @Override
@@ -62,28 +54,14 @@ final class BodyCeiling implements CXFUndertowHttpHandler {
     }
 
     private void refuse(HttpServerExchange exchange) {
-        exchange.setStatusCode(Refusal.MESSAGE_TOO_LARGE.httpStatus());
-        exchange.setPersistent(false);
-        Receipts signer = receipts;
-        String path = exchange.getRequestPath();
-        if (signer == null || !(path.startsWith("/soap") || path.startsWith("/messages"))) {
+        String channel = HttpRefusals.channelOf(exchange.getRequestPath());
+        if (refusals == null || !("soap".equals(channel) || "post".equals(channel))) {
+            exchange.setStatusCode(Refusal.MESSAGE_TOO_LARGE.httpStatus());
+            exchange.setPersistent(false);
             exchange.endExchange();
             return;
         }
-        try {
-            answer(exchange, signer, path.startsWith("/soap"));
-        } catch (RuntimeException e) {
-            exchange.endExchange();
-            throw e;
-        }
-    }
-
-    private void answer(HttpServerExchange exchange, Receipts signer, boolean soap) {
-        RefusedException refusal = Refusal.MESSAGE_TOO_LARGE.because("the body declares " + exchange.getRequestContentLength()
-                + " bytes; the limit is " + limit + " bytes");
-        Document receipt = signer.refusal(refusal, new Submission(soap ? "soap" : "post", null), null);
-        byte[] body = soap ? SoapRefusals.faultEnvelope(refusal, receipt) : SecureXml.serialize(receipt);
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, soap ? "text/xml; charset=UTF-8" : "application/xml; charset=UTF-8");
-        exchange.getResponseSender().send(ByteBuffer.wrap(body));
+        refusals.send(exchange, Refusal.MESSAGE_TOO_LARGE.because("the body declares " + exchange.getRequestContentLength()
+                + " bytes; the limit is " + limit + " bytes"), new Submission(channel, null), Map.of());
     }
 }

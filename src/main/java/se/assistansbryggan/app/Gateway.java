@@ -215,7 +215,7 @@ public final class Gateway implements AutoCloseable {
         Receipts receipts = new Receipts(signingKey, audit, metrics, clock);
         ClientGate gate = new ClientGate(paths);
         pullApi = new PullResource(pull, management, directory, audit, gate, receipts);
-        https.refuseOversizeWith(receipts);
+        https.guard(receipts, gate, directory, metrics);
         registry.bind("receipts", receipts);
         consoleSessions = new ConsoleSessions(ConsoleSessions.parseUsers(config.getOrEmpty("gateway.operations.console-users")),
                 new String(config.secret("gateway.operations.console-secret")).getBytes(StandardCharsets.UTF_8),

@@ -15,7 +15,13 @@ import org.apache.cxf.BusFactory;
 import org.apache.cxf.configuration.jsse.TLSServerParameters;
 import org.apache.cxf.configuration.security.ClientAuthentication;
 import org.apache.cxf.transport.http_undertow.ThreadingParameters;
+import org.apache.cxf.transport.http_undertow.UndertowHTTPServerEngine;
 import org.apache.cxf.transport.http_undertow.UndertowHTTPServerEngineFactory;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import se.assistansbryggan.metrics.GatewayMetrics;
+import se.assistansbryggan.trust.ClientGate;
+import se.assistansbryggan.trust.PartyDirectory;
 import se.assistansbryggan.intake.MessageResource;
 import se.assistansbryggan.intake.Receipts;
 import se.assistansbryggan.message.KeyMaterial;
@@ -23,7 +29,8 @@ import se.assistansbryggan.message.KeyMaterial;
 /**
  * The CXF bus and the two intake endpoints on one Undertow HTTPS listener with mutual TLS:
  * TLS 1.2/1.3 only with strong suites, a client certificate from the configured trust anchors
- * required, and a hard ceiling on request bodies ({@link BodyCeiling}).
+ * required, timeouts for headers, bodies and idle connections, and the guards each request passes
+ * before a door sees it ({@link #guard}).
  */
 final class HttpsEndpoints implements AutoCloseable {
     private static final String INTAKE_NS = "urn:se:assistansbryggan:intake:v1";
@@ -34,22 +41,21 @@ final class HttpsEndpoints implements AutoCloseable {
             "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
     private final Bus bus = BusFactory.newInstance().createBus();
+    private final GatewayConfig config;
     private final String host;
     private final int port;
     private final int consolePort;
-    private final BodyCeiling intakeCeiling;
+    private final UndertowHTTPServerEngine intake;
 
     HttpsEndpoints(GatewayConfig config) throws Exception {
+        this.config = config;
         this.host = config.get("gateway.https.host");
         this.port = config.integer("gateway.https.port");
         UndertowHTTPServerEngineFactory engines = bus.getExtension(UndertowHTTPServerEngineFactory.class);
-        engines.setTLSServerParametersForPort(host, port, tls(config));
-        int limit = config.integer("gateway.intake.max-bytes");
-        // POST carries the document alone; a SOAP envelope around it may be a little larger
-        // (limit + 1 on POST: the door reads one byte past the limit to answer MESSAGE_TOO_LARGE for a chunked body)
-        intakeCeiling = new BodyCeiling(path -> path.startsWith("/messages") ? limit + 1L : 4L * limit + 16_384, limit);
-        var intake = engines.createUndertowHTTPServerEngine(host, port, "https");
-        intake.setHandlers(List.of(intakeCeiling));
+        intake = new TimedEngine(host, port, config);
+        intake.setTlsServerParameters(tls(config));
+        intake.finalizeConfig();
+        engines.setEnginesList(List.of(intake));
         ThreadingParameters workers = new ThreadingParameters();
         workers.setMinThreads(config.integer("gateway.https.worker-threads"));
         workers.setMaxThreads(config.integer("gateway.https.worker-threads"));
@@ -57,14 +63,57 @@ final class HttpsEndpoints implements AutoCloseable {
         this.consolePort = config.integer("gateway.operations.console-port");
         if (consolePort > 0) {
             // the operators' web page: a client certificate is welcome but not required (credentials sign in instead)
-            engines.setTLSServerParametersForPort(host, consolePort, tls(config, false));
-            engines.createUndertowHTTPServerEngine(host, consolePort, "https").setHandlers(List.of(new BodyCeiling(path -> 65_536L, 65_536)));
+            UndertowHTTPServerEngine console = new TimedEngine(host, consolePort, config);
+            console.setTlsServerParameters(tls(config, false));
+            console.finalizeConfig();
+            engines.setEnginesList(List.of(console));
+            console.setHandlers(List.of(new BodyCeiling(path -> 65_536L, 65_536, null)));
         }
     }
 
-    /** From now on a body over the limit on the message doors is answered with a signed MESSAGE_TOO_LARGE receipt. */
-    void refuseOversizeWith(Receipts receipts) {
-        intakeCeiling.refuseWith(receipts);
+    /**
+     * The guards every request on the intake listener passes before a door sees it, outermost
+     * first: the body ceiling (a declared oversize is refused unread), the bulkhead per party, and
+     * the body read without a worker. Refusals from them are signed by {@code receipts}.
+     */
+    void guard(Receipts receipts, ClientGate gate, PartyDirectory directory, GatewayMetrics metrics) {
+        HttpRefusals refusals = new HttpRefusals(receipts);
+        int limit = config.integer("gateway.intake.max-bytes");
+        // POST carries the document alone; a SOAP envelope around it may be a little larger
+        // (limit + 1 on POST: the door reads one byte past the limit to answer MESSAGE_TOO_LARGE for a chunked body)
+        BodyCeiling ceiling = new BodyCeiling(path -> path.startsWith("/messages") ? limit + 1L : 4L * limit + 16_384, limit, refusals);
+        int perParty = config.integer("gateway.https.in-flight-per-party");
+        java.util.function.ToIntFunction<String> limitOf = party -> {
+            String own = party.isEmpty() ? "" : config.getOrEmpty("gateway.https.in-flight-per-party." + party);
+            return own.isEmpty() ? perParty : Integer.parseInt(own.trim());
+        };
+        PartyBulkhead bulkhead = new PartyBulkhead(gate, directory, metrics, refusals, limitOf, config.duration("gateway.https.retry-after"));
+        BodyPrefetch prefetch = new BodyPrefetch(config.duration("gateway.https.body-timeout"), limit, refusals);
+        // CXF chains them last to first: the last one here sees the request first
+        intake.setHandlers(List.of(prefetch, bulkhead, ceiling));
+    }
+
+    /**
+     * An Undertow engine with the listener's timeouts: the request line and headers must arrive
+     * within the parse timeout, an idle keep-alive connection is closed after the idle timeout.
+     */
+    private static final class TimedEngine extends UndertowHTTPServerEngine {
+        private final int parseMillis;
+        private final int idleMillis;
+
+        TimedEngine(String host, int port, GatewayConfig config) {
+            super(host, port);
+            this.parseMillis = (int) config.duration("gateway.https.request-parse-timeout").toMillis();
+            this.idleMillis = (int) config.duration("gateway.https.idle-timeout").toMillis();
+            setMaxIdleTime(idleMillis);
+        }
+
+        @Override
+        public Undertow.Builder decorateUndertowSocketConnection(Undertow.Builder builder) {
+            return super.decorateUndertowSocketConnection(builder)
+                    .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, parseMillis)
+                    .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, idleMillis);
+        }
     }
 
     /** A JAX-RS service on the console listener (if it is on), e.g. the web page and the operators' API. */

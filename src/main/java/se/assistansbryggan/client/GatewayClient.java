@@ -29,8 +29,7 @@ public final class GatewayClient {
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
-    /** The HTTP status and body of the gateway's answer to {@code POST /messages}. */
-    /** The gateway's answer: status, body and (where the door sends any worth reading) headers. */
+    /** The gateway's answer: status, body and headers (Retry-After on RATE_LIMITED). */
     public record Answer(int status, String body, java.net.http.HttpHeaders headers) {
         public Answer(int status, String body) {
             this(status, body, java.net.http.HttpHeaders.of(java.util.Map.of(), (k, v) -> true));
@@ -54,7 +53,7 @@ public final class GatewayClient {
         HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve("/messages")).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/xml").POST(HttpRequest.BodyPublishers.ofByteArray(document)).build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .thenApply(response -> new Answer(response.statusCode(), response.body()));
+                .thenApply(response -> new Answer(response.statusCode(), response.body(), response.headers()));
     }
 
     /** {@code GET /pull/next}: the next message of this party's queue (204 when there is none). */
@@ -109,7 +108,7 @@ public final class GatewayClient {
             request.header("SOAPAction", soapAction);
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(), response.body());
+        return new Answer(response.statusCode(), response.body(), response.headers());
     }
 
     /** A TLS context presenting the keystore's client certificate (none if null) and trusting the truststore. */

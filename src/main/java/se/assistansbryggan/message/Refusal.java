@@ -42,6 +42,9 @@ public enum Refusal {
     DUPLICATE(Blame.SENDER, 409, "a message with this id was already accepted; the earlier one stands and is delivered once"),
     DUPLICATE_CONFLICT(Blame.SENDER, 409,
             "this message id was already used for a message with other content; give a new message a new id"),
+    RATE_LIMITED(Blame.SENDER, 429,
+            "your organisation has as many requests in progress as the gateway serves for one party; send again after Retry-After"),
+    REQUEST_TIMEOUT(Blame.SENDER, 408, "the request's body did not arrive within the time the gateway waits for it; send it again"),
     BROKER_UNAVAILABLE(Blame.GATEWAY, 503, "the message could not be stored; send it again"),
     INTERNAL_ERROR(Blame.GATEWAY, 500, "the gateway failed to process the message; send it again or contact the operators");
 

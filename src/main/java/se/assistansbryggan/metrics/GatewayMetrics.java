@@ -53,6 +53,11 @@ public final class GatewayMetrics {
         Counter.builder("bryggan_resent").tag("type", type).register(registry).increment();
     }
 
+    /** A request refused RATE_LIMITED because its party had its share of requests in progress (party id or "other"). */
+    public void rateLimited(String party) {
+        Counter.builder("bryggan_rate_limited").tag("party", party).register(registry).increment();
+    }
+
     public void refused(String code, Duration took) {
         Counter.builder("bryggan_refused").tag("code", code).register(registry).increment();
         latency.record(took);
