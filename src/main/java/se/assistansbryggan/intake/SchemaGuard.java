@@ -2,6 +2,7 @@ package se.assistansbryggan.intake;
 
 import java.io.IOException;
 import java.net.URL;
+import java.util.List;
 import java.util.Map;
 import javax.xml.XMLConstants;
 import javax.xml.namespace.QName;
@@ -69,8 +70,25 @@ public final class SchemaGuard {
             throw Refusal.SCHEMA_INVALID.because(withoutValues(parsed.invalid().getMessage()));
         }
         everyDateTimeHasAZone(root, root.getLocalName());
+        if (type == MessageType.CONTACT_CONFIRMATION) {
+            contactSaysHow(root);
+        }
         SchemaFamily family = SchemaFamily.ofNamespace(root.getNamespaceURI()).orElseThrow();
         submission.parsed(document, type, family, readHeader(root, family));
+    }
+
+    /**
+     * A confirmed contact says how it was made or tried; only "contact obviously unnecessary" has no
+     * how. The one rule of the schemas XSD 1.0 cannot state, read from the values (Utfall by its token value).
+     */
+    private static void contactSaysHow(Element root) {
+        Element contact = Dom.child(root, "Kontakt");
+        List<Element> outcome = Dom.elementsAt(contact, "Utfall");
+        boolean unnecessary = !outcome.isEmpty() && "UPPENBART_OBEHOVLIGT".equals(SchemaValues.tokenValue(outcome.get(0)));
+        if (!unnecessary && Dom.elementsAt(contact, "Kontaktsatt").isEmpty() && Dom.elementsAt(contact, "Satt").isEmpty()) {
+            throw Refusal.SCHEMA_INVALID.because("Kontakt: how the person was contacted (Kontaktsatt, Satt in the FK family) is required "
+                    + "unless Utfall is UPPENBART_OBEHOVLIGT");
+        }
     }
 
     /** An xs:dateTime without a time zone names no instant, wherever it stands: the sender's to fix, with the field named. */

@@ -106,6 +106,27 @@ class FollowUpTest {
         }
     }
 
+    /**
+     * "Contact obviously unnecessary" says no how, and closes the clock; a confirmed or tried contact
+     * without how it was made is refused, and leaves the clock running.
+     */
+    @Test
+    void only_a_contact_found_unnecessary_may_leave_out_how() throws Exception {
+        try (GatewayHarness harness = new GatewayHarness(dir.resolve("data")).start(settings)) {
+            String id = send(harness);
+            for (String outcome : new String[] {null, "KONTAKTAD", "EJ_NADD"}) {
+                Receipt refused = confirm(harness, id, "kommun-0180", "212000-0142", "0180", outcome, false);
+                assertEquals("SCHEMA_INVALID", refused.code(), "outcome " + outcome);
+            }
+            assertTrue(operator(harness).followUps().body().contains(id), "a refused confirmation leaves the clock running");
+            assertEquals("ACCEPTED", confirm(harness, id, "kommun-0180", "212000-0142", "0180", "UPPENBART_OBEHOVLIGT", false).status());
+            assertFalse(operator(harness).followUps().body().contains(id), "the confirmation closed the clock");
+            String toFk = harness.clientAs("fk").pullNext().body();
+            assertTrue(toFk.contains("UPPENBART_OBEHOVLIGT") && !toFk.contains("Satt>"), toFk);
+            assertTrue(Files.readString(dir.resolve("data/audit/trail.jsonl")).contains("\"outcome\":\"UPPENBART_OBEHOVLIGT\""));
+        }
+    }
+
     /** CONTACT_CONFIRMATION closes the clock, but only the clock of the kommun that received the notice. */
     @Test
     void the_kommuns_contact_confirmation_stops_the_clock_and_another_kommuns_does_not() throws Exception {
@@ -181,6 +202,12 @@ class FollowUpTest {
 
     private static Receipt confirm(GatewayHarness harness, String noticeId, String kommun, String orgnr, String kod, String outcome)
             throws Exception {
+        return confirm(harness, noticeId, kommun, orgnr, kod, outcome, true);
+    }
+
+    /** A confirmation with this outcome (none: the element left out), saying how the contact was made or not. */
+    private static Receipt confirm(GatewayHarness harness, String noticeId, String kommun, String orgnr, String kod, String outcome,
+            boolean sayHow) throws Exception {
         Document confirmation = se.assistansbryggan.transform.FamilyGoldenTest.golden(
                 se.assistansbryggan.message.MessageType.CONTACT_CONFIRMATION, se.assistansbryggan.message.SchemaFamily.KOMMUN);
         se.assistansbryggan.client.MessageSigner.stampFresh(confirmation);
@@ -193,6 +220,10 @@ class FollowUpTest {
             Element utfall = confirmation.createElementNS(kontakt.getNamespaceURI(), kontakt.getPrefix() + ":Utfall");
             utfall.setTextContent(outcome);
             kontakt.insertBefore(utfall, kontakt.getFirstChild());
+        }
+        if (!sayHow) {
+            Element kontakt = Dom.child(confirmation.getDocumentElement(), "Kontakt");
+            kontakt.removeChild(Dom.child(kontakt, "Kontaktsatt"));
         }
         byte[] signed = se.assistansbryggan.client.MessageSigner.sign(confirmation, GatewayHarness.key(kommun));
         return Receipt.parse(harness.clientAs(kommun).post(signed).body());
