@@ -5,7 +5,10 @@ import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.ServerConsumer;
 import org.apache.activemq.artemis.core.server.RoutingContext;
+import org.apache.activemq.artemis.core.server.impl.ServerConsumerImpl;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerConsumerPlugin;
 import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
+import org.apache.activemq.artemis.protocol.amqp.proton.ProtonServerSenderContext;
 
 /**
  * Stamps a message on its way to the dead-letter address with why, after how many delivery
@@ -13,7 +16,7 @@ import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugi
  * keeps only the original address), and makes a message an AMQP consumer keeps releasing count
  * its deliveries like one it fails. A broker plugin of the embedded broker.
  */
-final class DeadLetterStamp implements ActiveMQServerMessagePlugin {
+final class DeadLetterStamp implements ActiveMQServerMessagePlugin, ActiveMQServerConsumerPlugin {
     static final String AT = "AbDeadLetteredAt";
     static final String ATTEMPTS = "AbAttempts";
     static final String REASON = "AbFailureReason";
@@ -25,8 +28,15 @@ final class DeadLetterStamp implements ActiveMQServerMessagePlugin {
         this.clock = clock;
     }
 
-    /** How often a message was delivered, and whether a consumer released it (AMQP: not processed, try again). */
-    private record Tally(int deliveries, boolean released) {}
+    /**
+     * A message's deliveries so far, those handed back when their consumer closed (not attempts),
+     * and how often an AMQP consumer answered released (or modified without delivery-failed).
+     */
+    private record Tally(int deliveries, int returned, int released) {
+        Tally delivered() {
+            return new Tally(deliveries + 1, returned, released);
+        }
+    }
 
     /** Per message id, the few thousand most recent: enough to tell a rejection from used-up attempts. */
     private final java.util.Map<Long, Tally> tallies = java.util.Collections.synchronizedMap(
@@ -38,23 +48,46 @@ final class DeadLetterStamp implements ActiveMQServerMessagePlugin {
             });
 
     /**
-     * Counts every delivery. The broker counts one when it delivers, and takes it back when an AMQP
-     * consumer answers <em>released</em> (or <em>modified</em> without delivery-failed), so a consumer
-     * that releases what it cannot process was offered the message for ever, at once, never dead-lettered.
-     * Once a message has been released, each delivery sets the broker's count to the deliveries so
-     * far plus the one the coming release takes back: back-off and max-attempts then hold as for a failure.
+     * Counts every delivery (browsing is not one). The broker counts one when it delivers, and takes
+     * it back when an AMQP consumer answers <em>released</em> (or <em>modified</em> without
+     * delivery-failed): such a message was offered for ever, never dead-lettered. So for an AMQP
+     * consumer, a broker count below the deliveries so far (less those handed back when their
+     * consumer closed, which are not attempts) means releases: the count is set to the deliveries,
+     * and back-off and max-attempts hold for them from the next delivery on. The count is never
+     * raised ahead of an outcome, so what a consumer sees as its delivery count stays true.
      */
     @Override
     public void beforeDeliver(ServerConsumer consumer, MessageReference reference) {
+        if (consumer.isBrowseOnly()) {
+            return;
+        }
         long id = reference.getMessageID();
         synchronized (tallies) {
-            Tally before = tallies.get(id);
-            int delivery = before == null ? 1 : before.deliveries() + 1;
-            boolean released = before != null && (before.released() || reference.getDeliveryCount() < delivery);
-            if (released) {
-                reference.setDeliveryCount(Math.max(reference.getDeliveryCount(), delivery + 1));
+            Tally tally = tallies.getOrDefault(id, new Tally(0, 0, 0)).delivered();
+            int attempts = tally.deliveries() - tally.returned();
+            if (consumer.getProtocolContext() instanceof ProtonServerSenderContext && reference.getDeliveryCount() < attempts) {
+                tally = new Tally(tally.deliveries(), tally.returned(), tally.released() + attempts - reference.getDeliveryCount());
+                reference.setDeliveryCount(attempts);
             }
-            tallies.put(id, new Tally(delivery, released));
+            tallies.put(id, tally);
+        }
+    }
+
+    /**
+     * What a closing consumer still holds goes back to the queue, and (unless its connection
+     * failed) the broker takes back those deliveries: they were not attempts, and must not look
+     * like releases.
+     */
+    @Override
+    public void beforeCloseConsumer(ServerConsumer consumer, boolean failed) {
+        if (failed || consumer.isBrowseOnly() || !(consumer instanceof ServerConsumerImpl held)) {
+            return;
+        }
+        synchronized (tallies) {
+            for (MessageReference reference : held.getDeliveringMessages()) {
+                tallies.computeIfPresent(reference.getMessageID(),
+                        (id, tally) -> new Tally(tally.deliveries(), tally.returned() + 1, tally.released()));
+            }
         }
     }
 
@@ -73,12 +106,14 @@ final class DeadLetterStamp implements ActiveMQServerMessagePlugin {
             Object original = message.getObjectProperty(org.apache.activemq.artemis.api.core.Message.HDR_ORIG_MESSAGE_ID);
             Tally tally = original instanceof Number id ? tallies.remove(id.longValue()) : null;
             message.putLongProperty(AT, clock.millis());
-            if (tally != null && tally.released()) {
-                message.putIntProperty(ATTEMPTS, tally.deliveries());
-                message.putStringProperty(REASON, "released by its consumer unprocessed in " + tally.deliveries() + " delivery attempts");
-            } else if (tally != null && tally.deliveries() < maxAttempts) {
-                message.putIntProperty(ATTEMPTS, tally.deliveries());
-                message.putStringProperty(REASON, "rejected by its consumer (delivery attempt " + tally.deliveries() + ")");
+            if (tally != null && tally.released() > 0) {
+                int attempts = tally.deliveries() - tally.returned();
+                message.putIntProperty(ATTEMPTS, attempts);
+                message.putStringProperty(REASON, "not processed by its consumer in " + attempts
+                        + " delivery attempts (it answered released, unprocessed, " + tally.released() + " of them)");
+            } else if (tally != null && tally.deliveries() - tally.returned() < maxAttempts) {
+                message.putIntProperty(ATTEMPTS, tally.deliveries() - tally.returned());
+                message.putStringProperty(REASON, "rejected by its consumer (delivery attempt " + (tally.deliveries() - tally.returned()) + ")");
             } else {
                 message.putIntProperty(ATTEMPTS, maxAttempts);
                 message.putStringProperty(REASON, "not acknowledged by its consumer in " + maxAttempts + " delivery attempts");
