@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.function.ToLongFunction;
 import org.apache.cxf.transport.http_undertow.CXFUndertowHttpHandler;
 import se.assistansbryggan.message.Refusal;
-import se.assistansbryggan.message.Submission;
 
 /**
  * A hard ceiling on request bodies at the HTTP layer, so no door (the SOAP stack buffers whole
@@ -62,6 +61,6 @@ final class BodyCeiling implements CXFUndertowHttpHandler {
             return;
         }
         refusals.send(exchange, Refusal.MESSAGE_TOO_LARGE.because("the body declares " + exchange.getRequestContentLength()
-                + " bytes; the limit is " + limit + " bytes"), new Submission(channel, null), Map.of());
+                + " bytes; the limit is " + limit + " bytes"), Map.of());
     }
 }

@@ -18,7 +18,6 @@ import org.xnio.IoUtils;
 import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSourceChannel;
 import se.assistansbryggan.message.Refusal;
-import se.assistansbryggan.message.Submission;
 
 /**
  * Reads a request's whole body without a worker thread before a door sees it, so a sender that
@@ -124,7 +123,7 @@ final class BodyPrefetch implements CXFUndertowHttpHandler {
                 }
             } catch (RequestTooBigException tooBig) {
                 fail(() -> refusals.send(exchange, Refusal.MESSAGE_TOO_LARGE.because("the body is longer than "
-                        + limit + " bytes"), submission(), Map.of()));
+                        + limit + " bytes"), Map.of()));
             } catch (IOException | RuntimeException gone) {
                 // the client closed the connection, or broke the framing, before its body ended
                 fail(() -> HttpRefusals.closeNow(exchange));
@@ -137,7 +136,7 @@ final class BodyPrefetch implements CXFUndertowHttpHandler {
                 return;
             }
             fail(() -> refusals.send(exchange, Refusal.REQUEST_TIMEOUT.because("the body did not arrive within " + timeout),
-                    submission(), Map.of()));
+                    Map.of()));
         }
 
         /** Stops reading, frees the buffers, and answers on a worker. */
@@ -180,10 +179,6 @@ final class BodyPrefetch implements CXFUndertowHttpHandler {
         private void stopReading() {
             channel.getReadSetter().set(null);
             channel.suspendReads();
-        }
-
-        private Submission submission() {
-            return new Submission(HttpRefusals.channelOf(exchange.getRequestPath()), null);
         }
     }
 }

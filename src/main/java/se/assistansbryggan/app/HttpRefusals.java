@@ -45,7 +45,8 @@ final class HttpRefusals {
     }
 
     /** Answers the refusal with its HTTP status and the extra headers, then closes the connection. */
-    void send(HttpServerExchange exchange, RefusedException refusal, Submission submission, Map<String, String> headers) {
+    void send(HttpServerExchange exchange, RefusedException refusal, Map<String, String> headers) {
+        Submission submission = submissionOf(exchange);
         exchange.setStatusCode(refusal.refusal().httpStatus());
         exchange.setPersistent(false);
         headers.forEach((name, value) -> exchange.getResponseHeaders().put(new HttpString(name), value));
@@ -71,6 +72,16 @@ final class HttpRefusals {
                 closeNow(failed);
             }
         });
+    }
+
+    /** The request as the audit trail and metrics know it: its door, and its sender as far as the bulkhead could tell. */
+    private static Submission submissionOf(HttpServerExchange exchange) {
+        PartyBulkhead.Sender sender = exchange.getAttachment(PartyBulkhead.SENDER);
+        Submission submission = new Submission(channelOf(exchange.getRequestPath()), sender == null ? null : sender.certificate());
+        if (sender != null && sender.party() != null) {
+            submission.sentBy(sender.party());
+        }
+        return submission;
     }
 
     /** Ends the exchange and drops the connection without an answer (the client has gone, or signing failed). */

@@ -19,6 +19,10 @@ import org.apache.cxf.transport.http_undertow.UndertowHTTPServerEngine;
 import org.apache.cxf.transport.http_undertow.UndertowHTTPServerEngineFactory;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import se.assistansbryggan.message.Party;
 import se.assistansbryggan.metrics.GatewayMetrics;
 import se.assistansbryggan.trust.ClientGate;
 import se.assistansbryggan.trust.PartyDirectory;
@@ -46,6 +50,9 @@ final class HttpsEndpoints implements AutoCloseable {
     private final int port;
     private final int consolePort;
     private final UndertowHTTPServerEngine intake;
+    private final UndertowHTTPServerEngine console;
+    /** The most a request may carry where no message is sent: pull, the operators' API, the console. */
+    private static final int SMALL_BODY = 65_536;
 
     HttpsEndpoints(GatewayConfig config) throws Exception {
         this.config = config;
@@ -63,34 +70,46 @@ final class HttpsEndpoints implements AutoCloseable {
         this.consolePort = config.integer("gateway.operations.console-port");
         if (consolePort > 0) {
             // the operators' web page: a client certificate is welcome but not required (credentials sign in instead)
-            UndertowHTTPServerEngine console = new TimedEngine(host, consolePort, config);
+            console = new TimedEngine(host, consolePort, config);
             console.setTlsServerParameters(tls(config, false));
             console.finalizeConfig();
             engines.setEnginesList(List.of(console));
-            console.setHandlers(List.of(new BodyCeiling(path -> 65_536L, 65_536, null)));
+        } else {
+            console = null;
         }
     }
 
     /**
      * The guards every request on the intake listener passes before a door sees it, outermost
      * first: the body ceiling (a declared oversize is refused unread), the bulkhead per party, and
-     * the body read without a worker. Refusals from them are signed by {@code receipts}.
+     * the body read without a worker. Refusals from them are signed by {@code receipts}. The
+     * console's listener reads bodies without a worker too, under its own small ceiling.
      */
     void guard(Receipts receipts, ClientGate gate, PartyDirectory directory, GatewayMetrics metrics) {
         HttpRefusals refusals = new HttpRefusals(receipts);
         int limit = config.integer("gateway.intake.max-bytes");
-        // POST carries the document alone; a SOAP envelope around it may be a little larger
-        // (limit + 1 on POST: the door reads one byte past the limit to answer MESSAGE_TOO_LARGE for a chunked body)
-        BodyCeiling ceiling = new BodyCeiling(path -> path.startsWith("/messages") ? limit + 1L : 4L * limit + 16_384, limit, refusals);
-        int perParty = config.integer("gateway.https.in-flight-per-party");
-        java.util.function.ToIntFunction<String> limitOf = party -> {
-            String own = party.isEmpty() ? "" : config.getOrEmpty("gateway.https.in-flight-per-party." + party);
-            return own.isEmpty() ? perParty : Integer.parseInt(own.trim());
-        };
-        PartyBulkhead bulkhead = new PartyBulkhead(gate, directory, metrics, refusals, limitOf, config.duration("gateway.https.retry-after"));
-        BodyPrefetch prefetch = new BodyPrefetch(config.duration("gateway.https.body-timeout"), limit, refusals);
+        // POST carries the document alone; a SOAP envelope around it may be a little larger (limit + 1 on POST: the
+        // door reads one byte past the limit to answer MESSAGE_TOO_LARGE for a chunked body); pull and the
+        // operators' API carry at most a small JSON body
+        BodyCeiling ceiling = new BodyCeiling(path -> path.startsWith("/messages") ? limit + 1L
+                : path.startsWith("/soap") ? 4L * limit + 16_384 : SMALL_BODY, limit, refusals);
+        Map<String, Integer> ownLimits = new HashMap<>();
+        for (Party party : directory.all()) {
+            String own = config.getOrEmpty("gateway.https.in-flight-per-party." + party.id()).trim();
+            if (!own.isEmpty()) {
+                ownLimits.put(party.id(), Integer.parseInt(own));
+            }
+        }
+        PartyBulkhead bulkhead = new PartyBulkhead(gate, directory, metrics, refusals,
+                new PartyBulkhead.Limits(config.integer("gateway.https.in-flight-per-party"), ownLimits),
+                config.duration("gateway.https.retry-after"));
+        Duration bodyTimeout = config.duration("gateway.https.body-timeout");
         // CXF chains them last to first: the last one here sees the request first
-        intake.setHandlers(List.of(prefetch, bulkhead, ceiling));
+        intake.setHandlers(List.of(new BodyPrefetch(bodyTimeout, limit, refusals), bulkhead, ceiling));
+        if (console != null) {
+            console.setHandlers(List.of(new BodyPrefetch(bodyTimeout, SMALL_BODY, refusals),
+                    new BodyCeiling(path -> SMALL_BODY, SMALL_BODY, null)));
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package se.assistansbryggan.app;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.SSLSessionInfo;
+import io.undertow.util.AttachmentKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -10,13 +11,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.ToIntFunction;
 import org.apache.cxf.transport.http_undertow.CXFUndertowHttpHandler;
 import se.assistansbryggan.message.Organisationsnummer;
 import se.assistansbryggan.message.Party;
 import se.assistansbryggan.message.Refusal;
 import se.assistansbryggan.message.RefusedException;
-import se.assistansbryggan.message.Submission;
 import se.assistansbryggan.metrics.GatewayMetrics;
 import se.assistansbryggan.trust.ClientGate;
 import se.assistansbryggan.trust.PartyDirectory;
@@ -26,32 +25,50 @@ import se.assistansbryggan.trust.PartyDirectory;
  * (messages, SOAP, pull, operations), from the moment its headers are read until it is answered;
  * above that the organisation gets a signed RATE_LIMITED (429, with Retry-After), audited and
  * counted per party. So one party's stuck or hostile system can hold only its own share of the
- * gateway. The organisation is the one the client certificate names, after the same trust gate
- * every door applies: a revoked or unknown certificate is counted on its own and cannot use up its
- * organisation's share. The gate runs on a worker (revocation may ask a responder); the body is
- * then read without one ({@link BodyPrefetch}).
+ * gateway. The organisation is the one the client certificate names; the slot is taken before the
+ * same trust gate every door applies (on a worker: revocation may ask a responder, and a slow one
+ * holds at most that organisation's share), and a certificate the gate refuses counts on its own
+ * afterwards, so a revoked one cannot use up its organisation's share. The body is then read
+ * without a worker ({@link BodyPrefetch}).
  */
 final class PartyBulkhead implements CXFUndertowHttpHandler {
     private final ClientGate gate;
     private final PartyDirectory directory;
     private final GatewayMetrics metrics;
     private final HttpRefusals refusals;
-    private final ToIntFunction<String> limitOfParty;
+    private final Limits limits;
     private final Duration retryAfter;
     /** Requests in progress by organisation (or certificate); an entry lives only while its count is above zero. */
     private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
     private HttpHandler next;
 
-    /**
-     * @param limitOfParty the most requests in progress for a party id (a party's own setting or the default)
-     */
-    PartyBulkhead(ClientGate gate, PartyDirectory directory, GatewayMetrics metrics, HttpRefusals refusals,
-            ToIntFunction<String> limitOfParty, Duration retryAfter) {
+    /** Who sent a request, as far as the bulkhead could tell, for the refusals of the guards after it. */
+    static final AttachmentKey<Sender> SENDER = AttachmentKey.create(Sender.class);
+
+    /** The client certificate (null without one) and its party (null when the directory does not know it, or the gate refused it). */
+    record Sender(X509Certificate certificate, Party party) {}
+
+    /** The most requests in progress: a party's own setting, else the default. Read at start, so a bad value stops the start. */
+    record Limits(int defaultLimit, Map<String, Integer> ofParty) {
+        Limits {
+            if (defaultLimit < 1 || ofParty.values().stream().anyMatch(limit -> limit < 1)) {
+                throw new IllegalArgumentException("a limit of requests in progress must be at least 1");
+            }
+            ofParty = Map.copyOf(ofParty);
+        }
+
+        int limitOf(String partyId) {
+            return ofParty.getOrDefault(partyId, defaultLimit);
+        }
+    }
+
+    PartyBulkhead(ClientGate gate, PartyDirectory directory, GatewayMetrics metrics, HttpRefusals refusals, Limits limits,
+            Duration retryAfter) {
         this.gate = gate;
         this.directory = directory;
         this.metrics = metrics;
         this.refusals = refusals;
-        this.limitOfParty = limitOfParty;
+        this.limits = limits;
         this.retryAfter = retryAfter;
     }
 
@@ -71,32 +88,34 @@ final class PartyBulkhead implements CXFUndertowHttpHandler {
 
     private void admit(HttpServerExchange exchange) throws Exception {
         X509Certificate[] chain = chainOf(exchange);
-        Optional<Party> party = Optional.empty();
-        String key;
-        if (chain.length == 0) {
-            key = "no certificate"; // the doors refuse these; they share one small share
-        } else {
-            try {
-                gate.admit(chain);
-                Optional<Organisationsnummer> orgnr = Organisationsnummer.fromCertificate(chain[0]);
-                party = orgnr.flatMap(directory::byOrganisationsnummer);
-                key = party.map(Party::id).orElseGet(() -> orgnr.map(o -> "organisation " + o.value())
+        // the organisation the certificate names (its chain checked by TLS) holds the slot while the gate decides:
+        // a gate waiting on a slow revocation responder holds at most that organisation's share of the workers
+        Optional<Organisationsnummer> claimed = chain.length == 0 ? Optional.empty() : Organisationsnummer.fromCertificate(chain[0]);
+        Optional<Party> party = claimed.flatMap(directory::byOrganisationsnummer);
+        String key = chain.length == 0 ? "no certificate" // the doors refuse these; they share one share
+                : party.map(Party::id).orElseGet(() -> claimed.map(o -> "organisation " + o.value())
                         .orElse("subject " + chain[0].getSubjectX500Principal().getName()));
-            } catch (RefusedException refused) {
-                // the door refuses it with its own code; meanwhile it counts against itself alone
-                key = "certificate " + chain[0].getIssuerX500Principal().getName() + " " + chain[0].getSerialNumber();
-            }
-        }
-        int limit = limitOfParty.applyAsInt(party.map(Party::id).orElse(""));
+        int limit = party.map(Party::id).map(limits::limitOf).orElse(limits.defaultLimit());
         if (!acquire(key, limit)) {
-            String label = party.map(Party::id).orElse("other");
-            metrics.rateLimited(label);
-            Submission submission = new Submission(HttpRefusals.channelOf(exchange.getRequestPath()), chain.length == 0 ? null : chain[0]);
-            party.ifPresent(submission::sentBy);
-            refusals.send(exchange, Refusal.RATE_LIMITED.because(limit + " requests from " + label + " are already in progress"),
-                    submission, Map.of("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds()))));
+            refuse(exchange, chain, party, limit);
             return;
         }
+        if (chain.length > 0) {
+            try {
+                gate.admit(chain);
+            } catch (RefusedException refused) {
+                // the door refuses it with its own code; meanwhile it counts against its certificate alone, so a
+                // revoked certificate cannot hold its organisation's share
+                release(key);
+                party = Optional.empty();
+                key = "certificate " + chain[0].getIssuerX500Principal().getName() + " " + chain[0].getSerialNumber();
+                if (!acquire(key, limits.defaultLimit())) {
+                    refuse(exchange, chain, party, limits.defaultLimit());
+                    return;
+                }
+            }
+        }
+        exchange.putAttachment(SENDER, new Sender(chain.length == 0 ? null : chain[0], party.orElse(null)));
         String held = key;
         AtomicBoolean released = new AtomicBoolean();
         exchange.addExchangeCompleteListener((done, nextListener) -> {
@@ -106,6 +125,14 @@ final class PartyBulkhead implements CXFUndertowHttpHandler {
             nextListener.proceed();
         });
         next.handleRequest(exchange);
+    }
+
+    private void refuse(HttpServerExchange exchange, X509Certificate[] chain, Optional<Party> party, int limit) {
+        String label = party.map(Party::id).orElse("other");
+        metrics.rateLimited(label);
+        exchange.putAttachment(SENDER, new Sender(chain.length == 0 ? null : chain[0], party.orElse(null)));
+        refusals.send(exchange, Refusal.RATE_LIMITED.because(limit + " requests from " + label + " are already in progress"),
+                Map.of("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds()))));
     }
 
     private boolean acquire(String key, int limit) {
