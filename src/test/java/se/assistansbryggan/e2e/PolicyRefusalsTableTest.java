@@ -61,7 +61,7 @@ class PolicyRefusalsTableTest extends SharedGateway.LeavesNoTrace {
                 row("recipients-by-fan-out: the sender does not choose", MessageType.PERMIT_REVOCATION, "ivo",
                         addMottagare(), "RECIPIENT_NOT_ALLOWED"),
                 row("recipients-by-fan-out: every affected kommun is in the directory", MessageType.PERMIT_REVOCATION, "ivo",
-                        root -> append(at(root, "Tillstandsbeslut"), "BerordKommun", "2584"), "UNKNOWN_RECIPIENT"));
+                        root -> append(at(root, "Tillstandsbeslut"), "BerordKommun", "9999"), "UNKNOWN_RECIPIENT"));
     }
 
     @ParameterizedTest(name = "{0}")

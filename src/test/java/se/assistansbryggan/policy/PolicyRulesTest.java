@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import se.assistansbryggan.message.Luhn;
 import se.assistansbryggan.message.MessageType;
+import se.assistansbryggan.message.Organisationsnummer;
 import se.assistansbryggan.message.Party;
 import se.assistansbryggan.message.Recipient;
 import se.assistansbryggan.trust.PartyDirectory;
@@ -120,17 +122,51 @@ class PolicyRulesTest {
         assertTrue(rules.of(MessageType.CONTACT_CONFIRMATION).closesFollowUp());
     }
 
+    /**
+     * Every kommun is connected: the shipped directory has all 290 SCB kommunkoder with SCB's names
+     * and the organisation numbers of the shared reference file (two public compilations that
+     * agree), each Luhn-valid and distinct, each kommun a party with its own queue.
+     */
     @Test
-    void the_directory_knows_all_290_kommuner_and_connects_those_with_a_verified_organisation_number() {
+    void the_directory_connects_all_290_kommuner_with_their_organisation_numbers() throws Exception {
         PartyDirectory directory = PartyDirectory.load(Path.of("config/parties.csv"));
-        long connected = directory.ofKind(Party.Kind.KOMMUN).size();
-        long known = java.util.stream.IntStream.rangeClosed(0, 9999).mapToObj(i -> String.format("%04d", i))
-                .filter(k -> directory.byKommunkod(k).isPresent() || directory.unconnectedKommun(k).isPresent()).count();
-        assertEquals(290, known);
-        assertEquals(4, connected);
-        assertEquals("Botkyrka", directory.byKommunkod("0127").orElseThrow().name());
+        List<String[]> reference = Files.readAllLines(Path.of("../shared/data/kommuner-organisationsnummer.tsv")).stream()
+                .skip(1).filter(line -> !line.isBlank()).map(line -> line.split("\t")).toList();
+        assertEquals(290, reference.size());
+        Set<String> numbers = new java.util.HashSet<>();
+        for (String[] kommun : reference) {
+            Party party = directory.byKommunkod(kommun[0]).orElseThrow(() -> new AssertionError("not connected: " + kommun[1]));
+            assertEquals(Organisationsnummer.of(kommun[2]), party.orgnr(), kommun[1]);
+            assertTrue(Luhn.valid(party.orgnr().value().replace("-", "")), kommun[1]);
+            assertTrue(numbers.add(party.orgnr().value()), "listed twice: " + party.orgnr());
+            assertEquals(party, directory.byOrganisationsnummer(party.orgnr()).orElseThrow());
+            assertEquals("kommun." + kommun[0], party.queue());
+            if (!List.of("0180", "1280", "1480").contains(kommun[0])) {
+                // the sample kommuner keep their own names in parties.csv ("Stockholms stad"); the others are SCB's
+                assertEquals(kommun[1], party.name());
+                assertEquals("kommun-" + kommun[0], party.id());
+            }
+        }
+        assertEquals(290, directory.ofKind(Party.Kind.KOMMUN).size());
+        assertEquals("Kiruna", directory.byKommunkod("2584").orElseThrow().name());
+        assertEquals("Ale", directory.byKommunkod("1440").orElseThrow().name());
+        assertEquals(java.util.Optional.empty(), directory.unconnectedKommun("2584"));
+    }
+
+    /** A kommun listed without a number is known by code, not connected; one number that differs from parties.csv stops the start. */
+    @Test
+    void a_kommun_without_an_organisation_number_is_known_but_not_connected() throws Exception {
+        Files.copy(Path.of("config/parties.csv"), dir.resolve("parties.csv"));
+        List<String> kommuner = Files.readAllLines(Path.of("config/kommuner.csv")).stream()
+                .map(line -> line.startsWith("2584;") ? "2584;Kiruna;" : line).toList();
+        Files.write(dir.resolve("kommuner.csv"), kommuner);
+        PartyDirectory directory = PartyDirectory.load(dir.resolve("parties.csv"));
         assertEquals(java.util.Optional.of("Kiruna"), directory.unconnectedKommun("2584"));
-        assertEquals("Stockholms stad", directory.byKommunkod("0180").orElseThrow().name());
+        assertTrue(directory.byKommunkod("2584").isEmpty());
+        assertEquals(289, directory.ofKind(Party.Kind.KOMMUN).size());
+        Files.write(dir.resolve("kommuner.csv"), kommuner.stream()
+                .map(line -> line.startsWith("0180;") ? "0180;Stockholm;212000-0019" : line).toList());
+        assertThrows(IllegalArgumentException.class, () -> PartyDirectory.load(dir.resolve("parties.csv")));
     }
 
     @Test

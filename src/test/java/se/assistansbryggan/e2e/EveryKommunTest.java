@@ -1,0 +1,71 @@
+package se.assistansbryggan.e2e;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import se.assistansbryggan.client.MessageSigner;
+import se.assistansbryggan.client.QueueReader;
+import se.assistansbryggan.e2e.GatewayHarness.Receipt;
+import se.assistansbryggan.message.Dom;
+import se.assistansbryggan.message.MessageType;
+import se.assistansbryggan.message.Party;
+import se.assistansbryggan.message.SchemaFamily;
+import se.assistansbryggan.message.SecureXml;
+import se.assistansbryggan.transform.FamilyGoldenTest;
+import se.assistansbryggan.trust.XmlSignatures;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Every kommun is connected: a notice reaches any of the 290, and a revocation naming them all reaches each once. */
+class EveryKommunTest extends SharedGateway {
+
+    @Test
+    void a_withdrawal_notice_reaches_kiruna_and_ale() throws Exception {
+        for (String kod : List.of("2584", "1440")) {
+            Party kommun = harness.gateway().directory().byKommunkod(kod).orElseThrow();
+            byte[] notice = GatewayHarness.signedEdited("withdrawal-with-reasons-no-consent.xml", GatewayHarness.key("fk"), root -> {
+                GatewayHarness.at(root, "Huvud", "Mottagare", "Organisationsnummer").setTextContent(kommun.orgnr().value());
+                GatewayHarness.at(root, "Huvud", "Mottagare", "Kommunkod").setTextContent(kod);
+                GatewayHarness.at(root, "Forsakrad", "Bosattningskommun").setTextContent(kod);
+            });
+            Receipt receipt = Receipt.parse(harness.clientAs("fk").post(notice).body());
+            assertEquals("ACCEPTED", receipt.status(), kommun.name());
+            try (QueueReader reader = harness.reader()) {
+                var delivered = reader.receive("kommun." + kod, 5000).orElseThrow(() -> new AssertionError("nothing on kommun." + kod));
+                assertEquals(receipt.messageId(), delivered.messageId());
+            }
+        }
+    }
+
+    /** IVO revokes a provider's permit active in every kommun: FK and all 290 kommuner get their own signed copy, once. */
+    @Test
+    void a_permit_revocation_naming_all_290_kommuner_reaches_each_once() throws Exception {
+        Document revocation = FamilyGoldenTest.golden(MessageType.PERMIT_REVOCATION, SchemaFamily.FK);
+        MessageSigner.stampFresh(revocation);
+        Element decision = Dom.child(revocation.getDocumentElement(), "Tillstandsbeslut");
+        Dom.children(decision, "BerordKommun").forEach(decision::removeChild);
+        List<Party> kommuner = harness.gateway().directory().ofKind(Party.Kind.KOMMUN);
+        assertEquals(290, kommuner.size());
+        for (Party kommun : kommuner) {
+            Element affected = revocation.createElementNS(decision.getNamespaceURI(), decision.getPrefix() + ":BerordKommun");
+            affected.setTextContent(kommun.kommunkod());
+            decision.appendChild(affected);
+        }
+        Receipt receipt = Receipt.parse(harness.clientAs("ivo").post(MessageSigner.sign(revocation, GatewayHarness.key("ivo"))).body());
+        assertEquals("ACCEPTED", receipt.status());
+        try (QueueReader reader = harness.reader()) {
+            for (Party recipient : harness.gateway().directory().all()) {
+                if (recipient.kind() == Party.Kind.IVO) {
+                    continue;
+                }
+                var copy = reader.receive(recipient.queue(), 5000).orElseThrow(() -> new AssertionError("nothing on " + recipient.queue()));
+                assertEquals(receipt.messageId(), copy.messageId(), recipient.queue());
+                Document delivered = SecureXml.parse(copy.text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertEquals(recipient.family().namespace(), delivered.getDocumentElement().getNamespaceURI(), recipient.queue());
+                assertEquals(GATEWAY_SIGNER, XmlSignatures.verify(delivered), recipient.queue());
+                assertEquals(0, harness.gateway().broker().depth(recipient.queue()), "delivered twice to " + recipient.queue());
+            }
+        }
+    }
+}
