@@ -1,11 +1,19 @@
 // Reads messages from a party's queue over AMQP 1.0 and prints them; acknowledges each one
 // only after it is printed, so nothing is lost if this process dies in between.
-// Usage: node consume.js <queue> <user> <password> [host] [port] [count]
+// Usage: node consume.js <queue> --cert <party.pem> [host] [port] [count]   (TLS, the certificate is the login)
+//        node consume.js <queue> <user> <password> [host] [port] [count]    (a broker password)
+// The PEM holds the party's certificate and key (./bryggan sample-pki --party <id> writes one beside the .p12).
+const fs = require('fs');
+const path = require('path');
 const rhea = require('rhea');
 
-const [queue, user, password, host = '127.0.0.1', port = '61616', count = '1'] = process.argv.slice(2);
-if (!queue || !user || !password) {
-  console.error('usage: node consume.js <queue> <user> <password> [host] [port] [count]');
+const args = process.argv.slice(2);
+const queue = args[0];
+const withCertificate = args[1] === '--cert';
+const [first, second, host = '127.0.0.1', port = withCertificate ? '61617' : '61616', count = '1'] = args.slice(1);
+if (!queue || !first || !second) {
+  console.error('usage: node consume.js <queue> --cert <party.pem> [host] [port] [count]\n'
+    + '       node consume.js <queue> <user> <password> [host] [port] [count]');
   process.exit(2);
 }
 
@@ -39,6 +47,16 @@ const timer = setTimeout(() => {
 }, 10000);
 container.on('connection_close', () => clearTimeout(timer));
 
+let options = { host, port: Number(port), reconnect: false };
+if (withCertificate) {
+  // TLS with the party's certificate, SASL EXTERNAL: no user name, no password; the broker's certificate is checked
+  // against the sample root CA (in production: the CA that issued the gateway's)
+  const pem = fs.readFileSync(second);
+  const ca = fs.readFileSync(path.join(path.dirname(second), 'root-ca.crt'));
+  options = { ...options, transport: 'tls', cert: pem, key: pem, ca, enable_sasl_external: true };
+} else {
+  options = { ...options, username: first, password: second };
+}
 container
-  .connect({ host, port: Number(port), username: user, password, reconnect: false })
+  .connect(options)
   .open_receiver({ source: { address: queue }, autoaccept: false, credit_window: Number(count) });

@@ -64,7 +64,7 @@ public final class Benchmark {
         Path data = Files.createTempDirectory("bench-data");
         GatewayConfig config = GatewayConfig.load(Path.of("config/application.properties"), Map.of(
                 "gateway.https.port", Integer.toString(freePort()), "gateway.data.dir", data.toString(),
-                "gateway.broker.acceptor", "", "gateway.operations.health-port", "0", "gateway.operations.console-port", "0",
+                "gateway.broker.acceptor", "", "gateway.broker.certificate-acceptor", "", "gateway.operations.health-port", "0", "gateway.operations.console-port", "0",
                 // the open loop keeps up to two connections per sender thread, most of them FK's
                 "gateway.https.in-flight-per-party.fk", Integer.toString(2 * SENDERS)));
         Map<String, Object> report = new LinkedHashMap<>();

@@ -32,6 +32,8 @@ import se.assistansbryggan.intake.SchemaGuard;
 import se.assistansbryggan.message.ClockKind;
 import se.assistansbryggan.message.DueClock;
 import se.assistansbryggan.message.KeyMaterial;
+import se.assistansbryggan.message.Organisationsnummer;
+import se.assistansbryggan.message.Party;
 import se.assistansbryggan.metrics.GatewayMetrics;
 import se.assistansbryggan.operations.BrokerManagement;
 import se.assistansbryggan.operations.BrokerWatch;
@@ -157,7 +159,8 @@ public final class Gateway implements AutoCloseable {
             ExternalQueues.ensure(brokerAccess, queues);
         } else {
             ClientGate gate = new ClientGate(paths);
-            broker = new EmbeddedBroker(brokerSettings(), IN_VM_IDS.getAndIncrement(), queues, gate::admit);
+            broker = new EmbeddedBroker(brokerSettings(), IN_VM_IDS.getAndIncrement(), queues, gate::admit,
+                    certificate -> Organisationsnummer.fromCertificate(certificate).flatMap(directory::byOrganisationsnummer).map(Party::id));
             broker.start();
             brokerAccess = new BrokerAccess(broker.inVmUrl(), broker.internalUser(), broker.internalPassword());
         }
@@ -166,13 +169,16 @@ public final class Gateway implements AutoCloseable {
         return new Handoff(brokerAccess, retention);
     }
 
-    /** Broker users for every party with a configured password (gateway.broker.password.<party id>). */
+    /**
+     * Every party is a broker user that may read its own queues: with its organisation certificate,
+     * or with a password where one is configured (gateway.broker.password.<party id>).
+     */
     private BrokerSettings brokerSettings() {
         List<BrokerSettings.Consumer> consumers = directory.all().stream()
-                .filter(p -> !config.getOrEmpty("gateway.broker.password." + p.id()).isEmpty())
-                .map(p -> new BrokerSettings.Consumer(p.id(), config.get("gateway.broker.password." + p.id()), p.queues()))
+                .map(p -> new BrokerSettings.Consumer(p.id(), config.getOrEmpty("gateway.broker.password." + p.id()), p.queues()))
                 .toList();
-        return new BrokerSettings(config.path("gateway.data.dir"), config.getOrEmpty("gateway.broker.acceptor"),
+        return new BrokerSettings(config.path("gateway.data.dir"),
+                List.of(config.getOrEmpty("gateway.broker.acceptor"), config.getOrEmpty("gateway.broker.certificate-acceptor")),
                 config.integer("gateway.broker.id-cache-size"), consumers, new BrokerSettings.Redelivery(
                         config.integer("gateway.broker.redelivery.max-attempts"),
                         config.duration("gateway.broker.redelivery.first-delay"),

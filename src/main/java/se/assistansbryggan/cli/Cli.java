@@ -19,7 +19,9 @@ import se.assistansbryggan.client.MessageSigner;
 import se.assistansbryggan.client.QueueReader;
 import se.assistansbryggan.client.SamplePki;
 import se.assistansbryggan.message.KeyMaterial;
+import se.assistansbryggan.message.Party;
 import se.assistansbryggan.message.SecureXml;
+import se.assistansbryggan.trust.PartyDirectory;
 
 /** The command line: run the gateway, send a signed message as a party, read a party's queue, make the sample PKI. */
 @Command(name = "assistansbryggan", mixinStandardHelpOptions = true, version = "0.1.0",
@@ -96,26 +98,46 @@ public final class Cli {
         }
     }
 
-    @Command(name = "receive", description = "Read the next message from a party's queue.")
+    @Command(name = "receive", description = "Read the next message from a party's queue, logged in with the party's "
+            + "certificate (--cert) or its broker password (--user, --password).")
     static final class Receive implements Callable<Integer> {
-        @Option(names = "--queue", required = true, description = "e.g. kommun.0180, fk, ivo")
+        @Option(names = "--queue", required = true, description = "e.g. kommun.0180, kommun.2584, fk, ivo")
         String queue;
 
-        @Option(names = "--broker", defaultValue = "tcp://127.0.0.1:61616", description = "broker URL (${DEFAULT-VALUE})")
+        @Option(names = "--broker", description = "broker URL (default: tcp://127.0.0.1:61617 over TLS with --cert, "
+                + "tcp://127.0.0.1:61616 with a password)")
         String broker;
 
         @Option(names = "--wait", defaultValue = "5000", description = "milliseconds to wait (${DEFAULT-VALUE})")
         long waitMillis;
 
-        @Option(names = "--user", required = true, description = "the party's broker user, e.g. kommun-0180")
+        @Option(names = "--cert", description = "the party's certificate and key (PKCS#12), e.g. certs-sample/kommun-2584.p12")
+        Path cert;
+
+        @Option(names = "--cert-password", defaultValue = "changeit", description = "its password (${DEFAULT-VALUE})")
+        String certPassword;
+
+        @Option(names = "--truststore", defaultValue = "certs-sample/truststore.p12", description = "the CA the broker's "
+                + "certificate is checked against (PKCS#12, password changeit: ${DEFAULT-VALUE})")
+        Path truststore;
+
+        @Option(names = "--user", description = "the party's broker user, e.g. kommun-0180 (without --cert)")
         String user;
 
-        @Option(names = "--password", required = true, description = "its password (sample: see config/application.properties)")
+        @Option(names = "--password", description = "its password (sample: see config/application.properties)")
         String password;
 
         @Override
         public Integer call() throws Exception {
-            try (QueueReader reader = new QueueReader(broker, user, password)) {
+            if ((cert == null) == (user == null || password == null)) {
+                System.err.println("give either --cert, or --user and --password");
+                return 2;
+            }
+            String url = broker != null ? broker : cert == null ? "tcp://127.0.0.1:61616"
+                    : "tcp://127.0.0.1:61617?sslEnabled=true&keyStorePath=" + cert.toAbsolutePath() + "&keyStorePassword=" + certPassword
+                            + "&keyStoreType=PKCS12&trustStorePath=" + truststore.toAbsolutePath()
+                            + "&trustStorePassword=changeit&trustStoreType=PKCS12";
+            try (QueueReader reader = new QueueReader(url, cert == null ? user : null, cert == null ? password : null)) {
                 var received = reader.receive(queue, waitMillis);
                 if (received.isEmpty()) {
                     System.err.println("no message on " + queue);
@@ -151,7 +173,8 @@ public final class Cli {
         }
     }
 
-    @Command(name = "sample-pki", description = "Generate the sample PKI (NOT FOR PRODUCTION) into a folder.")
+    @Command(name = "sample-pki", description = "Generate the sample PKI (NOT FOR PRODUCTION) into a folder, or issue one "
+            + "more party's certificate from its CA (--party).")
     static final class SamplePkiCommand implements Callable<Integer> {
         @Option(names = "--out", defaultValue = "certs-sample", description = "target folder (${DEFAULT-VALUE})")
         Path out;
@@ -159,10 +182,28 @@ public final class Cli {
         @Option(names = "--password", defaultValue = "changeit", description = "keystore password (${DEFAULT-VALUE})")
         String password;
 
+        @Option(names = "--party", description = "a party of the directory, e.g. kommun-2584: issue its certificate "
+                + "(<party>.p12, its organisation number as organizationIdentifier) from the issuing CA already in --out")
+        String party;
+
+        @Option(names = "--parties", defaultValue = "config/parties.csv", description = "the party directory (${DEFAULT-VALUE})")
+        Path parties;
+
         @Override
         public Integer call() throws Exception {
-            new SamplePki(out, password.toCharArray()).generate();
-            System.out.println("sample PKI written to " + out.toAbsolutePath());
+            SamplePki pki = new SamplePki(out, password.toCharArray());
+            if (party == null) {
+                pki.generate();
+                System.out.println("sample PKI written to " + out.toAbsolutePath());
+                return 0;
+            }
+            Party known = PartyDirectory.load(parties).byId(party).orElse(null);
+            if (known == null) {
+                System.err.println("no party " + party + " in " + parties + " (a kommun is kommun-<kommunkod>)");
+                return 2;
+            }
+            Path written = pki.issueParty(new SamplePki.SampleParty(known.id(), known.name(), known.orgnr().value()));
+            System.out.println(known.name() + " (" + known.orgnr() + "): " + written.toAbsolutePath());
             return 0;
         }
     }

@@ -44,6 +44,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import se.assistansbryggan.message.KeyMaterial;
 import se.assistansbryggan.message.Organisationsnummer;
 import se.assistansbryggan.message.Party;
 
@@ -119,6 +120,31 @@ public final class SamplePki {
         writePem("issuing-ca.crl", issuingCrl);
         writePem("root-ca.crl", rootCrl);
         Files.writeString(dir.resolve("ca.crl"), Files.readString(dir.resolve("root-ca.crl")) + Files.readString(dir.resolve("issuing-ca.crl")));
+    }
+
+    /**
+     * One more party's certificate ({@code <file>.p12}, e.g. a kommun connecting) from the issuing CA
+     * of a sample PKI already in the directory: what a real CA does when an organisation joins.
+     */
+    public Path issueParty(SampleParty party) throws IOException, GeneralSecurityException {
+        KeyMaterial issuing = KeyMaterial.fromPkcs12(dir.resolve("issuing-ca.p12"), password);
+        KeyStore rootStore = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(dir.resolve("root-ca.p12"))) {
+            rootStore.load(in, password);
+        }
+        root = (X509Certificate) rootStore.getCertificate(rootStore.aliases().nextElement());
+        ca = issuing.certificate();
+        caKeys = new KeyPair(ca.getPublicKey(), issuing.privateKey());
+        X509Certificate issued = issueParty(party.file(), party, now.minus(Duration.ofDays(1)), now.plus(VALIDITY));
+        // the same as PEM (certificate, issuing CA, unencrypted key) for clients that read no PKCS#12; sample only
+        StringWriter text = new StringWriter();
+        try (JcaPEMWriter pem = new JcaPEMWriter(text)) {
+            pem.writeObject(issued);
+            pem.writeObject(ca);
+            pem.writeObject(KeyMaterial.fromPkcs12(dir.resolve(party.file() + ".p12"), password).privateKey());
+        }
+        Files.writeString(dir.resolve(party.file() + ".pem"), text.toString());
+        return dir.resolve(party.file() + ".p12");
     }
 
     private X509Certificate issueParty(String file, SampleParty party, Instant from, Instant to)

@@ -46,12 +46,17 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final List<String> queues;
 
     public EmbeddedBroker(BrokerSettings settings, int inVmId, List<String> queues) {
-        this(settings, inVmId, queues, chain -> { });
+        this(settings, inVmId, queues, chain -> { }, certificate -> java.util.Optional.empty());
     }
 
-    /** @param certificates the trust gate a TLS client certificate must pass to log in (throws to refuse) */
+    /**
+     * @param certificates the trust gate a TLS client certificate must pass to log in (throws to refuse)
+     * @param partyOf the party id whose organisation a certificate names: a consumer that logs in with its
+     *     certificate alone is that party
+     */
     public EmbeddedBroker(BrokerSettings settings, int inVmId, List<String> queues,
-            java.util.function.Consumer<java.security.cert.X509Certificate[]> certificates) {
+            java.util.function.Consumer<java.security.cert.X509Certificate[]> certificates,
+            java.util.function.Function<java.security.cert.X509Certificate, java.util.Optional<String>> partyOf) {
         this.inVmUrl = "vm://" + inVmId;
         Configuration config = journal(settings)
                 .setSecurityEnabled(true)
@@ -76,17 +81,23 @@ public final class EmbeddedBroker implements AutoCloseable {
                 config.putSecurityRoles(queue, Set.of(gatewayRole(), readerRole(consumer.user())));
             }
         }
+        String acceptor = null;
         try {
             config.addAcceptorConfiguration("in-vm", inVmUrl);
-            if (settings.acceptorUrl() != null && !settings.acceptorUrl().isBlank()) {
-                config.addAcceptorConfiguration("tcp", settings.acceptorUrl());
+            int n = 0;
+            for (String url : settings.acceptorUrls()) {
+                acceptor = url;
+                config.addAcceptorConfiguration("tcp-" + n++, url);
             }
         } catch (Exception e) {
-            throw new IllegalArgumentException("bad acceptor URL " + settings.acceptorUrl(), e);
+            throw new IllegalArgumentException("bad acceptor URL " + acceptor, e);
         }
         embedded.setConfiguration(config);
+        // no cached logins: the cache is keyed by the certificate's subject name, which a revoked certificate and
+        // its renewal share; a login is rare and the gate's answer is cached where it matters (revocation)
+        config.setAuthenticationCacheSize(0);
         embedded.setSecurityManager(new CertificateGatedUsers(
-                new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users(settings)), certificates));
+                new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users(settings)), certificates, partyOf));
         this.queues = List.copyOf(queues);
     }
 
@@ -148,8 +159,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         users.addUser(internalUser(), internalPassword);
         users.addRole(internalUser(), GATEWAY_ROLE);
         for (BrokerSettings.Consumer consumer : settings.consumers()) {
-            users.addUser(consumer.user(), consumer.password());
-            users.addRole(consumer.user(), consumer.user());
+            if (consumer.password() != null && !consumer.password().isEmpty()) {
+                users.addUser(consumer.user(), consumer.password());
+                users.addRole(consumer.user(), consumer.user());
+            }
         }
         return users;
     }

@@ -135,6 +135,76 @@ class ConsumersTest {
         }
     }
 
+    /**
+     * On an acceptor that requires client certificates, a kommun logs in with its organisation
+     * certificate alone, over AMQP 1.0 (SASL EXTERNAL) and over Core: no password. It reads its own
+     * queue; another kommun's certificate is refused on it; a revoked certificate gets no connection;
+     * a kommun without a configured password (Kiruna, its certificate issued by the sample CA) reads its own.
+     */
+    @Test
+    void a_kommun_logs_in_to_the_broker_with_its_certificate() throws Exception {
+        String tlsPort = Integer.toString(GatewayHarness.freePort());
+        String trust = "trustStorePath=certs-sample/truststore.p12;trustStorePassword=changeit;trustStoreType=PKCS12";
+        // the shipped certificate acceptor, on a free port
+        String shipped = se.assistansbryggan.app.GatewayConfig.load(Path.of("config/application.properties"), Map.of())
+                .get("gateway.broker.certificate-acceptor");
+        assertTrue(shipped.contains(":61617?") && shipped.contains("needClientAuth=true"), shipped);
+        try (GatewayHarness tls = new GatewayHarness(data.resolve("certificate-login")).start(Map.of(
+                "gateway.broker.certificate-acceptor", shipped.replace(":61617?", ":" + tlsPort + "?")))) {
+            String core = "tcp://127.0.0.1:" + tlsPort + "?sslEnabled=true&" + trust.replace(';', '&')
+                    + "&keyStorePassword=changeit&keyStoreType=PKCS12&callTimeout=3000&initialConnectAttempts=1&keyStorePath=";
+            String amqp = "amqps://127.0.0.1:" + tlsPort + "?transport.trustStoreLocation=certs-sample/truststore.p12"
+                    + "&transport.trustStorePassword=changeit&transport.trustStoreType=PKCS12&transport.keyStorePassword=changeit"
+                    + "&transport.keyStoreType=PKCS12&amqp.saslMechanisms=EXTERNAL&transport.keyStoreLocation=";
+            String first = Receipt.parse(tls.clientAs("fk").post(
+                    GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk")).body()).messageId();
+            String second = Receipt.parse(tls.clientAs("fk").post(
+                    GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk")).body()).messageId();
+
+            // over AMQP 1.0 with SASL EXTERNAL: the certificate is the login
+            try (Connection stockholm = new JmsConnectionFactory(amqp + "certs-sample/kommun-0180.p12").createConnection()) {
+                stockholm.start();
+                Session session = stockholm.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+                Message message = session.createConsumer(session.createQueue("kommun.0180")).receive(5000);
+                assertNotNull(message, "nothing read over AMQP with the certificate");
+                assertEquals(first, message.getStringProperty("AbMessageId"));
+                message.acknowledge();
+            }
+            // over Core with no user name
+            try (QueueReader stockholm = new QueueReader(core + "certs-sample/kommun-0180.p12", null, null)) {
+                assertEquals(second, stockholm.receive("kommun.0180", 5000).orElseThrow().messageId());
+            }
+            // another kommun's certificate logs in as that kommun, and may not read Stockholm's queue
+            try (QueueReader goteborg = new QueueReader(core + "certs-sample/kommun-1480.p12", null, null)) {
+                assertThrows(JMSSecurityException.class, () -> goteborg.receive("kommun.0180", 1000));
+            }
+            try (Connection goteborg = new JmsConnectionFactory(amqp + "certs-sample/kommun-1480.p12").createConnection()) {
+                goteborg.start();
+                Session session = goteborg.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+                assertThrows(JMSSecurityException.class, () -> session.createConsumer(session.createQueue("kommun.0180")));
+            }
+            // a certificate with another party's user name and that party's password gets nothing
+            assertThrows(JMSSecurityException.class, () -> new QueueReader(core + "certs-sample/kommun-1480.p12", "kommun-0180",
+                    STOCKHOLM_PASSWORD).close());
+            // a revoked certificate gets no connection, over either protocol
+            assertThrows(JMSSecurityException.class, () -> new QueueReader(core + "certs-sample/kommun-1480-revoked.p12", null, null).close());
+            try (Connection revoked = new JmsConnectionFactory(amqp + "certs-sample/kommun-1480-revoked.p12").createConnection()) {
+                assertThrows(JMSSecurityException.class, revoked::start, "Qpid JMS connects on start");
+            }
+            // Kiruna has no password anywhere: its certificate is all it needs
+            // (issued as ./bryggan sample-pki --party kommun-2584 does, from a copy of the sample CA)
+            Path ca = java.nio.file.Files.createDirectories(data.resolve("kiruna-ca"));
+            for (String file : List.of("issuing-ca.p12", "root-ca.p12")) {
+                java.nio.file.Files.copy(GatewayHarness.CERTS.resolve(file), ca.resolve(file));
+            }
+            Path kiruna = new se.assistansbryggan.client.SamplePki(ca, GatewayHarness.PASSWORD)
+                    .issueParty(new se.assistansbryggan.client.SamplePki.SampleParty("kommun-2584", "Kiruna", "212000-2783"));
+            try (QueueReader reader = new QueueReader(core + kiruna.toAbsolutePath(), null, null)) {
+                assertTrue(reader.receive("kommun.2584", 200).isEmpty());
+            }
+        }
+    }
+
     @Test
     void a_wrong_password_gets_no_connection() {
         assertThrows(JMSSecurityException.class, () -> new QueueReader(acceptor, "kommun-0180", "guess").close());

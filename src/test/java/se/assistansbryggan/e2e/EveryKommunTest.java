@@ -38,6 +38,18 @@ class EveryKommunTest extends SharedGateway {
         }
     }
 
+    /** The README's step 3 for a kommun without a sample certificate of its own: the Kiruna sample is delivered. */
+    @Test
+    void the_kiruna_sample_of_the_readme_is_delivered_to_kiruna() throws Exception {
+        Document sample = SecureXml.parse(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("samples/withdrawal-notice-kiruna.xml")));
+        MessageSigner.stampFresh(sample);
+        Receipt receipt = Receipt.parse(harness.clientAs("fk").post(MessageSigner.sign(sample, GatewayHarness.key("fk"))).body());
+        assertEquals("ACCEPTED", receipt.status());
+        try (QueueReader reader = harness.reader()) {
+            assertEquals(receipt.messageId(), reader.receive("kommun.2584", 5000).orElseThrow().messageId());
+        }
+    }
+
     /** IVO revokes a provider's permit active in every kommun: FK and all 290 kommuner get their own signed copy, once. */
     @Test
     void a_permit_revocation_naming_all_290_kommuner_reaches_each_once() throws Exception {

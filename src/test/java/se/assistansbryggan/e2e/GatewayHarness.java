@@ -45,6 +45,7 @@ final class GatewayHarness implements AutoCloseable {
         overrides.put("gateway.https.port", Integer.toString(port));
         overrides.put("gateway.data.dir", dataDir.toString());
         overrides.putIfAbsent("gateway.broker.acceptor", "");
+        overrides.putIfAbsent("gateway.broker.certificate-acceptor", "");
         overrides.putIfAbsent("gateway.operations.health-port", "0");
         overrides.putIfAbsent("gateway.operations.console-port", "0");
         GatewayConfig config = GatewayConfig.load(Path.of("config/application.properties"), overrides);

@@ -112,7 +112,7 @@ class KillTest {
     private Process startGateway(int https, List<String> brokerSettings, String name) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dgateway.https.port=" + https, "-Dgateway.data.dir=" + dir.resolve("data"),
-                "-Dgateway.operations.health-port=0", "-Dgateway.operations.console-port=0"));
+                "-Dgateway.operations.health-port=0", "-Dgateway.operations.console-port=0", "-Dgateway.broker.certificate-acceptor="));
         command.addAll(brokerSettings);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "se.assistansbryggan.cli.Cli", "run"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
