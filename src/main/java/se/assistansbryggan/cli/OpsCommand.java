@@ -47,6 +47,13 @@ final class OpsCommand {
         return print(client().followUps());
     }
 
+    @Command(name = "functions", description = "The functional addresses parties declared: which unit receives a message "
+            + "type that names none (config/functions.csv).")
+    int functions(@picocli.CommandLine.Option(names = "--party", description = "one party, e.g. kommun-1280") String party)
+            throws Exception {
+        return print(client().functions(party));
+    }
+
     @Command(name = "escalations", description = "Escalations waiting on the kommuner's escalation queues.")
     int escalations() throws Exception {
         return print(client().escalations());

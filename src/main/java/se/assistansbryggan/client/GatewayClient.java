@@ -68,6 +68,13 @@ public final class GatewayClient {
         return new Answer(response.statusCode(), response.body(), response.headers());
     }
 
+    /** {@code GET /pull/functions}: which of this party's units receives which message type when the sender names none. */
+    public Answer functions() throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(baseUrl.resolve("/pull/functions"))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.body(), response.headers());
+    }
+
     /** {@code POST /pull/ack/{id}}: the message is processed and may be forgotten. */
     public Answer acknowledge(String messageId) throws IOException, InterruptedException {
         return acknowledge(messageId, null);

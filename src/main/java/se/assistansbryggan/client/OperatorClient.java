@@ -26,6 +26,12 @@ public final class OperatorClient {
         return call("GET", "queues");
     }
 
+    /** The functional addresses declared, of one party or (null) all. */
+    public Answer functions(String party) throws IOException, InterruptedException {
+        return call("GET", party == null ? "functions" : "functions?party=" + java.net.URLEncoder.encode(party,
+                java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     public Answer escalations() throws IOException, InterruptedException {
         return call("GET", "escalations");
     }

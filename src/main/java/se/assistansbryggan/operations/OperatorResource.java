@@ -19,6 +19,7 @@ import se.assistansbryggan.audit.AuditTrail;
 import se.assistansbryggan.message.Personnummer;
 import se.assistansbryggan.message.RefusedException;
 import se.assistansbryggan.trust.ClientGate;
+import se.assistansbryggan.trust.PartyDirectory;
 
 /**
  * The operators' HTTPS API under /operations, on the gateway's mutual-TLS listener and on the
@@ -38,10 +39,12 @@ public final class OperatorResource {
     private final Set<String> operators;
     private final ClientGate gate;
     private final Clock clock;
+    private final PartyDirectory directory;
 
     public OperatorResource(BrokerManagement broker, AuditTrail audit, Set<String> operators, ConsoleSessions sessions, Clock clock,
-            ClientGate gate) {
+            ClientGate gate, PartyDirectory directory) {
         this.gate = gate;
+        this.directory = directory;
         this.broker = broker;
         this.sessions = sessions;
         this.audit = audit;
@@ -70,6 +73,15 @@ public final class OperatorResource {
                         "deadLetteredAt", d.deadLetteredAt(),
                         "reason", d.reason() == null ? "not acknowledged within the allowed delivery attempts" : d.reason()))
                 .toList());
+    }
+
+    /** The functional addresses parties declared (which unit receives a type naming none); {@code party=} for one party. */
+    @GET
+    @Path("functions")
+    public Response functions(@Context HttpServletRequest request, @QueryParam("party") String party) throws Exception {
+        operator(request);
+        var parties = party == null ? directory.all() : directory.byId(party).map(java.util.List::of).orElse(java.util.List.of());
+        return json(FunctionalAddresses.of(directory, parties));
     }
 
     @GET

@@ -62,6 +62,20 @@ public final class PullResource {
                 .header("X-Message-Type", fetched.get().type()).header("X-Message-Sender", fetched.get().sender()).build();
     }
 
+    /** The calling party's functional addresses: which of its units receives which type when the sender names none. */
+    @GET
+    @Path("functions")
+    @jakarta.ws.rs.Produces("application/json")
+    public Response functions(@Context HttpServletRequest request) {
+        Party party = party(request);
+        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("party", party.id());
+        answer.put("declared", FunctionalAddresses.of(directory, java.util.List.of(party)));
+        answer.put("toItsOwnQueue", FunctionalAddresses.undeclared(directory, party));
+        answer.put("queue", party.queue());
+        return Response.ok(org.apache.camel.util.json.Jsoner.serialize(answer), "application/json").build();
+    }
+
     @POST
     @Path("ack/{messageId}")
     public Response ack(@Context HttpServletRequest request, @PathParam("messageId") String messageId,

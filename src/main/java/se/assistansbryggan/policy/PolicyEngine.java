@@ -11,6 +11,7 @@ import java.util.Set;
 import org.apache.camel.ExchangeProperty;
 import org.w3c.dom.Element;
 import se.assistansbryggan.message.Dom;
+import se.assistansbryggan.message.MessageType;
 import se.assistansbryggan.message.Organisationsnummer;
 import se.assistansbryggan.message.Party;
 import se.assistansbryggan.message.Recipient;
@@ -36,6 +37,8 @@ public final class PolicyEngine {
     static final String RECIPIENT_FROM_DIRECTORY = "recipient-from-directory";
     static final String RECIPIENT_IS_BOSATTNINGSKOMMUN = "recipient-is-bosattningskommun";
     static final String RECIPIENTS_BY_FAN_OUT = "recipients-by-fan-out";
+    static final String UNIT_NAMED_BY_SENDER = "unit-named-by-sender";
+    static final String UNIT_DECLARED_FOR_TYPE = "unit-declared-for-type";
     static final String ALLOW_LIST = "allow-list";
     static final String REASONS_NEED_CONSENT = "reasons-need-consent";
     static final String REASONS_WITH_CONSENT = "reasons-with-consent";
@@ -73,7 +76,12 @@ public final class PolicyEngine {
         boolean protectedIdentity = submission.family().protectedIdentity(root);
         List<Submission.Delivery> deliveries = new ArrayList<>();
         for (Recipient recipient : recipients(submission, rule, root, applied)) {
-            deliveries.add(new Submission.Delivery(recipient, verdict(root, rule, recipient, protectedIdentity, applied)));
+            List<String> chosen = new ArrayList<>(applied);
+            // which rule chose the unit, if one did: the sender's Enhet, or the unit the recipient declared for the type
+            if (recipient.unit() != null) {
+                chosen.add(submission.header().recipientUnit() != null ? UNIT_NAMED_BY_SENDER : UNIT_DECLARED_FOR_TYPE);
+            }
+            deliveries.add(new Submission.Delivery(recipient, verdict(root, rule, recipient, protectedIdentity, chosen)));
         }
         submission.decided(deliveries);
     }
@@ -128,7 +136,7 @@ public final class PolicyEngine {
 
     private List<Recipient> recipients(Submission submission, PolicyRules.TypeRule rule, Element root, List<String> applied) {
         if (rule.routing() == PolicyRules.Routing.ADDRESSED) {
-            Recipient recipient = addressed(submission.header(), rule);
+            Recipient recipient = addressed(submission.header(), submission.type(), rule);
             applied.add(RECIPIENT_FROM_DIRECTORY);
             if (rule.recipientIsBosattningskommun()) {
                 checkBosattningskommun(submission.family().bosattningskommun(root), recipient);
@@ -139,13 +147,16 @@ public final class PolicyEngine {
         if (submission.header().recipientOrgnr() != null) {
             throw Refusal.RECIPIENT_NOT_ALLOWED.because("the recipients of " + submission.type() + " follow from the policy; name none");
         }
-        List<Recipient> fanOut = fanOut(rule, root, submission.sender());
+        List<Recipient> fanOut = fanOut(submission.type(), rule, root, submission.sender());
         applied.add(RECIPIENTS_BY_FAN_OUT);
         return fanOut;
     }
 
-    /** The recipient is the directory's party (and unit) for the declared organisation and kommunkod. */
-    private Recipient addressed(MessageHeader header, PolicyRules.TypeRule rule) {
+    /**
+     * The recipient is the directory's party for the declared organisation and kommunkod, and the
+     * unit the sender names, else the unit the party declared for the type, else the party itself.
+     */
+    private Recipient addressed(MessageHeader header, MessageType type, PolicyRules.TypeRule rule) {
         if (header.recipientOrgnr() == null) {
             throw Refusal.UNKNOWN_RECIPIENT.because("the message names no recipient");
         }
@@ -163,7 +174,7 @@ public final class PolicyEngine {
             throw Refusal.RECIPIENT_NOT_ALLOWED.because(party.kind() + " does not receive this type");
         }
         if (header.recipientUnit() == null) {
-            return Recipient.of(party);
+            return declaredFor(party, type);
         }
         return new Recipient(party, party.unit(header.recipientUnit())
                 .orElseThrow(() -> Refusal.UNKNOWN_RECIPIENT.because("no such unit of " + party.id())));
@@ -180,7 +191,7 @@ public final class PolicyEngine {
     }
 
     /** Every party of the recipient kinds; kommuner only as the message lists them (PERMIT_REVOCATION). */
-    private List<Recipient> fanOut(PolicyRules.TypeRule rule, Element root, Party sender) {
+    private List<Recipient> fanOut(MessageType type, PolicyRules.TypeRule rule, Element root, Party sender) {
         Set<Party> parties = new LinkedHashSet<>();
         for (Party.Kind kind : Party.Kind.values()) {
             if (!rule.recipients().contains(kind)) {
@@ -198,7 +209,12 @@ public final class PolicyEngine {
         if (parties.isEmpty()) {
             throw Refusal.UNKNOWN_RECIPIENT.because("the policy finds no recipient in the directory");
         }
-        return parties.stream().map(Recipient::of).toList();
+        return parties.stream().map(party -> declaredFor(party, type)).toList();
+    }
+
+    /** The party's functional address for the type (its declared unit), or the party itself. */
+    private Recipient declaredFor(Party party, MessageType type) {
+        return directory.functionFor(party, type).map(unit -> new Recipient(party, unit)).orElseGet(() -> Recipient.of(party));
     }
 
     private RuntimeException unknownKommun(String kommunkod) {

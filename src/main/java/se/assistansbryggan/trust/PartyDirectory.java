@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import se.assistansbryggan.message.Luhn;
+import se.assistansbryggan.message.MessageType;
 import se.assistansbryggan.message.Organisationsnummer;
 import se.assistansbryggan.message.Party;
 import se.assistansbryggan.message.Recipient;
@@ -20,13 +21,16 @@ import se.assistansbryggan.message.Recipient;
  * ({@code id;kind;name;organisationsnummer;kommunkod}), and their units from
  * {@code units.csv} beside it ({@code party id;unit id;name}), if present. Checked when loaded:
  * valid organisation numbers (Luhn), four-digit kommunkod for kommuner, no duplicates, units of
- * known parties with ids fit for a queue name. Changing the files needs no code change.
+ * known parties with ids fit for a queue name; and their functional addresses from
+ * {@code functions.csv} ({@code party id;message type;unit id}). Changing the files needs no code change.
  */
 public final class PartyDirectory {
     private final Map<String, Party> byId = new LinkedHashMap<>();
     private final Map<Organisationsnummer, Party> byOrgnr = new LinkedHashMap<>();
     private final Map<String, Party> byKommunkod = new LinkedHashMap<>();
     private final Map<String, String> unconnected = new LinkedHashMap<>();
+    /** Functional addresses: per party, the unit that receives a message type naming no unit. */
+    private final Map<String, Map<MessageType, Party.Unit>> functions = new LinkedHashMap<>();
 
     public PartyDirectory(List<Party> parties) {
         this(parties, Map.of());
@@ -58,7 +62,44 @@ public final class PartyDirectory {
             parties = withKommuner(parties, kommuner, unconnected);
         }
         Path units = csv.resolveSibling("units.csv");
-        return new PartyDirectory(Files.exists(units) ? withUnits(parties, units) : parties, unconnected);
+        PartyDirectory directory = new PartyDirectory(Files.exists(units) ? withUnits(parties, units) : parties, unconnected);
+        Path functions = csv.resolveSibling("functions.csv");
+        if (Files.exists(functions)) {
+            directory.declareFunctions(functions);
+        }
+        return directory;
+    }
+
+    /**
+     * {@code functions.csv} ({@code party id;message type;unit id}): which unit of a party receives a
+     * message type when the sender names no unit (seed 002: notices must reach the LSS case officer,
+     * not the economy office). Checked when loaded: a known party, type and unit of that party, once each.
+     */
+    private void declareFunctions(Path csv) {
+        for (String[] f : rows(csv, 3, "party id;message type;unit id")) {
+            Party party = byId(f[0]).orElseThrow(() -> new IllegalArgumentException(csv + ": no party " + f[0]));
+            MessageType type;
+            try {
+                type = MessageType.valueOf(f[1]);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(csv + ": no message type " + f[1], e);
+            }
+            Party.Unit unit = party.units().stream().filter(u -> u.id().equals(f[2])).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(csv + ": " + f[0] + " has no unit " + f[2] + " (units.csv)"));
+            if (functions.computeIfAbsent(party.id(), k -> new LinkedHashMap<>()).putIfAbsent(type, unit) != null) {
+                throw new IllegalArgumentException(csv + ": " + f[0] + " declares " + type + " twice");
+            }
+        }
+    }
+
+    /** The unit a party declared for a message type that names no unit, if any. */
+    public Optional<Party.Unit> functionFor(Party party, MessageType type) {
+        return Optional.ofNullable(functions.getOrDefault(party.id(), Map.of()).get(type));
+    }
+
+    /** A party's declared functional addresses, by message type. */
+    public Map<MessageType, Party.Unit> functionsOf(Party party) {
+        return Map.copyOf(functions.getOrDefault(party.id(), Map.of()));
     }
 
     /**

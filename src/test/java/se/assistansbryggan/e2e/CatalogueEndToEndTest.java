@@ -44,7 +44,7 @@ class CatalogueEndToEndTest extends SharedGateway {
         return Stream.of(
                 Arguments.of(MessageType.DECISION_NOTICE, "fk", List.of("kommun.0180.lss")),
                 Arguments.of(MessageType.WITHDRAWAL_NOTICE, "fk", List.of("kommun.1480")),
-                Arguments.of(MessageType.PLANNED_WITHDRAWAL, "fk", List.of("kommun.1280")),
+                Arguments.of(MessageType.PLANNED_WITHDRAWAL, "fk", List.of("kommun.1280.lss")), // Malmö declared its LSS unit for it
                 Arguments.of(MessageType.PAYMENT_RECIPIENT_NOTICE, "fk", List.of("kommun.0180")),
                 Arguments.of(MessageType.ENTITLEMENT_REFERRAL, "kommun-0180", List.of("fk")),
                 Arguments.of(MessageType.DECISION_TRANSFER, "kommun-1280", List.of("fk")),

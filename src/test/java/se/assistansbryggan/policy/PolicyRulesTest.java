@@ -175,6 +175,25 @@ class PolicyRulesTest {
         assertThrows(IllegalArgumentException.class, () -> PartyDirectory.load(dir.resolve("parties.csv")));
     }
 
+    /** Functional addresses: Malmö's declarations as shipped; a declaration of an unknown unit, type or party stops the start. */
+    @Test
+    void functional_addresses_are_declared_per_party_and_checked_when_loaded() throws Exception {
+        PartyDirectory directory = PartyDirectory.load(Path.of("config/parties.csv"));
+        Party malmo = directory.byId("kommun-1280").orElseThrow();
+        assertEquals("lss", directory.functionFor(malmo, MessageType.WITHDRAWAL_NOTICE).orElseThrow().id());
+        assertEquals("ekonomi", directory.functionFor(malmo, MessageType.PAYMENT_RECIPIENT_NOTICE).orElseThrow().id());
+        assertTrue(directory.functionFor(directory.byId("kommun-0180").orElseThrow(), MessageType.WITHDRAWAL_NOTICE).isEmpty());
+        for (String wrong : List.of("kommun-1280;WITHDRAWAL_NOTICE;ekonomikontoret", "kommun-1280;NO_SUCH_TYPE;lss",
+                "kommun-9999;WITHDRAWAL_NOTICE;lss", "kommun-1280;WITHDRAWAL_NOTICE;lss\nkommun-1280;WITHDRAWAL_NOTICE;ekonomi")) {
+            Path dir = Files.createTempDirectory(this.dir, "functions");
+            for (String file : List.of("parties.csv", "kommuner.csv", "units.csv")) {
+                Files.copy(Path.of("config").resolve(file), dir.resolve(file));
+            }
+            Files.writeString(dir.resolve("functions.csv"), wrong + "\n");
+            assertThrows(IllegalArgumentException.class, () -> PartyDirectory.load(dir.resolve("parties.csv")), wrong);
+        }
+    }
+
     @Test
     void units_have_their_own_queues_and_a_unit_of_an_unknown_party_stops_the_start() throws Exception {
         PartyDirectory directory = PartyDirectory.load(Path.of("config/parties.csv"));
