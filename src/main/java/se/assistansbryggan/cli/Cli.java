@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +15,7 @@ import picocli.CommandLine;
 import se.assistansbryggan.app.Gateway;
 import se.assistansbryggan.app.GatewayConfig;
 import se.assistansbryggan.audit.AuditTrail;
+import se.assistansbryggan.client.BulkSender;
 import se.assistansbryggan.client.GatewayClient;
 import se.assistansbryggan.client.MessageSigner;
 import se.assistansbryggan.client.QueueReader;
@@ -63,8 +65,19 @@ public final class Cli {
         @Option(names = "--as", required = true, description = "the party's keystore in the certs folder, e.g. fk")
         String party;
 
-        @Option(names = "--file", required = true, description = "the unsigned message document")
+        @Option(names = "--file", description = "the unsigned message document")
         Path file;
+
+        @Option(names = "--dir", description = "a folder of unsigned documents (*.xml), each keeping its own message id: "
+                + "signed and sent, with a progress bar; stopped and started again, nothing is sent twice")
+        Path dir;
+
+        @Option(names = "--report", description = "with --dir: where the signed copies, the answers so far and the receipts "
+                + "report (receipts.csv, receipts.json) go (default: <dir>/receipts)")
+        Path report;
+
+        @Option(names = "--parallel", defaultValue = "8", description = "with --dir: requests at once (${DEFAULT-VALUE})")
+        int parallel;
 
         @Option(names = "--url", defaultValue = "https://127.0.0.1:8443", description = "gateway base URL (${DEFAULT-VALUE})")
         String url;
@@ -84,6 +97,13 @@ public final class Cli {
 
         @Override
         public Integer call() throws Exception {
+            if ((file == null) == (dir == null)) {
+                System.err.println("give --file or --dir");
+                return 2;
+            }
+            if (dir != null) {
+                return sendFolder();
+            }
             Document document = SecureXml.parse(Files.readAllBytes(file));
             if (!keepId) {
                 MessageSigner.stampFresh(document);
@@ -95,6 +115,32 @@ public final class Cli {
             System.out.println("HTTP " + answer.status());
             System.out.println(answer.body());
             return answer.status() == 200 && answer.body().contains("ACCEPTED") ? 0 : 1;
+        }
+
+        private int sendFolder() throws Exception {
+            Path keystore = certs.resolve(party + ".p12");
+            GatewayClient client = new GatewayClient(url, keystore, certs.resolve("truststore.p12"), password.toCharArray());
+            Path to = report != null ? report : dir.resolve("receipts");
+            BulkSender sender = new BulkSender(client, KeyMaterial.fromPkcs12(keystore, password.toCharArray()), dir, to, parallel);
+            List<BulkSender.Outcome> outcomes = sender.run(Send::progressBar);
+            System.err.println();
+            long accepted = outcomes.stream().filter(o -> "ACCEPTED".equals(o.status())).count();
+            System.out.println(accepted + " of " + outcomes.size() + " accepted; report: " + to.resolve("receipts.csv") + ", "
+                    + to.resolve("receipts.json"));
+            BulkSender.refusalsByCode(outcomes).forEach((code, count) -> System.out.println("  " + code + ": " + count));
+            return accepted == outcomes.size() ? 0 : 1;
+        }
+
+        /** One line, rewritten in place: a bar, files done of all, the rate this run and the time left. */
+        private static synchronized void progressBar(BulkSender.Progress p) {
+            double seconds = Math.max(1e-3, (System.nanoTime() - p.startedNanos()) / 1e9);
+            double rate = (p.done() - p.skipped()) / seconds;
+            int width = 30;
+            int filled = p.total() == 0 ? width : (int) ((long) width * p.done() / p.total());
+            long left = rate <= 0 ? -1 : Math.round((p.total() - p.done()) / rate);
+            System.err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + p.done() + "/" + p.total()
+                    + (p.skipped() > 0 ? " (" + p.skipped() + " answered before)" : "") + String.format(java.util.Locale.ROOT,
+                    "  %.1f/s  %s left   ", rate, left < 0 ? "?" : String.format(java.util.Locale.ROOT, "%d:%02d", left / 60, left % 60)));
         }
     }
 

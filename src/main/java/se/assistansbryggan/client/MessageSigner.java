@@ -19,13 +19,24 @@ public final class MessageSigner {
 
     /** Gives the message a new id and creation time (now), in either schema family, so a sample file can be sent again. */
     public static void stampFresh(Document document) {
-        Element root = document.getDocumentElement();
-        SchemaFamily family = SchemaFamily.ofNamespace(root.getNamespaceURI())
-                .orElseThrow(() -> new IllegalArgumentException("not a message of a known schema family"));
-        Element envelope = Dom.child(root, family.envelope());
-        Dom.child(envelope, family.idElement()).setTextContent(UUID.randomUUID().toString());
+        Element envelope = envelope(document);
+        Dom.child(envelope, family(document).idElement()).setTextContent(UUID.randomUUID().toString());
+        stampCreated(document);
+    }
+
+    /** Sets the creation time to now, keeping the message's own id (a bulk transfer's files carry theirs). */
+    public static void stampCreated(Document document) {
         // an explicit pattern: OffsetDateTime.toString() drops ":00" seconds, which xs:dateTime does not allow
-        Dom.child(envelope, "Skapad").setTextContent(OffsetDateTime.now(ZoneOffset.UTC).format(XS_DATE_TIME));
+        Dom.child(envelope(document), "Skapad").setTextContent(OffsetDateTime.now(ZoneOffset.UTC).format(XS_DATE_TIME));
+    }
+
+    private static SchemaFamily family(Document document) {
+        return SchemaFamily.ofNamespace(document.getDocumentElement().getNamespaceURI())
+                .orElseThrow(() -> new IllegalArgumentException("not a message of a known schema family"));
+    }
+
+    private static Element envelope(Document document) {
+        return Dom.child(document.getDocumentElement(), family(document).envelope());
     }
 
     /** The message id of a message of either family. */
