@@ -55,6 +55,7 @@ public final class Benchmark {
     static final int JIT_SETTLED_PERCENT = 5;
     static final int TRANSFERS = Integer.getInteger("bench.transfers", 5_000);
     static final int RESENDS = Integer.getInteger("bench.resends", 20);
+    static final int FAN_OUTS = Integer.getInteger("bench.fanouts", 10);
     private static final AtomicInteger SENDER_IDS = new AtomicInteger();
     /** Named, so the load generator's CPU can be told from the gateway's. */
     static final java.util.concurrent.ThreadFactory SENDER_THREADS = r -> new Thread(r, "bench-sender-" + SENDER_IDS.incrementAndGet());
@@ -118,6 +119,7 @@ public final class Benchmark {
             report.put("transfer2026", Traffic.transfer(clients, transfers, accepted));
             // the first messages of the closed loop were accepted; their receipts are the oldest kept
             report.put("resends", Traffic.resends(clients, messages, RESENDS));
+            report.put("fanOutToEveryKommun", Traffic.fanOutToEveryKommun(gateway, FAN_OUTS));
             // measured last, warm: before the warm-up the JIT made them look lower, just before the closed loop
             // their own compilation ran into it
             report.put("limits", limits(gateway, transfers.get(0).body()));

@@ -63,6 +63,11 @@ final class Markdown {
         md.append("\nResends (the original receipt looked up among all kept): ").append(resends.get("originalReceiptReturned"))
                 .append(" of ").append(resends.get("resent")).append(" answered with it, p50 ").append(resends.get("p50ms"))
                 .append(" ms, max ").append(resends.get("maxMs")).append(" ms.\n");
+        Map<String, Object> fanOut = (Map<String, Object>) report.get("fanOutToEveryKommun");
+        md.append("\nA PERMIT_REVOCATION naming all 290 kommuner (").append(fanOut.get("recipientsEach"))
+                .append(" signed, minimised copies in one transaction): ").append(fanOut.get("accepted")).append(" of ")
+                .append(fanOut.get("messages")).append(" accepted, one at a time, p50 ").append(fanOut.get("p50ms"))
+                .append(" ms, max ").append(fanOut.get("maxMs")).append(" ms.\n");
         md.append("\nExactly once (every type, every queue): ").append(once).append("\n");
         md.append("\nOf the heap, the generator's presigned messages take ").append(report.get("presignedMB"))
                 .append(" MB during the measured phases; the gateway's live set is at most the heap after GC less that.\n");

@@ -125,6 +125,48 @@ final class Traffic {
         return result;
     }
 
+    /**
+     * IVO revokes permits of providers active in every kommun: each PERMIT_REVOCATION names all 290
+     * kommuner, so it is delivered to FK and 290 queues in one transaction, each copy signed and
+     * minimised. Sent one at a time; the time until each receipt.
+     */
+    static Map<String, Object> fanOutToEveryKommun(Gateway gateway, int count) throws Exception {
+        System.out.println(count + " PERMIT_REVOCATION naming all 290 kommuner …");
+        KeyMaterial ivo = KeyMaterial.fromPkcs12(Benchmark.CERTS.resolve("ivo.p12"), Benchmark.PASSWORD);
+        List<se.assistansbryggan.message.Party> kommuner = gateway.directory().ofKind(se.assistansbryggan.message.Party.Kind.KOMMUN);
+        List<byte[]> signed = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Document revocation = golden(new Kind(MessageType.PERMIT_REVOCATION, "ivo"));
+            MessageSigner.stampFresh(revocation);
+            org.w3c.dom.Element decision = se.assistansbryggan.message.Dom.child(revocation.getDocumentElement(), "Tillstandsbeslut");
+            se.assistansbryggan.message.Dom.children(decision, "BerordKommun").forEach(decision::removeChild);
+            for (se.assistansbryggan.message.Party kommun : kommuner) {
+                org.w3c.dom.Element affected = revocation.createElementNS(decision.getNamespaceURI(), decision.getPrefix() + ":BerordKommun");
+                affected.setTextContent(kommun.kommunkod());
+                decision.appendChild(affected);
+            }
+            signed.add(MessageSigner.sign(revocation, ivo));
+        }
+        GatewayClient client = clients(gateway, Set.of("ivo")).get("ivo");
+        org.HdrHistogram.Histogram times = new org.HdrHistogram.Histogram(3);
+        int accepted = 0;
+        for (byte[] revocation : signed) {
+            long t0 = System.nanoTime();
+            String answer = client.post(revocation).body();
+            times.recordValue(System.nanoTime() - t0);
+            if (answer.contains("<Status>ACCEPTED</Status>")) {
+                accepted++;
+            }
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("messages", count);
+        result.put("accepted", accepted);
+        result.put("recipientsEach", kommuner.size() + 1);
+        result.put("p50ms", Benchmark.round(times.getValueAtPercentile(50) / 1e6));
+        result.put("maxMs", Benchmark.round(times.getMaxValue() / 1e6));
+        return result;
+    }
+
     private static Document golden(Kind kind) throws java.io.IOException {
         SchemaFamily family = kind.sender().startsWith("kommun") ? SchemaFamily.KOMMUN : SchemaFamily.FK;
         String name = kind.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "."

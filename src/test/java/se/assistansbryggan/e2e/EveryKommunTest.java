@@ -16,6 +16,7 @@ import se.assistansbryggan.transform.FamilyGoldenTest;
 import se.assistansbryggan.trust.XmlSignatures;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every kommun is connected: a notice reaches any of the 290, and a revocation naming them all reaches each once. */
 class EveryKommunTest extends SharedGateway {
@@ -50,9 +51,56 @@ class EveryKommunTest extends SharedGateway {
         }
     }
 
-    /** IVO revokes a provider's permit active in every kommun: FK and all 290 kommuner get their own signed copy, once. */
+    /**
+     * IVO revokes a provider's permit active in every kommun: FK and all 290 kommuner get their own
+     * signed copy, once, in one transaction. When the broker fails in the middle of it (at the
+     * 150th copy), no queue gets anything and IVO is told to send again; sent again, every queue
+     * gets its copy once.
+     */
     @Test
-    void a_permit_revocation_naming_all_290_kommuner_reaches_each_once() throws Exception {
+    void a_permit_revocation_naming_all_290_kommuner_reaches_each_once_or_none() throws Exception {
+        byte[] signed = MessageSigner.sign(revocationOfAll(), GatewayHarness.key("ivo"));
+        List<Party> recipients = harness.gateway().directory().all().stream().filter(p -> p.kind() != Party.Kind.IVO).toList();
+        java.util.concurrent.atomic.AtomicInteger copies = new java.util.concurrent.atomic.AtomicInteger();
+        org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin failInTheMiddle =
+                new org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin() {
+                    @Override
+                    public void beforeSend(org.apache.activemq.artemis.core.server.ServerSession session,
+                            org.apache.activemq.artemis.core.transaction.Transaction tx, org.apache.activemq.artemis.api.core.Message message,
+                            boolean direct, boolean noAutoCreateQueue) throws org.apache.activemq.artemis.api.core.ActiveMQException {
+                        if (message.getAddress().startsWith("kommun.") && copies.incrementAndGet() == 150) {
+                            throw new org.apache.activemq.artemis.api.core.ActiveMQIOErrorException("the journal fails in the middle");
+                        }
+                    }
+                };
+        var server = harness.gateway().broker().server();
+        server.registerBrokerPlugin(failInTheMiddle);
+        try {
+            Receipt refused = Receipt.parse(harness.clientAs("ivo").post(signed).body());
+            assertEquals("BROKER_UNAVAILABLE", refused.code());
+        } finally {
+            server.unRegisterBrokerPlugin(failInTheMiddle);
+        }
+        assertTrue(copies.get() >= 150, "the failure came in the middle of the fan-out: " + copies.get());
+        for (Party recipient : recipients) {
+            assertEquals(0, harness.gateway().broker().depth(recipient.queue()), "none: " + recipient.queue());
+        }
+
+        Receipt receipt = Receipt.parse(harness.clientAs("ivo").post(signed).body());
+        assertEquals("ACCEPTED", receipt.status());
+        try (QueueReader reader = harness.reader()) {
+            for (Party recipient : recipients) {
+                var copy = reader.receive(recipient.queue(), 5000).orElseThrow(() -> new AssertionError("nothing on " + recipient.queue()));
+                assertEquals(receipt.messageId(), copy.messageId(), recipient.queue());
+                Document delivered = SecureXml.parse(copy.text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertEquals(recipient.family().namespace(), delivered.getDocumentElement().getNamespaceURI(), recipient.queue());
+                assertEquals(GATEWAY_SIGNER, XmlSignatures.verify(delivered), recipient.queue());
+                assertEquals(0, harness.gateway().broker().depth(recipient.queue()), "delivered twice to " + recipient.queue());
+            }
+        }
+    }
+
+    private static Document revocationOfAll() throws Exception {
         Document revocation = FamilyGoldenTest.golden(MessageType.PERMIT_REVOCATION, SchemaFamily.FK);
         MessageSigner.stampFresh(revocation);
         Element decision = Dom.child(revocation.getDocumentElement(), "Tillstandsbeslut");
@@ -64,20 +112,6 @@ class EveryKommunTest extends SharedGateway {
             affected.setTextContent(kommun.kommunkod());
             decision.appendChild(affected);
         }
-        Receipt receipt = Receipt.parse(harness.clientAs("ivo").post(MessageSigner.sign(revocation, GatewayHarness.key("ivo"))).body());
-        assertEquals("ACCEPTED", receipt.status());
-        try (QueueReader reader = harness.reader()) {
-            for (Party recipient : harness.gateway().directory().all()) {
-                if (recipient.kind() == Party.Kind.IVO) {
-                    continue;
-                }
-                var copy = reader.receive(recipient.queue(), 5000).orElseThrow(() -> new AssertionError("nothing on " + recipient.queue()));
-                assertEquals(receipt.messageId(), copy.messageId(), recipient.queue());
-                Document delivered = SecureXml.parse(copy.text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                assertEquals(recipient.family().namespace(), delivered.getDocumentElement().getNamespaceURI(), recipient.queue());
-                assertEquals(GATEWAY_SIGNER, XmlSignatures.verify(delivered), recipient.queue());
-                assertEquals(0, harness.gateway().broker().depth(recipient.queue()), "delivered twice to " + recipient.queue());
-            }
-        }
+        return revocation;
     }
 }
