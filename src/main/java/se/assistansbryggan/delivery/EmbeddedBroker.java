@@ -108,6 +108,10 @@ public final class EmbeddedBroker implements AutoCloseable {
                 : Integer.parseInt(settings.journalBufferTimeout());
         LOG.info("journal buffer timeout {} µs ({})", bufferTimeout / 1000, settings.journalBufferTimeout());
         return new ConfigurationImpl()
+                // the broker's cluster-admin login is checked before any security manager and may do anything: never
+                // its well-known default (ACTIVEMQ.CLUSTER.ADMIN.USER / CHANGE ME!!); this broker is in no cluster
+                .setClusterUser("cluster-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8)))
+                .setClusterPassword(HexFormat.of().formatHex(new SecureRandom().generateSeed(24)))
                 .setJournalBufferTimeout_NIO(bufferTimeout)
                 .setName("assistansbryggan")
                 .setPersistenceEnabled(true)

@@ -183,6 +183,10 @@ class ConsumersTest {
                 Session session = goteborg.createSession(false, Session.CLIENT_ACKNOWLEDGE);
                 assertThrows(JMSSecurityException.class, () -> session.createConsumer(session.createQueue("kommun.0180")));
             }
+            // Artemis' well-known cluster-admin login, which no security manager sees, gets nothing on either acceptor
+            for (String url : List.of(core + "certs-sample/kommun-1480-revoked.p12", acceptor)) {
+                assertThrows(JMSSecurityException.class, () -> new QueueReader(url, "ACTIVEMQ.CLUSTER.ADMIN.USER", "CHANGE ME!!").close(), url);
+            }
             // a certificate with another party's user name and that party's password gets nothing
             assertThrows(JMSSecurityException.class, () -> new QueueReader(core + "certs-sample/kommun-1480.p12", "kommun-0180",
                     STOCKHOLM_PASSWORD).close());
