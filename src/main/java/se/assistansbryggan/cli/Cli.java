@@ -124,7 +124,7 @@ public final class Cli {
             BulkSender sender = new BulkSender(client, KeyMaterial.fromPkcs12(keystore, password.toCharArray()), dir, to, parallel);
             List<BulkSender.Outcome> outcomes = sender.run(Send::progressBar);
             System.err.println();
-            long accepted = outcomes.stream().filter(o -> "ACCEPTED".equals(o.status())).count();
+            long accepted = outcomes.stream().filter(BulkSender.Outcome::accepted).count();
             System.out.println(accepted + " of " + outcomes.size() + " accepted; report: " + to.resolve("receipts.csv") + ", "
                     + to.resolve("receipts.json"));
             BulkSender.refusalsByCode(outcomes).forEach((code, count) -> System.out.println("  " + code + ": " + count));

@@ -23,6 +23,7 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import se.assistansbryggan.message.Dom;
 import se.assistansbryggan.message.KeyMaterial;
+import se.assistansbryggan.message.Refusal;
 import se.assistansbryggan.message.SecureXml;
 
 /**
@@ -36,12 +37,32 @@ import se.assistansbryggan.message.SecureXml;
  * {@code receipts.csv} and {@code receipts.json} (file, message id, status, code, sentence).
  */
 public final class BulkSender {
-    /** One file's answer: ACCEPTED, REFUSED (code and sentence), or FAILED (no answer; tried again next run). */
+    /**
+     * One file's answer: ACCEPTED (ACCEPTED_EARLIER when the gateway had it from an earlier run whose
+     * answer was lost), REFUSED (code and sentence), or FAILED (no answer; tried again next run).
+     */
     public record Outcome(String file, String messageId, String status, String code, String sentence) {
+        /** Whether a later run leaves it be: accepted, or refused for something the sender must fix. */
         boolean isFinal() {
-            // a refusal the gateway blames on itself (send it again) is not final
-            return "ACCEPTED".equals(status) || ("REFUSED".equals(status) && !"BROKER_UNAVAILABLE".equals(code)
-                    && !"INTERNAL_ERROR".equals(code) && !"RATE_LIMITED".equals(code) && !"REQUEST_TIMEOUT".equals(code));
+            return accepted() || ("REFUSED".equals(status) && !temporary(code));
+        }
+
+        public boolean accepted() {
+            return "ACCEPTED".equals(status) || "ACCEPTED_EARLIER".equals(status);
+        }
+    }
+
+    /** Refusals that say "send it again later": the gateway's own trouble, the sender's share, an unreachable revocation source. */
+    static boolean temporary(String code) {
+        if (code == null) {
+            return true;
+        }
+        try {
+            Refusal refusal = Refusal.valueOf(code);
+            return refusal.blame() == Refusal.Blame.GATEWAY || refusal == Refusal.RATE_LIMITED || refusal == Refusal.REQUEST_TIMEOUT
+                    || refusal == Refusal.CERT_REVOCATION_UNKNOWN;
+        } catch (IllegalArgumentException unknown) {
+            return false;
         }
     }
 
@@ -53,6 +74,8 @@ public final class BulkSender {
     private final Path folder;
     private final Path report;
     private final int parallel;
+    /** Tries per file within a run: a temporary refusal is waited out this often before the next run is left to it. */
+    private static final int ATTEMPTS = 3;
 
     public BulkSender(GatewayClient client, KeyMaterial key, Path folder, Path report, int parallel) {
         this.client = client;
@@ -65,6 +88,17 @@ public final class BulkSender {
     /** Sends what is not yet answered, reports progress after each file, and returns every file's last answer. */
     public List<Outcome> run(Consumer<Progress> progress) throws IOException, InterruptedException {
         Files.createDirectories(report.resolve("signed"));
+        try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(report.resolve(".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                java.nio.channels.FileLock lock = lockFile.tryLock()) {
+            if (lock == null) {
+                throw new IOException("another run is sending with " + report);
+            }
+            return runLocked(progress);
+        }
+    }
+
+    private List<Outcome> runLocked(Consumer<Progress> progress) throws IOException, InterruptedException {
         Map<String, Outcome> last = previous();
         List<Path> files;
         try (Stream<Path> listed = Files.list(folder)) {
@@ -104,38 +138,68 @@ public final class BulkSender {
     /** Refusals by code, for the summary. */
     public static Map<String, Integer> refusalsByCode(List<Outcome> outcomes) {
         Map<String, Integer> byCode = new TreeMap<>();
-        outcomes.stream().filter(o -> !"ACCEPTED".equals(o.status()))
+        outcomes.stream().filter(o -> !o.accepted())
                 .forEach(o -> byCode.merge(o.code() == null ? o.status() : o.code(), 1, Integer::sum));
         return byCode;
     }
 
+    /**
+     * Posts a file's signed copy (made and kept the first time), waiting and trying again within the
+     * run when the gateway says so. A kept copy older than the gateway's creation-time window is
+     * refused STALE_MESSAGE before any receipt is looked up; it is then signed anew with the same id
+     * and a fresh creation time: if the gateway had it, the answer is DUPLICATE (nothing delivered
+     * twice: the broker's duplicate detection), reported as accepted earlier.
+     */
     private Outcome send(Path file) {
         String name = file.getFileName().toString();
         Path signedCopy = report.resolve("signed").resolve(name);
-        String messageId = null;
+        Outcome outcome = null;
         try {
-            byte[] signed;
-            if (Files.exists(signedCopy)) {
-                // signed before (a run that stopped): the same bytes again, so an accepted one is answered with its receipt
-                signed = Files.readAllBytes(signedCopy);
-            } else {
-                Document document = SecureXml.parse(Files.readAllBytes(file));
-                MessageSigner.stampCreated(document);
-                signed = MessageSigner.sign(document, key);
-                Path partial = signedCopy.resolveSibling(name + ".partial");
-                Files.write(partial, signed);
-                Files.move(partial, signedCopy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+                byte[] signed = Files.exists(signedCopy) ? Files.readAllBytes(signedCopy) : signAndKeep(file, signedCopy);
+                outcome = post(name, signed);
+                if ("STALE_MESSAGE".equals(outcome.code()) && attempt < ATTEMPTS) {
+                    Files.delete(signedCopy);
+                    continue;
+                }
+                if (outcome.isFinal() || attempt == ATTEMPTS) {
+                    break;
+                }
+                Thread.sleep(1000L * attempt); // what Retry-After asks (1 s), a little longer each time
             }
-            messageId = MessageSigner.messageId(SecureXml.parse(signed));
-            GatewayClient.Answer answer = client.post(signed);
-            Document receipt = SecureXml.parse(answer.body().getBytes(StandardCharsets.UTF_8));
-            Element root = receipt.getDocumentElement();
-            return new Outcome(name, messageId, Dom.text(root, "Status"), Dom.textOrNull(root, "Kod"), Dom.textOrNull(root, "Text"));
+            if ("REFUSED".equals(outcome.status()) && "DUPLICATE".equals(outcome.code())) {
+                return new Outcome(name, outcome.messageId(), "ACCEPTED_EARLIER", outcome.code(), outcome.sentence());
+            }
+            return outcome;
         } catch (IOException | RuntimeException e) {
-            return new Outcome(name, messageId, "FAILED", null, e.getClass().getSimpleName() + ": " + e.getMessage());
+            return new Outcome(name, outcome == null ? null : outcome.messageId(), "FAILED", null,
+                    e.getClass().getSimpleName() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Outcome(name, messageId, "FAILED", null, "interrupted");
+            return new Outcome(name, outcome == null ? null : outcome.messageId(), "FAILED", null, "interrupted");
+        }
+    }
+
+    /** Signs the file with a fresh creation time, keeping its id, and keeps the signed copy on disk before it is sent. */
+    private byte[] signAndKeep(Path file, Path signedCopy) throws IOException {
+        Document document = SecureXml.parse(Files.readAllBytes(file));
+        MessageSigner.stampCreated(document);
+        byte[] signed = MessageSigner.sign(document, key);
+        Path partial = signedCopy.resolveSibling(signedCopy.getFileName() + ".partial");
+        Files.write(partial, signed, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE,
+                StandardOpenOption.SYNC);
+        Files.move(partial, signedCopy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return signed;
+    }
+
+    private Outcome post(String name, byte[] signed) throws IOException, InterruptedException {
+        String messageId = MessageSigner.messageId(SecureXml.parse(signed));
+        GatewayClient.Answer answer = client.post(signed);
+        try {
+            Element root = SecureXml.parse(answer.body().getBytes(StandardCharsets.UTF_8)).getDocumentElement();
+            return new Outcome(name, messageId, Dom.text(root, "Status"), Dom.textOrNull(root, "Kod"), Dom.textOrNull(root, "Text"));
+        } catch (RuntimeException notAReceipt) {
+            return new Outcome(name, messageId, "FAILED", null, "HTTP " + answer.status() + " without a receipt");
         }
     }
 

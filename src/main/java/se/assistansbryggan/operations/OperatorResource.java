@@ -80,7 +80,10 @@ public final class OperatorResource {
     @Path("functions")
     public Response functions(@Context HttpServletRequest request, @QueryParam("party") String party) throws Exception {
         operator(request);
-        var parties = party == null ? directory.all() : directory.byId(party).map(java.util.List::of).orElse(java.util.List.of());
+        if (party != null && directory.byId(party).isEmpty()) {
+            return Response.status(404).entity(Jsoner.serialize(map("error", "no party " + party))).type("application/json").build();
+        }
+        var parties = party == null ? directory.all() : java.util.List.of(directory.byId(party).orElseThrow());
         return json(FunctionalAddresses.of(directory, parties));
     }
 

@@ -137,7 +137,8 @@ public final class PartyDirectory {
         Map<String, List<Party.Unit>> units = new LinkedHashMap<>();
         Set<String> known = parties.stream().map(Party::id).collect(java.util.stream.Collectors.toSet());
         for (String[] f : rows(csv, 3, "party id;unit id;name")) {
-            if (!known.contains(f[0]) || !f[1].matches("[a-z0-9][a-z0-9-]{0,40}")) {
+            // "escalations" would be the party's own escalation queue
+            if (!known.contains(f[0]) || !f[1].matches("[a-z0-9][a-z0-9-]{0,40}") || f[1].equals("escalations")) {
                 throw new IllegalArgumentException(csv + ": unit " + f[1] + " of " + f[0]
                         + " (the party must exist; a unit id is lower-case letters, digits and hyphens)");
             }

@@ -51,6 +51,7 @@ class BulkTransferTest {
             List<BulkSender.Outcome> first = sender(harness, report).run(progress -> { });
             assertEquals(32, first.size());
             assertEquals(30, first.stream().filter(o -> "ACCEPTED".equals(o.status())).count(), first.toString());
+            assertTrue(first.stream().filter(o -> "trasig.xml".equals(o.file())).allMatch(o -> "FAILED".equals(o.status())));
             assertEquals(java.util.Map.of("NOT_TRANSFERABLE", 1, "FAILED", 1), BulkSender.refusalsByCode(first));
 
             // stopped after ten answers: the rest of the log is lost, their signed copies are kept
@@ -71,6 +72,30 @@ class BulkTransferTest {
                 assertTrue(csv.stream().anyMatch(line -> line.contains(id) && line.contains("ACCEPTED")), id);
             }
             assertTrue(Files.readString(report.resolve("receipts.json")).contains("NOT_TRANSFERABLE"));
+        }
+    }
+
+    /**
+     * Resumed after the gateway's creation-time window: the kept signed copies are stale, so they are
+     * signed anew with the same ids; the gateway knows them (DUPLICATE) and delivers nothing twice.
+     */
+    @Test
+    void a_run_resumed_after_the_creation_time_window_reports_the_decisions_accepted_earlier() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("beslut"));
+        for (int i = 0; i < 5; i++) {
+            Document decision = FamilyGoldenTest.golden(MessageType.DECISION_TRANSFER, SchemaFamily.KOMMUN);
+            Dom.child(Dom.child(decision.getDocumentElement(), "Meddelande"), "Id").setTextContent(UUID.randomUUID().toString());
+            Files.write(folder.resolve("beslut-" + i + ".xml"), SecureXml.serialize(decision));
+        }
+        try (GatewayHarness harness = new GatewayHarness(dir.resolve("data")).start(java.util.Map.of("gateway.replay.max-age", "PT3S",
+                "gateway.replay.clock-skew", "PT0S", "gateway.broker.expiry-scan-period", "PT1S"))) {
+            Path report = dir.resolve("report");
+            assertEquals(5, sender(harness, report).run(progress -> { }).stream().filter(BulkSender.Outcome::accepted).count());
+            Files.write(report.resolve("outcomes.jsonl"), List.of()); // every answer lost
+            Thread.sleep(4000); // past the window: the kept copies are stale
+            List<BulkSender.Outcome> again = sender(harness, report).run(progress -> { });
+            assertTrue(again.stream().allMatch(o -> "ACCEPTED_EARLIER".equals(o.status())), again.toString());
+            assertEquals(5, harness.gateway().broker().depth("fk"), "nothing delivered twice");
         }
     }
 

@@ -74,6 +74,10 @@ class EveryKommunTest extends SharedGateway {
                     }
                 };
         var server = harness.gateway().broker().server();
+        long heldBefore = harness.gateway().broker().totalMessages();
+        long clocksBefore = harness.gateway().broker().depth(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS);
+        long receiptsBefore = se.assistansbryggan.delivery.Handoff.receiptQueues().stream()
+                .mapToLong(q -> harness.gateway().broker().depth(q)).sum();
         server.registerBrokerPlugin(failInTheMiddle);
         try {
             Receipt refused = Receipt.parse(harness.clientAs("ivo").post(signed).body());
@@ -85,6 +89,11 @@ class EveryKommunTest extends SharedGateway {
         for (Party recipient : recipients) {
             assertEquals(0, harness.gateway().broker().depth(recipient.queue()), "none: " + recipient.queue());
         }
+        // nor any unit's queue, clock or kept receipt
+        assertEquals(heldBefore, harness.gateway().broker().totalMessages());
+        assertEquals(clocksBefore, harness.gateway().broker().depth(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS));
+        assertEquals(receiptsBefore, se.assistansbryggan.delivery.Handoff.receiptQueues().stream()
+                .mapToLong(q -> harness.gateway().broker().depth(q)).sum());
 
         Receipt receipt = Receipt.parse(harness.clientAs("ivo").post(signed).body());
         assertEquals("ACCEPTED", receipt.status());

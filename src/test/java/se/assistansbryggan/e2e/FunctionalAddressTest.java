@@ -53,6 +53,7 @@ class FunctionalAddressTest extends SharedGateway {
         }
         assertTrue(all.contains("\"queue\":\"kommun.1280.ekonomi\""), all);
         assertEquals("[]", operator.functions("kommun-0180").body());
+        assertEquals(404, operator.functions("kommun-9999").status());
         String malmo = harness.clientAs("kommun-1280").functions().body();
         assertTrue(malmo.contains("\"queue\":\"kommun.1280.lss\"") && malmo.contains("\"toItsOwnQueue\""), malmo);
         String stockholm = harness.clientAs("kommun-0180").functions().body();
