@@ -26,14 +26,22 @@ import se.assistansbryggan.message.SecureXml;
 import se.assistansbryggan.trust.PartyDirectory;
 
 /** The command line: run the gateway, send a signed message as a party, read a party's queue, make the sample PKI. */
-@Command(name = "assistansbryggan", mixinStandardHelpOptions = true, version = "0.1.0",
+@Command(name = "assistansbryggan", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "0.1.0",
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:the gateway refused, or answered with an error",
+            "2:wrong usage, or a file that is not there", "3:nothing to read", "4:the gateway or the broker cannot be reached",
+            "5:a certificate, key or password not accepted"},
         description = "Secure messaging gateway for personlig assistans (kommuner, Försäkringskassan, IVO).",
         subcommands = {Cli.Run.class, Cli.Send.class, Cli.Receive.class, OpsCommand.class, Cli.AuditVerify.class,
             Cli.SamplePkiCommand.class, Cli.ConsoleUser.class})
 public final class Cli {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Cli()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with every command's --help and --version, and failures said in one line (see {@link Failures}). */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Cli()).setExecutionExceptionHandler(new Failures());
     }
 
     @Command(name = "run", description = "Start the gateway with its embedded broker; stop with Ctrl-C.")

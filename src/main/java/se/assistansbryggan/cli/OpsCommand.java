@@ -31,9 +31,21 @@ final class OpsCommand {
         return new OperatorClient(url, cert, truststore, password.toCharArray());
     }
 
+    /** The answer's body; an HTTP error said in one line on stderr, with its exit code. */
     static int print(Answer answer) {
-        System.out.println(answer.body());
-        return answer.status() == 200 ? 0 : 1;
+        if (answer.status() == 200) {
+            System.out.println(answer.body());
+            return 0;
+        }
+        if (answer.status() == 401 || answer.status() == 403) {
+            System.err.println("ops: the gateway does not take this certificate as an operator's (HTTP " + answer.status()
+                    + "): use one named in gateway.operations.operators (--cert)");
+            return Failures.CREDENTIALS;
+        }
+        String body = answer.body() == null ? "" : answer.body().strip();
+        System.err.println("ops: the gateway answered HTTP " + answer.status() + (body.isEmpty() ? "" : ": "
+                + (body.length() > 300 ? body.substring(0, 300) + "…" : body)));
+        return Failures.REFUSED;
     }
 
     // the three listings take no options of their own: command methods, not classes

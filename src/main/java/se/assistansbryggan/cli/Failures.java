@@ -1,0 +1,81 @@
+package se.assistansbryggan.cli;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.nio.file.NoSuchFileException;
+import java.security.UnrecoverableKeyException;
+import javax.net.ssl.SSLException;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * What the command line says when something outside it fails: one line saying what to do, and a
+ * documented exit code, never a stack trace (set ASSISTANSBRYGGAN_DEBUG=1 for one).
+ *
+ * <p>Exit codes: 0 done; 1 the gateway refused or answered with an error; 2 wrong usage, or a
+ * file that is not there; 3 nothing to read; 4 the gateway or the broker cannot be reached;
+ * 5 a certificate, key or password the other side or the keystore does not accept.
+ */
+final class Failures implements CommandLine.IExecutionExceptionHandler {
+    static final int REFUSED = 1;
+    static final int USAGE = 2;
+    static final int UNREACHABLE = 4;
+    static final int CREDENTIALS = 5;
+
+    @Override
+    public int handleExecutionException(Exception failure, CommandLine command, ParseResult parsed) {
+        if (System.getenv("ASSISTANSBRYGGAN_DEBUG") != null) {
+            failure.printStackTrace(command.getErr());
+        }
+        Explained explained = explain(failure);
+        command.getErr().println(command.getCommandName() + ": " + explained.line());
+        return explained.exitCode();
+    }
+
+    record Explained(int exitCode, String line) {}
+
+    static Explained explain(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            String message = cause.getMessage() == null ? "" : cause.getMessage();
+            if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException) {
+                return new Explained(UNREACHABLE, "cannot reach the gateway: is it running (./bryggan run), and is --url right?");
+            }
+            if (cause instanceof UnknownHostException) {
+                return new Explained(UNREACHABLE, "no such host " + message + ": check --url or --broker");
+            }
+            if (cause instanceof HttpTimeoutException) {
+                return new Explained(UNREACHABLE, "the gateway did not answer in time: try again, or ask its operators");
+            }
+            if (cause instanceof NoSuchFileException) {
+                return new Explained(USAGE, "no such file: " + message);
+            }
+            if (cause instanceof UnrecoverableKeyException || message.contains("keystore password was incorrect")
+                    || message.contains("Integrity check failed")) {
+                return new Explained(CREDENTIALS, "the keystore's password is wrong, or the file is not a PKCS#12 keystore: "
+                        + "check --password (or ASSISTANSBRYGGAN_KEYSTORE_PASSWORD)");
+            }
+            if (cause instanceof SSLException) {
+                return new Explained(CREDENTIALS, "the TLS connection failed (" + message + "): the gateway needs a client "
+                        + "certificate its CA issued, and the truststore must hold that CA");
+            }
+            if (cause instanceof jakarta.jms.JMSSecurityException) {
+                return new Explained(CREDENTIALS, "the broker refused the login (" + firstLine(message) + "): a certificate of "
+                        + "the queue's party, or its user and password");
+            }
+            if (cause instanceof org.apache.activemq.artemis.api.core.ActiveMQNotConnectedException
+                    || cause instanceof jakarta.jms.JMSException && (message.contains("connect") || message.contains("Connection"))) {
+                return new Explained(UNREACHABLE, "cannot reach the broker (" + firstLine(message) + "): is the gateway running, "
+                        + "and is --broker right?");
+            }
+        }
+        return new Explained(REFUSED, "failed: " + firstLine(failure.getMessage() == null ? "an unexpected error (run with "
+                + "ASSISTANSBRYGGAN_DEBUG=1 for the details)" : failure.getMessage()));
+    }
+
+    private static String firstLine(String text) {
+        int end = text.indexOf('\n');
+        return end < 0 ? text : text.substring(0, end);
+    }
+}
