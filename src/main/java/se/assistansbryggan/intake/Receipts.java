@@ -76,7 +76,10 @@ public final class Receipts {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         RefusedException refusal = asRefusal(caught);
         Submission submission = exchange.getProperty(Submission.PROPERTY, Submission.class);
-        answer(exchange, SecureXml.serialize(refusal(refusal, submission, caught)), refusal.refusal().httpStatus());
+        // on the SOAP door a refusal is the operation's normal output (HTTP 200, WS-I Basic Profile): a standard SOAP client
+        // reads the signed Kvittens, its Status REFUSED and its Kod, instead of failing on a transport error
+        boolean soap = submission != null && "soap".equals(submission.channel());
+        answer(exchange, SecureXml.serialize(refusal(refusal, submission, caught)), soap ? 200 : refusal.refusal().httpStatus());
     }
 
     /** The signed REFUSED receipt for a refusal, logged, audited and counted; also for doors that fail before the route. */
