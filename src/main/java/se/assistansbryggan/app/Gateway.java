@@ -101,6 +101,7 @@ public final class Gateway implements AutoCloseable {
         https.publishOnConsole("/operations", operatorApi);
         https.publishOnConsole("/console", new ConsoleResource(consoleSessions, audit));
         https.publish("/pull", pullApi);
+        https.publish("/openapi", new se.assistansbryggan.operations.ApiDescription());
         followUps = new FollowUpWatcher(brokerAccess,
                 new Escalations(directory, signingKey)::document, audit,
                 this::counted);

@@ -32,6 +32,7 @@ import se.assistansbryggan.trust.PartyDirectory;
  */
 @Path("/")
 public final class PullResource {
+    private static final String TEXT = "text/plain; charset=UTF-8";
     private final PullQueue pull;
     private final BrokerManagement broker;
     private final PartyDirectory directory;
@@ -85,16 +86,17 @@ public final class PullResource {
         // ids are their senders': two senders' messages may share one; the acknowledgement must say whose
         List<String> senders = broker.sendersOf(queue, messageId);
         if (sender == null && senders.stream().distinct().count() > 1) {
-            return Response.status(409).entity("several messages with this id: name the sender (?sender=, from X-Message-Sender)").build();
+            return Response.status(409).entity("several messages with this id: name the sender (?sender=, from X-Message-Sender)")
+                    .type(TEXT).build();
         }
         String from = sender != null ? sender : senders.stream().findFirst().orElse(null);
         if (broker.removeAll(queue, messageId, sender) == 0) {
-            return Response.status(404).entity("no such message waiting for acknowledgement").build();
+            return Response.status(404).entity("no such message waiting for acknowledgement").type(TEXT).build();
         }
         audit.record("ACKNOWLEDGED", Map.of("recipient", party.id(), "messageId", messageId));
         // receipt is not contact (förslag till 8 b § LSS): the clock runs on; only a contact confirmation stops it
         pull.markReceived(messageId, party.id(), from, java.time.Instant.now());
-        return Response.ok("acknowledged").build();
+        return Response.ok("acknowledged", TEXT).build();
     }
 
     /** The party's own queue, or one of its units' ({@code ?unit=lss} → kommun.0180.lss). */
