@@ -4,13 +4,57 @@ const api = "/operations/";
 const changeHeaders = { "X-Bryggan-Console": "1" };
 
 async function call(method, path) {
+  return (await callWithHeaders(method, path)).body;
+}
+
+async function callWithHeaders(method, path) {
   const response = await fetch(api + path, {
     method, credentials: "same-origin", headers: method === "GET" ? {} : changeHeaders });
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
     throw Object.assign(new Error(body.error || response.statusText), { status: response.status });
   }
-  return body;
+  return { body, headers: response.headers };
+}
+
+// 290 kommuner, their units and escalation queues: the queue list is searched and paged, not shown whole
+const pageSize = 25;
+let queueOffset = 0;
+
+async function queues() {
+  const search = document.getElementById("queue-search").value.trim();
+  const query = new URLSearchParams({ offset: String(queueOffset), limit: String(pageSize) });
+  if (search) {
+    query.set("search", search);
+  }
+  const answer = await callWithHeaders("GET", "queues?" + query);
+  const total = Number(answer.headers.get("X-Total-Count") || answer.body.length);
+  fill("queues", answer.body, ["queue", "name", "depth", q => q.oldestAgeMillis == null ? "" : Math.round(q.oldestAgeMillis / 1000)]);
+  document.getElementById("queues-page").textContent = total === 0 ? "inga träffar"
+      : (queueOffset + 1) + "–" + (queueOffset + answer.body.length) + " av " + total;
+  document.getElementById("queues-prev").disabled = queueOffset === 0;
+  document.getElementById("queues-next").disabled = queueOffset + pageSize >= total;
+}
+
+const attentionKinds = {
+  "dead-letters": "Döda meddelanden",
+  "escalation": "Eskalering väntar hos kommunen",
+  "overdue-follow-up": "Uppföljning förfallen",
+  "old-messages": "Gamla meddelanden",
+  "refusals": "Avvisade senaste timmen"
+};
+
+async function attention() {
+  const items = await call("GET", "attention");
+  fill("attention", items, [
+    a => attentionKinds[a.kind] || a.kind,
+    a => a.queue || a.code || a.messageId || "",
+    a => a.name || a.recipient || "",
+    a => a.count == null ? "" : a.count,
+    a => a.oldestAgeMillis != null ? Math.round(a.oldestAgeMillis / 1000)
+        : a.since != null ? new Date(Number(a.since)).toISOString() : a.due != null ? new Date(Number(a.due)).toISOString() : ""]);
+  document.querySelector("#attention tbody").querySelectorAll("tr").forEach((row, i) => row.dataset.kind = items[i].kind);
+  document.getElementById("all-clear").hidden = items.length > 0;
 }
 
 function cell(row, text) {
@@ -113,7 +157,8 @@ function filters() {
 }
 
 async function refresh() {
-  fill("queues", await call("GET", "queues"), ["queue", "depth", q => q.oldestAgeMillis == null ? "" : Math.round(q.oldestAgeMillis / 1000)]);
+  await attention();
+  await queues();
   fill("dead-letters", await call("GET", "dead-letters?" + filters()),
       ["messageId", "type", "sender", "originalAddress", "queue", d => new Date(Number(d.sentAt)).toISOString(), "attempts",
        "reason", d => d.deadLetteredAt == null ? "" : new Date(Number(d.deadLetteredAt)).toISOString()]);
@@ -139,6 +184,19 @@ async function start() {
   document.getElementById("refresh").addEventListener("click", () => refresh().catch(report));
   document.getElementById("retry-all").addEventListener("click", () => retryAll().catch(report));
   document.getElementById("filters").addEventListener("submit", event => { event.preventDefault(); refresh().catch(report); });
+  document.getElementById("queue-search-form").addEventListener("submit", event => {
+    event.preventDefault();
+    queueOffset = 0;
+    queues().catch(report);
+  });
+  document.getElementById("queues-prev").addEventListener("click", () => {
+    queueOffset = Math.max(0, queueOffset - pageSize);
+    queues().catch(report);
+  });
+  document.getElementById("queues-next").addEventListener("click", () => {
+    queueOffset += pageSize;
+    queues().catch(report);
+  });
   status("Inloggad.");
 }
 

@@ -11,7 +11,7 @@ import se.assistansbryggan.message.Refusal;
  * A hard ceiling on request bodies at the HTTP layer, so no door (the SOAP stack buffers whole
  * envelopes) can be made to read an unbounded body. A body declared larger than the ceiling is
  * not read at all: the sender gets HTTP 413 with the gateway's signed MESSAGE_TOO_LARGE receipt
- * (in a SOAP fault on the SOAP door), and the connection is closed. A body that does not declare
+ * (on the SOAP door as the operation's output, HTTP 200), and the connection is closed. A body that does not declare
  * its length is cut off at the ceiling; intake's own limit answers below it.
  */
 final class BodyCeiling implements CXFUndertowHttpHandler {

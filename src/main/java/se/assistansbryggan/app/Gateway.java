@@ -228,7 +228,8 @@ public final class Gateway implements AutoCloseable {
                 new String(config.secret("gateway.operations.console-secret")).getBytes(StandardCharsets.UTF_8),
                 config.duration("gateway.operations.console-session"), clock);
         operatorApi = new OperatorResource(management, audit,
-                Set.of(config.getOrEmpty("gateway.operations.operators").split("\\s*;\\s*")), consoleSessions, clock, gate, directory);
+                Set.of(config.getOrEmpty("gateway.operations.operators").split("\\s*;\\s*")), consoleSessions, clock, gate, directory,
+                metrics::refusalsInTheLastHour, config.duration("gateway.operations.attention-age"));
         var soap = https.soap(camel);
         soap.getOutFaultInterceptors().add(new se.assistansbryggan.intake.SoapRefusals(receipts));
         registry.bind("soapIntake", soap);

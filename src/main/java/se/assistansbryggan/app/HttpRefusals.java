@@ -18,7 +18,7 @@ import se.assistansbryggan.message.Submission;
 
 /**
  * A refusal answered at the HTTP layer, before any door has read the request: the gateway's
- * signed receipt (in a SOAP fault on the SOAP door), logged, audited and counted like every other
+ * signed receipt (on the SOAP door as the operation's output, HTTP 200), logged, audited and counted like every other
  * refusal; the rest of the request is never read, so the connection is then closed (on HTTP/2,
  * the stream).
  * Runs on a worker thread: signing is not the I/O thread's work.
@@ -47,14 +47,16 @@ final class HttpRefusals {
     /** Answers the refusal with its HTTP status and the extra headers, then closes the connection. */
     void send(HttpServerExchange exchange, RefusedException refusal, Map<String, String> headers) {
         Submission submission = submissionOf(exchange);
-        exchange.setStatusCode(refusal.refusal().httpStatus());
+        boolean soap = "soap".equals(submission.channel());
+        // on the SOAP door every refusal is the operation's output with HTTP 200 (WS-I Basic Profile; a standard client
+        // reads the Kvittens instead of failing on a transport error); elsewhere the refusal's own status
+        exchange.setStatusCode(soap ? 200 : refusal.refusal().httpStatus());
         exchange.setPersistent(false);
         headers.forEach((name, value) -> exchange.getResponseHeaders().put(new HttpString(name), value));
         byte[] body;
         try {
             Document receipt = receipts.refusal(refusal, submission, null);
-            boolean soap = "soap".equals(submission.channel());
-            body = soap ? SoapRefusals.faultEnvelope(refusal, receipt) : SecureXml.serialize(receipt);
+            body = soap ? SoapRefusals.outputEnvelope(receipt) : SecureXml.serialize(receipt);
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, soap ? "text/xml; charset=UTF-8" : "application/xml; charset=UTF-8");
         } catch (RuntimeException e) {
             closeNow(exchange);

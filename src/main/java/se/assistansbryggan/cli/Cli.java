@@ -29,7 +29,7 @@ import se.assistansbryggan.trust.PartyDirectory;
 @Command(name = "assistansbryggan", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "0.1.0",
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:the gateway refused, or answered with an error",
             "2:wrong usage, or a file that is not there", "3:nothing to read", "4:the gateway or the broker cannot be reached",
-            "5:a certificate, key or password not accepted"},
+            "5:a certificate, key or password not accepted", "6:audit-verify: the audit trail's chain is broken"},
         description = "Secure messaging gateway for personlig assistans (kommuner, Försäkringskassan, IVO).",
         subcommands = {Cli.Run.class, Cli.Send.class, Cli.Receive.class, OpsCommand.class, Cli.AuditVerify.class,
             Cli.SamplePkiCommand.class, Cli.ConsoleUser.class})
@@ -187,6 +187,11 @@ public final class Cli {
                 System.err.println("give either --cert, or --user and --password");
                 return 2;
             }
+            for (Path file : cert == null ? List.<Path>of() : List.of(cert, truststore)) {
+                if (!Files.isRegularFile(file)) {
+                    throw new java.nio.file.NoSuchFileException(file.toString());
+                }
+            }
             String url = broker != null ? broker : cert == null ? "tcp://127.0.0.1:61616"
                     : "tcp://127.0.0.1:61617?sslEnabled=true&keyStorePath=" + cert.toAbsolutePath() + "&keyStorePassword=" + certPassword
                             + "&keyStoreType=PKCS12&trustStorePath=" + truststore.toAbsolutePath()
@@ -220,7 +225,7 @@ public final class Cli {
             var broken = AuditTrail.verify(file, secret);
             if (broken.isPresent()) {
                 System.out.println("BROKEN at line " + broken.get() + " of " + file);
-                return 2;
+                return Failures.BROKEN_TRAIL;
             }
             System.out.println("OK: every line of " + file + " is in its chain");
             return 0;

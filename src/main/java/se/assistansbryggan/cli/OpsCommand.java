@@ -42,16 +42,38 @@ final class OpsCommand {
                     + "): use one named in gateway.operations.operators (--cert)");
             return Failures.CREDENTIALS;
         }
-        String body = answer.body() == null ? "" : answer.body().strip();
-        System.err.println("ops: the gateway answered HTTP " + answer.status() + (body.isEmpty() ? "" : ": "
-                + (body.length() > 300 ? body.substring(0, 300) + "…" : body)));
+        System.err.println("ops: " + said(answer));
         return Failures.REFUSED;
+    }
+
+    /** An error answer in one line: a signed receipt by its code and sentence, JSON by its error, else the status. */
+    static String said(Answer answer) {
+        String body = answer.body() == null ? "" : answer.body().strip();
+        java.util.regex.Matcher code = java.util.regex.Pattern.compile("<Kod>([^<]*)</Kod>").matcher(body);
+        java.util.regex.Matcher text = java.util.regex.Pattern.compile("<Text>([^<]*)</Text>").matcher(body);
+        java.util.regex.Matcher error = java.util.regex.Pattern.compile("\"error\":\"([^\"]*)\"").matcher(body);
+        String retry = answer.header("Retry-After").map(s -> "; try again in " + s + " s").orElse("");
+        if (code.find()) {
+            return "refused " + code.group(1) + (text.find() ? ": " + text.group(1) : "") + retry;
+        }
+        if (error.find()) {
+            return "the gateway answered HTTP " + answer.status() + ": " + error.group(1);
+        }
+        String line = body.lines().findFirst().orElse("");
+        return "the gateway answered HTTP " + answer.status() + (line.isEmpty() ? "" : ": " + (line.length() > 200
+                ? line.substring(0, 200) + "…" : line)) + retry;
     }
 
     // the three listings take no options of their own: command methods, not classes
     @Command(name = "queues", description = "Every queue with its depth and the age of its oldest message.")
     int queues() throws Exception {
         return print(client().queues());
+    }
+
+    @Command(name = "attention", description = "What needs an operator, most urgent first: dead letters, escalations, "
+            + "follow-ups past due, old messages, refusals in the last hour.")
+    int attention() throws Exception {
+        return print(client().attention());
     }
 
     @Command(name = "follow-ups", description = "Open follow-up clocks (8 b § LSS): notice, kommun, due time.")

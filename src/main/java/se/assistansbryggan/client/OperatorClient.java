@@ -32,6 +32,11 @@ public final class OperatorClient {
                 java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** What needs an operator, most urgent first. */
+    public Answer attention() throws IOException, InterruptedException {
+        return call("GET", "attention");
+    }
+
     public Answer escalations() throws IOException, InterruptedException {
         return call("GET", "escalations");
     }
@@ -66,7 +71,7 @@ public final class OperatorClient {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
                 .method(method, HttpRequest.BodyPublishers.noBody()).build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(), response.body());
+        return new Answer(response.statusCode(), response.body(), response.headers());
     }
 
     private static String encode(String value) {

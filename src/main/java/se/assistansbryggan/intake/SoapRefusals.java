@@ -41,20 +41,16 @@ public final class SoapRefusals extends AbstractSoapInterceptor {
     }
 
     /**
-     * A whole SOAP 1.1 envelope with a Client fault whose detail is the signed receipt: the answer
-     * of a door that refuses before CXF reads the request (a body over the size ceiling).
+     * A whole SOAP 1.1 envelope whose body is the signed receipt, the operation's normal output:
+     * how the SOAP door answers a refusal made before the route (too large, too slow, over the
+     * sender's share), with HTTP 200 as every other refusal on the SOAP door.
      */
-    public static byte[] faultEnvelope(RefusedException refusal, Document receipt) {
+    public static byte[] outputEnvelope(Document receipt) {
         String soapNs = "http://schemas.xmlsoap.org/soap/envelope/";
         Document envelope = SecureXml.newDocument();
         Element root = envelope.createElementNS(soapNs, "soap:Envelope");
         envelope.appendChild(root);
-        Element fault = envelope.createElementNS(soapNs, "soap:Fault");
-        root.appendChild(envelope.createElementNS(soapNs, "soap:Body")).appendChild(fault);
-        fault.appendChild(envelope.createElementNS(null, "faultcode")).setTextContent("soap:Client");
-        fault.appendChild(envelope.createElementNS(null, "faultstring"))
-                .setTextContent(refusal.refusal().name() + ": " + refusal.refusal().sentence());
-        fault.appendChild(envelope.createElementNS(null, "detail")).appendChild(envelope.importNode(receipt.getDocumentElement(), true));
+        root.appendChild(envelope.createElementNS(soapNs, "soap:Body")).appendChild(envelope.importNode(receipt.getDocumentElement(), true));
         return SecureXml.serialize(envelope);
     }
 

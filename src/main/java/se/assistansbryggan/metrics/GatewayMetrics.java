@@ -22,6 +22,7 @@ public final class GatewayMetrics {
     private final Map<String, Long> depths = new ConcurrentHashMap<>();
     private final Supplier<Map<String, Long>> queueDepths;
     private volatile long depthsReadAt;
+    private final RecentRefusals recent = new RecentRefusals();
 
     /**
      * @param queueDepths every queue's depth by name, read from the broker when scraped
@@ -61,6 +62,30 @@ public final class GatewayMetrics {
     public void refused(String code, Duration took) {
         Counter.builder("bryggan_refused").tag("code", code).register(registry).increment();
         latency.record(took);
+        recent.add(code);
+    }
+
+    /** Refusals by code in the last hour (this instance), for the operators' first view. */
+    public Map<String, Integer> refusalsInTheLastHour() {
+        return recent.lastHour();
+    }
+
+    /** Counts per code in one-minute buckets, the last 60 kept: bounded whatever is refused. */
+    private static final class RecentRefusals {
+        private final java.util.TreeMap<Long, Map<String, Integer>> byMinute = new java.util.TreeMap<>();
+
+        synchronized void add(String code) {
+            long minute = System.currentTimeMillis() / 60_000;
+            byMinute.computeIfAbsent(minute, m -> new java.util.HashMap<>()).merge(code, 1, Integer::sum);
+            byMinute.headMap(minute - 60).clear();
+        }
+
+        synchronized Map<String, Integer> lastHour() {
+            long minute = System.currentTimeMillis() / 60_000;
+            Map<String, Integer> sum = new java.util.TreeMap<>();
+            byMinute.tailMap(minute - 59).values().forEach(m -> m.forEach((code, n) -> sum.merge(code, n, Integer::sum)));
+            return sum;
+        }
     }
 
     /** A notice not confirmed in time was escalated to its kommun. */

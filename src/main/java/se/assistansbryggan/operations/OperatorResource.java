@@ -11,11 +11,14 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.camel.util.json.Jsoner;
 import se.assistansbryggan.audit.AuditTrail;
+import se.assistansbryggan.delivery.EmbeddedBroker;
 import se.assistansbryggan.message.Personnummer;
 import se.assistansbryggan.message.RefusedException;
 import se.assistansbryggan.trust.ClientGate;
@@ -40,11 +43,28 @@ public final class OperatorResource {
     private final ClientGate gate;
     private final Clock clock;
     private final PartyDirectory directory;
+    private final Map<String, String> queueNames = new java.util.HashMap<>();
+    private final java.util.function.Supplier<Map<String, Integer>> refusals;
+    private final java.time.Duration attentionAge;
 
+    /**
+     * @param refusals refusals by code in the last hour
+     * @param attentionAge how old a queue's oldest message may be before it needs an operator
+     */
     public OperatorResource(BrokerManagement broker, AuditTrail audit, Set<String> operators, ConsoleSessions sessions, Clock clock,
-            ClientGate gate, PartyDirectory directory) {
+            ClientGate gate, PartyDirectory directory, java.util.function.Supplier<Map<String, Integer>> refusals,
+            java.time.Duration attentionAge) {
         this.gate = gate;
         this.directory = directory;
+        this.refusals = refusals;
+        this.attentionAge = attentionAge;
+        for (se.assistansbryggan.message.Party party : directory.all()) {
+            queueNames.put(party.queue(), party.name());
+            party.units().forEach(unit -> {
+                se.assistansbryggan.message.Recipient recipient = new se.assistansbryggan.message.Recipient(party, unit);
+                queueNames.put(recipient.queue(), recipient.name());
+            });
+        }
         this.broker = broker;
         this.sessions = sessions;
         this.audit = audit;
@@ -52,12 +72,85 @@ public final class OperatorResource {
         this.clock = clock;
     }
 
+    /**
+     * Every queue with its depth, the age of its oldest message and the name of the party (or unit)
+     * it belongs to; {@code search} keeps those whose queue or name contains it (any case), and
+     * {@code offset}/{@code limit} page the list, whose full length is in {@code X-Total-Count}.
+     */
     @GET
     @Path("queues")
-    public Response queues(@Context HttpServletRequest request) throws Exception {
+    public Response queues(@Context HttpServletRequest request, @QueryParam("search") String search,
+            @QueryParam("offset") Integer offset, @QueryParam("limit") Integer limit) throws Exception {
         operator(request);
-        return json(broker.queues().stream().map(q -> map("queue", q.name(), "depth", q.depth(),
-                "oldestAgeMillis", q.oldestAgeMillis())).toList());
+        String wanted = search == null ? "" : search.strip().toLowerCase(java.util.Locale.ROOT);
+        List<Map<String, Object>> rows = broker.queues().stream()
+                .map(q -> map("queue", q.name(), "name", nameOf(q.name()), "depth", q.depth(), "oldestAgeMillis", q.oldestAgeMillis()))
+                .filter(r -> wanted.isEmpty() || String.valueOf(r.get("queue")).toLowerCase(java.util.Locale.ROOT).contains(wanted)
+                        || String.valueOf(r.get("name")).toLowerCase(java.util.Locale.ROOT).contains(wanted))
+                .sorted(java.util.Comparator.comparing(r -> String.valueOf(r.get("queue"))))
+                .toList();
+        int from = Math.min(rows.size(), Math.max(0, offset == null ? 0 : offset));
+        int to = limit == null ? rows.size() : Math.min(rows.size(), from + Math.max(0, limit));
+        return Response.ok(Jsoner.serialize(rows.subList(from, to)), "application/json").header("X-Total-Count", rows.size()).build();
+    }
+
+    /**
+     * What needs an operator, most urgent first: dead letters (oldest first), escalations waiting at
+     * the kommuner, follow-up clocks past due, queues whose oldest message is older than
+     * {@code gateway.operations.attention-age}, and refusals by code in the last hour.
+     */
+    @GET
+    @Path("attention")
+    public Response attention(@Context HttpServletRequest request) throws Exception {
+        operator(request);
+        List<Map<String, Object>> items = new ArrayList<>();
+        List<BrokerManagement.QueueStatus> queues = broker.queues();
+        queues.stream().filter(q -> q.name().startsWith(EmbeddedBroker.DEAD_LETTER_PREFIX) && q.depth() > 0)
+                .sorted(java.util.Comparator.comparing((BrokerManagement.QueueStatus q) -> q.oldestAgeMillis() == null ? 0 : -q.oldestAgeMillis()))
+                .forEach(q -> items.add(map("kind", "dead-letters", "queue", q.name(), "name", nameOf(q.name()), "count", q.depth(),
+                        "oldestAgeMillis", q.oldestAgeMillis())));
+        for (Map<String, Object> escalation : broker.escalations()) {
+            Map<String, Object> item = new java.util.LinkedHashMap<>(escalation);
+            item.put("kind", "escalation");
+            item.put("name", nameOf(String.valueOf(escalation.get("queue"))));
+            items.add(item);
+        }
+        long now = clock.millis();
+        for (Map<String, Object> clockItem : broker.scheduled(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS)) {
+            if (due(clockItem) <= now) {
+                Map<String, Object> item = new java.util.LinkedHashMap<>(clockItem);
+                item.put("kind", "overdue-follow-up");
+                items.add(item);
+            }
+        }
+        queues.stream().filter(q -> !q.name().startsWith(EmbeddedBroker.DEAD_LETTER_PREFIX) && !q.name().endsWith(".escalations")
+                        && q.depth() > 0 && q.oldestAgeMillis() != null && q.oldestAgeMillis() > attentionAge.toMillis()
+                        && directoryQueue(q.name()))
+                .sorted(java.util.Comparator.comparing((BrokerManagement.QueueStatus q) -> -q.oldestAgeMillis()))
+                .forEach(q -> items.add(map("kind", "old-messages", "queue", q.name(), "name", nameOf(q.name()), "count", q.depth(),
+                        "oldestAgeMillis", q.oldestAgeMillis())));
+        refusals.get().forEach((code, count) -> items.add(map("kind", "refusals", "code", code, "count", count)));
+        return json(items);
+    }
+
+    private static long due(Map<String, Object> clockItem) {
+        try {
+            return Long.parseLong(String.valueOf(clockItem.get("due")));
+        } catch (NumberFormatException unknown) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Whether a queue is a party's or a unit's (not the gateway's own: receipts, clocks, events). */
+    private boolean directoryQueue(String queue) {
+        return !nameOf(queue).isEmpty();
+    }
+
+    /** The party (or unit) a queue belongs to, by name: a dead-letter or escalation queue by its original queue's. */
+    private String nameOf(String queue) {
+        String q = queue.startsWith(EmbeddedBroker.DEAD_LETTER_PREFIX) ? queue.substring(EmbeddedBroker.DEAD_LETTER_PREFIX.length()) : queue;
+        q = q.endsWith(".escalations") ? q.substring(0, q.length() - ".escalations".length()) : q;
+        return queueNames.getOrDefault(q, "");
     }
 
     @GET

@@ -105,20 +105,21 @@ public final class PullResource {
             return party.queue();
         }
         return party.unit(unit).map(u -> new Recipient(party, u).queue())
-                .orElseThrow(() -> new jakarta.ws.rs.NotFoundException("no such unit of " + party.id()));
+                .orElseThrow(() -> new jakarta.ws.rs.NotFoundException(Response.status(404).entity("no such unit of " + party.id())
+                        .type(TEXT).build()));
     }
 
-    /** The party whose admitted client certificate this is; a refused certificate gets the signed refusal. */
+    /** The party whose admitted client certificate this is; a refused certificate, or one of no party, gets the signed refusal. */
     private Party party(HttpServletRequest request) {
-        X509Certificate client;
         try {
-            client = gate.admit(request.getAttribute(ClientGate.SERVLET_ATTRIBUTE));
+            X509Certificate client = gate.admit(request.getAttribute(ClientGate.SERVLET_ATTRIBUTE));
+            return Organisationsnummer.fromCertificate(client).flatMap(directory::byOrganisationsnummer)
+                    .orElseThrow(() -> se.assistansbryggan.message.Refusal.UNKNOWN_SENDER
+                            .because("the client certificate names no organisation of the directory"));
         } catch (RefusedException refused) {
             Document receipt = receipts.refusal(refused, new Submission("pull", null), null);
             throw new jakarta.ws.rs.WebApplicationException(Response.status(refused.refusal().httpStatus())
                     .entity(SecureXml.serialize(receipt)).type("application/xml").build());
         }
-        return Organisationsnummer.fromCertificate(client).flatMap(directory::byOrganisationsnummer)
-                .orElseThrow(() -> new jakarta.ws.rs.ForbiddenException("the client certificate names no known party"));
     }
 }

@@ -58,10 +58,27 @@ class CommandLineTest extends SharedGateway {
     }
 
     @Test
+    void a_wrong_url() {
+        run("ops", "--url", "127.0.0.1:8443", "queues").saysInOneLine(2, "https://host:port");
+        run("ops", "--url", "http://127.0.0.1:" + java.net.URI.create(harness.gateway().baseUrl()).getPort(), "queues")
+                .saysInOneLine(2, "speaks HTTPS");
+    }
+
+    @Test
+    void a_broken_audit_trail_has_its_own_exit_code() throws Exception {
+        java.nio.file.Path trail = java.nio.file.Files.createTempFile("trail", ".jsonl");
+        java.nio.file.Files.writeString(trail, "{\"event\":\"FORGED\"}\n");
+        Run broken = run("audit-verify", "--file", trail.toString());
+        assertEquals(6, broken.exitCode(), broken.toString());
+        assertTrue(broken.out().contains("BROKEN"), broken.out());
+    }
+
+    @Test
     void a_missing_or_unreadable_certificate() {
         String url = harness.gateway().baseUrl();
         run("ops", "--url", url, "--cert", "certs-sample/no-such.p12", "queues").saysInOneLine(2, "no such file");
         run("ops", "--url", url, "--password", "wrong", "queues").saysInOneLine(5, "password is wrong");
+        run("receive", "--queue", "kommun.0180", "--cert", "certs-sample/no-such.p12").saysInOneLine(2, "no such file");
         run("send", "--as", "nobody", "--file", "samples/withdrawal-notice.xml", "--url", url).saysInOneLine(2, "no such file");
     }
 

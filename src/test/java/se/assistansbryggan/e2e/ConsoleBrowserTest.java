@@ -83,7 +83,11 @@ class ConsoleBrowserTest {
         visible("failed");
         signIn("drift", "sample-console-NOT-FOR-PRODUCTION");
         visible("console");
-        await(ExpectedConditions.textToBePresentInElementLocated(By.id("queues"), "kommun.0180"));
+        // the first view: what needs an operator, the dead letter first, with the kommun's name beside its queue
+        await(ExpectedConditions.textToBePresentInElementLocated(By.id("attention"), DLQ));
+        WebElement first = browser.findElement(By.cssSelector("#attention tbody tr"));
+        assertEquals("dead-letters", first.getAttribute("data-kind"));
+        assertTrue(first.getText().contains("Stockholms stad"), first.getText());
         await(ExpectedConditions.textToBePresentInElementLocated(By.id("dead-letters"), id));
 
         button("Visa", id).click();
@@ -105,6 +109,39 @@ class ConsoleBrowserTest {
         assertTrue(trail.lines().anyMatch(l -> l.contains("\"event\":\"OPERATOR_RETRIED\"") && l.contains("console:drift")
                 && l.contains("kommunens system är lagat")), trail);
         assertTrue(trail.contains("\"event\":\"OPERATOR_LOGIN_FAILED\""));
+    }
+
+    /** National scale: the queues of all 290 kommuner are paged, and found by a kommun's name or code. */
+    @Test
+    void the_queues_of_290_kommuner_are_paged_and_searched_by_name() {
+        browser.get(console + "/console/");
+        if (browser.manage().getCookieNamed("bryggan_session") == null) {
+            signIn("drift", "sample-console-NOT-FOR-PRODUCTION");
+        }
+        visible("console");
+        WebElement page = await(ExpectedConditions.presenceOfElementLocated(By.id("queues-page")));
+        await(ExpectedConditions.textMatches(By.id("queues-page"), java.util.regex.Pattern.compile("^1–25 av \\d+$")));
+        int total = Integer.parseInt(page.getText().replaceAll(".* av ", ""));
+        assertTrue(total > 2 * 290, "every kommun's queue and escalation queue: " + total);
+        assertEquals(25, browser.findElements(By.cssSelector("#queues tbody tr")).size());
+        String firstOfPageOne = browser.findElement(By.cssSelector("#queues tbody tr")).getText();
+
+        browser.findElement(By.id("queues-next")).click();
+        await(ExpectedConditions.textToBe(By.id("queues-page"), "26–50 av " + total));
+        assertFalse(browser.findElement(By.cssSelector("#queues tbody tr")).getText().equals(firstOfPageOne));
+
+        WebElement search = browser.findElement(By.id("queue-search"));
+        search.clear();
+        search.sendKeys("kiruna");
+        search.submit();
+        await(ExpectedConditions.textToBe(By.id("queues-page"), "1–2 av 2"));
+        var rows = browser.findElements(By.cssSelector("#queues tbody tr"));
+        assertTrue(rows.stream().allMatch(r -> r.getText().contains("Kiruna") && r.getText().contains("kommun.2584")),
+                rows.stream().map(WebElement::getText).toList().toString());
+        search.clear();
+        search.sendKeys("1440");
+        search.submit();
+        await(ExpectedConditions.textToBePresentInElementLocated(By.id("queues"), "Ale"));
     }
 
     /** The API behind the page: no session, no entry; a session cookie changes nothing without the page's header. */

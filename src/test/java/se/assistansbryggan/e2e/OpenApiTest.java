@@ -56,6 +56,11 @@ class OpenApiTest extends SharedGateway {
         check(api, "kommun-0180", "POST", "/pull/ack/{messageId}", "/pull/ack/" + UUID.randomUUID(), null, null, 404);
         check(api, "kommun-1280", "GET", "/pull/functions", "/pull/functions", null, null, 200);
         check(api, "operator", "GET", "/operations/queues", "/operations/queues", null, null, 200);
+        HttpResponse<String> kiruna = check(api, "operator", "GET", "/operations/queues", "/operations/queues?search=Kiruna&offset=0&limit=1",
+                null, null, 200);
+        assertEquals("2", kiruna.headers().firstValue("X-Total-Count").orElseThrow());
+        assertTrue(kiruna.body().contains("\"name\":\"Kiruna\""), kiruna.body());
+        check(api, "operator", "GET", "/operations/attention", "/operations/attention", null, null, 200);
         check(api, "kommun-0180", "GET", "/operations/queues", "/operations/queues", null, null, 403);
         check(api, "operator", "GET", "/operations/dead-letters", "/operations/dead-letters?queue=DLQ.kommun.0180", null, null, 200);
         String missing = "/operations/dead-letters/DLQ.kommun.0180/" + UUID.randomUUID();
@@ -69,10 +74,30 @@ class OpenApiTest extends SharedGateway {
         check(api, "operator", "GET", "/operations/functions", "/operations/functions", null, null, 200);
         check(api, "operator", "GET", "/operations/functions", "/operations/functions?party=kommun-9999", null, null, 404);
 
-        // nothing the description lists is left untried
+        // nothing the description lists is left untried, and every operation of the doors is listed
         Set<String> listed = new HashSet<>();
         map(api.get("paths")).forEach((path, item) -> map(item).keySet().forEach(method -> listed.add(method.toUpperCase() + " " + path)));
         assertEquals(listed, exercised);
+        Set<String> implemented = new HashSet<>();
+        implemented.addAll(operationsOf("/messages", se.assistansbryggan.intake.MessageResource.class));
+        implemented.addAll(operationsOf("/pull", se.assistansbryggan.operations.PullResource.class));
+        implemented.addAll(operationsOf("/operations", se.assistansbryggan.operations.OperatorResource.class));
+        assertEquals(implemented, listed, "the description and the JAX-RS resources of the doors");
+    }
+
+    /** Every HTTP operation a JAX-RS resource published at {@code base} implements, as "METHOD /path". */
+    private static Set<String> operationsOf(String base, Class<?> resource) {
+        Set<String> operations = new HashSet<>();
+        for (java.lang.reflect.Method method : resource.getMethods()) {
+            for (var annotation : method.getAnnotations()) {
+                jakarta.ws.rs.HttpMethod http = annotation.annotationType().getAnnotation(jakarta.ws.rs.HttpMethod.class);
+                if (http != null) {
+                    jakarta.ws.rs.Path path = method.getAnnotation(jakarta.ws.rs.Path.class);
+                    operations.add(http.value() + " " + base + (path == null ? "" : "/" + path.value().replaceAll("^/", "")));
+                }
+            }
+        }
+        return operations;
     }
 
     /** One real call; its answer must be one the description documents for the operation. */

@@ -59,6 +59,30 @@ class SoapIntegratorTest extends SharedGateway {
     }
 
     /**
+     * A refusal made before the message is read, here RATE_LIMITED (FK's share of one request is held
+     * by a slow one), reaches the generated client the same way: its Kvittens, HTTP 200.
+     */
+    @Test
+    void a_refusal_before_the_message_is_read_reaches_the_client_as_its_receipt(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        try (GatewayHarness limited = new GatewayHarness(dir).start(java.util.Map.of("gateway.https.in-flight-per-party.fk", "1"))) {
+            javax.net.ssl.SSLContext fk = GatewayClient.sslContext(GatewayHarness.CERTS.resolve("fk.p12"),
+                    GatewayHarness.CERTS.resolve("truststore.p12"), GatewayHarness.PASSWORD);
+            URI base = URI.create(limited.gateway().baseUrl());
+            try (javax.net.ssl.SSLSocket slow = (javax.net.ssl.SSLSocket) fk.getSocketFactory().createSocket(base.getHost(), base.getPort())) {
+                slow.getOutputStream().write(("POST /soap HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: 5000\r\n\r\n<")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                slow.getOutputStream().flush();
+                Thread.sleep(1000); // its headers are read: it holds FK's one slot
+                KvittensTyp receipt = port("fk", limited.gateway().baseUrl()).skicka(
+                        inlamning(GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk")));
+                assertEquals(StatusTyp.REFUSED, receipt.getStatus());
+                assertEquals("RATE_LIMITED", receipt.getKod());
+            }
+        }
+    }
+
+    /**
      * The WSDL is served, and declares the Refusal fault (detail: the Kvittens) that requests the
      * gateway cannot read as the operation get (TransportTest sends such requests).
      */
@@ -80,8 +104,12 @@ class SoapIntegratorTest extends SharedGateway {
     }
 
     private static IntakePortType portAs(String party) throws Exception {
+        return port(party, harness.gateway().baseUrl());
+    }
+
+    private static IntakePortType port(String party, String baseUrl) throws Exception {
         IntakePortType port = new IntakeService(Path.of("schemas/intake.wsdl").toUri().toURL()).getIntakePort();
-        ((BindingProvider) port).getRequestContext().put(BindingProvider.ENDPOINT_ADDRESS_PROPERTY, harness.gateway().baseUrl() + "/soap");
+        ((BindingProvider) port).getRequestContext().put(BindingProvider.ENDPOINT_ADDRESS_PROPERTY, baseUrl + "/soap");
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(KeyMaterial.loadPkcs12(GatewayHarness.CERTS.resolve(party + ".p12"), GatewayHarness.PASSWORD), GatewayHarness.PASSWORD);
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
