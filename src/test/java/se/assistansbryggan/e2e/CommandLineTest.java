@@ -120,9 +120,9 @@ class CommandLineTest extends SharedGateway {
             cli.setErr(new PrintWriter(pcErr, true));
             int code = cli.execute(args);
             // the gateway of this test runs in the same JVM: its log lines (timestamped) are not the command's
-            String err = (capturedErr.toString(StandardCharsets.UTF_8) + pcErr).lines()
+            String said = (capturedErr.toString(StandardCharsets.UTF_8) + pcErr).lines()
                     .filter(line -> !line.matches("^\\d{4}-\\d{2}-\\d{2}T.*")).collect(java.util.stream.Collectors.joining("\n"));
-            return new Run(code, capturedOut.toString(StandardCharsets.UTF_8) + pcOut, err);
+            return new Run(code, capturedOut.toString(StandardCharsets.UTF_8) + pcOut, said);
         } finally {
             System.setOut(out);
             System.setErr(err);
