@@ -146,9 +146,10 @@ public final class OperatorResource {
         return !nameOf(queue).isEmpty();
     }
 
-    /** The party (or unit) a queue belongs to, by name: a dead-letter or escalation queue by its original queue's. */
+    /** The party (or unit) a queue belongs to, by name: a dead-letter, expiry or escalation queue by its original queue's. */
     private String nameOf(String queue) {
-        String q = queue.startsWith(EmbeddedBroker.DEAD_LETTER_PREFIX) ? queue.substring(EmbeddedBroker.DEAD_LETTER_PREFIX.length()) : queue;
+        String q = queue.startsWith(EmbeddedBroker.DEAD_LETTER_PREFIX) ? queue.substring(EmbeddedBroker.DEAD_LETTER_PREFIX.length())
+                : queue.startsWith(EmbeddedBroker.EXPIRY_PREFIX) ? queue.substring(EmbeddedBroker.EXPIRY_PREFIX.length()) : queue;
         q = q.endsWith(".escalations") ? q.substring(0, q.length() - ".escalations".length()) : q;
         return queueNames.getOrDefault(q, "");
     }

@@ -33,7 +33,7 @@ class ExpiryTest {
             OperatorClient operator = new OperatorClient(harness.gateway().baseUrl(), GatewayHarness.CERTS.resolve("operator.p12"),
                     GatewayHarness.CERTS.resolve("truststore.p12"), GatewayHarness.PASSWORD);
             String queues = operator.queues().body();
-            assertTrue(queues.contains("{\"queue\":\"EXP.kommun.0180\",\"depth\":1"), queues);
+            assertTrue(queues.contains("{\"queue\":\"EXP.kommun.0180\",\"name\":\"Stockholms stad\",\"depth\":1"), queues);
         }
     }
 }
