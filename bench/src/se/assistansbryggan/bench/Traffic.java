@@ -150,7 +150,9 @@ final class Traffic {
         GatewayClient client = clients(gateway, Set.of("ivo")).get("ivo");
         org.HdrHistogram.Histogram times = new org.HdrHistogram.Histogram(3);
         int accepted = 0;
+        List<String> ids = new ArrayList<>();
         for (byte[] revocation : signed) {
+            ids.add(MessageSigner.messageId(SecureXml.parse(revocation)));
             long t0 = System.nanoTime();
             String answer = client.post(revocation).body();
             times.recordValue(System.nanoTime() - t0);
@@ -164,6 +166,7 @@ final class Traffic {
         result.put("recipientsEach", kommuner.size() + 1);
         result.put("p50ms", Benchmark.round(times.getValueAtPercentile(50) / 1e6));
         result.put("maxMs", Benchmark.round(times.getMaxValue() / 1e6));
+        result.put("ids", ids);
         return result;
     }
 
