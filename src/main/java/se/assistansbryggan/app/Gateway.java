@@ -180,7 +180,7 @@ public final class Gateway implements AutoCloseable {
                 .toList();
         return new BrokerSettings(config.path("gateway.data.dir"),
                 List.of(config.getOrEmpty("gateway.broker.acceptor"), config.getOrEmpty("gateway.broker.certificate-acceptor")),
-                config.integer("gateway.broker.id-cache-size"), consumers, new BrokerSettings.Redelivery(
+                config.integer("gateway.broker.id-cache-size"), config.integer("gateway.broker.kommun-id-cache-size"), consumers, new BrokerSettings.Redelivery(
                         config.integer("gateway.broker.redelivery.max-attempts"),
                         config.duration("gateway.broker.redelivery.first-delay"),
                         Double.parseDouble(config.get("gateway.broker.redelivery.multiplier")),

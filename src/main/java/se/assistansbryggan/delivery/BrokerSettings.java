@@ -8,7 +8,7 @@ import java.util.List;
  * How the embedded broker is set up: where its journal lives, where consumers connect, who may
  * read which queue, and how failed deliveries are retried before they become dead letters.
  */
-public record BrokerSettings(Path dataDir, List<String> acceptorUrls, int idCacheSize, List<Consumer> consumers,
+public record BrokerSettings(Path dataDir, List<String> acceptorUrls, int idCacheSize, int kommunIdCacheSize, List<Consumer> consumers,
         Redelivery redelivery, String journalBufferTimeout, java.time.Duration expiryScanPeriod, long memoryBytes) {
 
     /**

@@ -61,6 +61,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         Configuration config = journal(settings)
                 .setSecurityEnabled(true)
                 .addAddressSetting("#", deliverySettings(settings.redelivery()))
+                // the broker keeps a duplicate-id cache per address, its array allocated at full size: 290 kommuner (their
+                // units and escalation queues) at the receipts' size took some 600 MB of heap after one fan-out to all.
+                // A kommun's queue needs only its own day of deliveries; the receipts, which stop a resend, keep theirs.
+                .addAddressSetting("kommun.#", new AddressSettings().setIDCacheSize(settings.kommunIdCacheSize()))
                 // DLQ.<queue> and EXP.<queue> are made on their first message
                 .addAddressSetting(DEAD_LETTERS, new AddressSettings().setAutoCreateAddresses(true).setAutoCreateQueues(true))
                 .addAddressSetting(EXPIRED, new AddressSettings().setAutoCreateAddresses(true).setAutoCreateQueues(true))

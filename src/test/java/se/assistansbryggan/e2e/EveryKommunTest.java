@@ -97,6 +97,12 @@ class EveryKommunTest extends SharedGateway {
 
         Receipt receipt = Receipt.parse(harness.clientAs("ivo").post(signed).body());
         assertEquals("ACCEPTED", receipt.status());
+        // each kommun address's duplicate-id cache is allocated at its own, smaller size, not the receipts'
+        var postOffice = server.getPostOffice();
+        assertEquals(harness.gateway().config().integer("gateway.broker.kommun-id-cache-size"),
+                postOffice.getDuplicateIDCache(org.apache.activemq.artemis.api.core.SimpleString.of("kommun.2584")).getSize());
+        assertEquals(harness.gateway().config().integer("gateway.broker.id-cache-size"),
+                postOffice.getDuplicateIDCache(org.apache.activemq.artemis.api.core.SimpleString.of("fk")).getSize());
         try (QueueReader reader = harness.reader()) {
             for (Party recipient : recipients) {
                 var copy = reader.receive(recipient.queue(), 5000).orElseThrow(() -> new AssertionError("nothing on " + recipient.queue()));
