@@ -17,6 +17,7 @@ import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import se.assistansbryggan.audit.AuditTrail;
+import se.assistansbryggan.delivery.AuditWriter;
 import se.assistansbryggan.delivery.BrokerAccess;
 import se.assistansbryggan.delivery.BrokerSettings;
 import se.assistansbryggan.delivery.DeadLetterWatcher;
@@ -73,6 +74,7 @@ public final class Gateway implements AutoCloseable {
     private FollowUpWatcher followUps;
     private DeadLetterWatcher deadLetters;
     private AuditTrail audit;
+    private AuditWriter auditWriter;
     private KeyMaterial signingKey;
     private GatewayMetrics metrics;
     private HealthServer health;
@@ -90,6 +92,9 @@ public final class Gateway implements AutoCloseable {
         directory = PartyDirectory.load(config.path("gateway.parties"));
         PolicyRules policy = PolicyRules.load(config.path("gateway.policy"));
         paths = certificatePaths();
+        // opening the trail checks its tail: a broken one stops the start here, before anything is accepted
+        audit = new AuditTrail(config.path("gateway.data.dir").resolve("audit/trail.jsonl"),
+                config.get("gateway.audit.hmac-secret").getBytes(StandardCharsets.UTF_8), clock, instance());
         handoff = connectBroker(queues());
         https = new HttpsEndpoints(config);
         camel = new DefaultCamelContext();
@@ -97,6 +102,8 @@ public final class Gateway implements AutoCloseable {
         bindStations(camel.getRegistry(), policy);
         PluginHelper.getRoutesLoader(camel).loadRoutes(routeResources());
         camel.start();
+        auditWriter = new AuditWriter(brokerAccess, audit, signingKey.privateKey(), new AuditWriter.Settings(
+                config.integer("gateway.audit.checkpoint-events"), config.duration("gateway.audit.checkpoint-interval"))).start();
         https.publish("/operations", operatorApi);
         https.publishOnConsole("/operations", operatorApi);
         https.publishOnConsole("/console", new ConsoleResource(consoleSessions, audit));
@@ -123,9 +130,43 @@ public final class Gateway implements AutoCloseable {
         return health.port();
     }
 
-    /** Every party's and unit's queue, and every kommun's escalation queues. */
+    /** Every party's and unit's queue, every kommun's escalation queues, and this instance's audit queues. */
     private List<String> queues() {
-        return directory.all().stream().flatMap(p -> p.queues().stream()).toList();
+        return Stream.concat(directory.all().stream().flatMap(p -> p.queues().stream()),
+                Stream.of(AuditWriter.queue(audit.instance()), AuditWriter.mark(audit.instance()))).toList();
+    }
+
+    /**
+     * This instance's name, in its audit trail and its audit queues: gateway.instance, or else the
+     * host's name and a digest of the data directory, the same at every start.
+     */
+    private String instance() {
+        String configured = config.getOrEmpty("gateway.instance");
+        if (!configured.isEmpty()) {
+            if (!configured.matches("[A-Za-z0-9-]{1,48}")) {
+                throw new IllegalArgumentException("gateway.instance: letters, digits and '-' only, at most 48");
+            }
+            return configured;
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "gateway";
+        }
+        host = host.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        String dir = config.path("gateway.data.dir").toAbsolutePath().normalize().toString();
+        return host.substring(0, Math.min(30, host.length())) + "-"
+                + se.assistansbryggan.message.Hmac.sha256Hex("instance".getBytes(StandardCharsets.UTF_8), dir).substring(0, 8);
+    }
+
+    /** Waits until every audit event committed so far is in the trail (for tests and orderly checks). */
+    public void awaitAudit(java.time.Duration patience) throws InterruptedException {
+        auditWriter.awaitWritten(patience);
+    }
+
+    public AuditWriter auditWriter() {
+        return auditWriter;
     }
 
     private void counted(DueClock due) {
@@ -167,7 +208,7 @@ public final class Gateway implements AutoCloseable {
         }
         management = new BrokerManagement(brokerAccess);
         pull = new PullQueue(brokerAccess, config.duration("gateway.pull.visibility-timeout"));
-        return new Handoff(brokerAccess, retention);
+        return new Handoff(brokerAccess, retention, AuditWriter.queue(audit.instance()));
     }
 
     /**
@@ -215,8 +256,6 @@ public final class Gateway implements AutoCloseable {
         registry.bind("policyEngine", new PolicyEngine(policy, directory, clock));
         registry.bind("transformer", new Transformer(signingKey, clock));
         registry.bind("deliverer", new Deliverer(handoff, this::stopFollowUp));
-        audit = new AuditTrail(config.path("gateway.data.dir").resolve("audit/trail.jsonl"),
-                config.get("gateway.audit.hmac-secret").getBytes(StandardCharsets.UTF_8), clock);
         watch = new BrokerWatch(new BrokerManagement(brokerAccess), config.duration("gateway.operations.broker-watch"), clock).start();
         metrics = new GatewayMetrics(watch::depths, Handoff.FOLLOW_UPS);
         Receipts receipts = new Receipts(signingKey, audit, metrics, clock);
@@ -282,6 +321,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (https != null) {
             https.close();
+        }
+        if (auditWriter != null) {
+            auditWriter.close();
         }
         if (handoff != null) {
             handoff.close();

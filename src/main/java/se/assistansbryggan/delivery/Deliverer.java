@@ -55,7 +55,8 @@ public final class Deliverer {
         }
         try {
             handoff.commit(sender, messageId, submission.contentDigest(), submission.receiptXml(),
-                    submission.deliveries().stream().map(d -> deliveryOf(submission, d)).toList(), followUpsOf(submission));
+                    submission.deliveries().stream().map(d -> deliveryOf(submission, d)).toList(), followUpsOf(submission),
+                    submission.auditEvents());
         } catch (Handoff.AlreadyStored duplicate) {
             answerResend(submission, messageId);
         } catch (JMSException e) {

@@ -72,6 +72,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                 // the broker's memory and page the rest (they are read only for a resend), so that a day of them
                 // does not push the delivery queues and the follow-up clocks, which live in memory, into paging
                 .addAddressSetting(Handoff.RECEIPTS + ".#", receiptSettings(settings.memoryBytes() / 4 / (Handoff.RECEIPT_BUCKETS + 1)))
+                // audit events wait for the trail's writer however long it takes: never dead-lettered, never expired
+                .addAddressSetting("gateway.audit.#", new AddressSettings().setMaxDeliveryAttempts(-1).setRedeliveryDelay(1_000L))
                 // a pull acknowledgement no clock took simply goes when it expires
                 .addAddressSetting(Handoff.RECEIVED, new AddressSettings().setExpiryAddress(null).setDeadLetterAddress(null));
         // a copy of every dead letter for the audit trail; the dead letter itself stays for the operators

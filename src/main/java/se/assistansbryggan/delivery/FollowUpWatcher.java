@@ -31,6 +31,7 @@ public final class FollowUpWatcher extends BrokerListener {
 
     private final Function<DueClock, String> escalation;
     private final AuditTrail audit;
+    private final String auditQueue;
     private final java.util.function.Consumer<DueClock> counted;
     private Session session;
 
@@ -39,6 +40,7 @@ public final class FollowUpWatcher extends BrokerListener {
         super(broker);
         this.escalation = escalation;
         this.audit = audit;
+        this.auditQueue = AuditWriter.queue(audit.instance());
         this.counted = counted;
     }
 
@@ -89,10 +91,12 @@ public final class FollowUpWatcher extends BrokerListener {
             reminder.setStringProperty("AbRecipient", due.recipient());
             reminder.setStringProperty(Handoff.DUPLICATE_ID, due.messageId() + "/" + queue + "/" + due.kind());
             producer.send(session.createQueue(queue), reminder, DeliveryMode.PERSISTENT, 7, 0);
-            session.commit();
-            audit.record(due.kind() == ClockKind.ESCALATION ? "ESCALATED" : "REMINDED",
+            // audited in the same transaction: an escalation is never sent without its record, nor recorded twice
+            String event = audit.encode(java.util.List.of(new AuditTrail.Event(due.kind() == ClockKind.ESCALATION ? "ESCALATED" : "REMINDED",
                     Map.of("messageId", due.messageId(), "recipient", due.recipient(), "type", due.type(),
-                            "received", due.receivedAt() == null ? "not acknowledged" : due.receivedAt().toString()));
+                            "received", due.receivedAt() == null ? "not acknowledged" : due.receivedAt().toString()))));
+            producer.send(session.createQueue(auditQueue), AuditWriter.events(session, event), DeliveryMode.PERSISTENT, 4, 0);
+            session.commit();
             counted.accept(due);
         } catch (JMSException | RuntimeException e) {
             LOG.error("could not escalate follow-up; the broker will offer it again", e);

@@ -51,11 +51,13 @@ public final class Handoff implements AutoCloseable {
     private final ThreadLocal<Transacted> sessions = new ThreadLocal<>();
     private final long retentionMillis;
     private final long legacyUntil;
+    private final String auditQueue;
     private Connection connection;
     private int generation;
 
-    public Handoff(BrokerAccess broker, Duration retention) throws JMSException {
+    public Handoff(BrokerAccess broker, Duration retention, String auditQueue) throws JMSException {
         this.factory = broker.factory();
+        this.auditQueue = auditQueue;
         // the queues exist (made at start); asking the broker about them on every send costs round trips
         this.factory.setCacheDestinations(true);
         // a sender waits for its receipt: a commit the broker does not answer (a primary that died
@@ -87,12 +89,14 @@ public final class Handoff implements AutoCloseable {
     }
 
     /**
-     * Stores the deliveries, their follow-up clocks and the receipt in one transaction. Message ids
-     * are the sender's: duplicate detection is keyed by (sender organisation, message id), so one
-     * party cannot take an id another party will use.
+     * Stores the deliveries, their follow-up clocks, the receipt and the audit events of acceptance
+     * in one transaction: nothing is accepted without its audit, nothing audited that was not
+     * accepted. Message ids are the sender's: duplicate detection is keyed by (sender
+     * organisation, message id), so one party cannot take an id another party will use.
      */
     public void commit(String senderOrgnr, String messageId, byte[] contentDigest, String receiptXml,
-            java.util.List<Delivery> deliveries, java.util.List<FollowUp> followUps) throws JMSException, AlreadyStored {
+            java.util.List<Delivery> deliveries, java.util.List<FollowUp> followUps, String auditEvents)
+            throws JMSException, AlreadyStored {
         String key = senderOrgnr + "/" + messageId;
         Transacted tx = session();
         try {
@@ -128,6 +132,7 @@ public final class Handoff implements AutoCloseable {
             record.setStringProperty(DUPLICATE_ID, key);
             // duplicate detection is per address: the same id always lands in the same bucket
             tx.producer.send(queue(receiptQueue(messageId)), record, DeliveryMode.PERSISTENT, 4, retentionMillis);
+            tx.producer.send(queue(auditQueue), AuditWriter.events(tx.session, auditEvents), DeliveryMode.PERSISTENT, 4, 0);
             tx.session.commit();
         } catch (JMSException e) {
             if (isDuplicate(e)) {

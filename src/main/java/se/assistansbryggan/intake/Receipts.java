@@ -52,15 +52,20 @@ public final class Receipts {
         String text = "delivered to " + String.join(", ", submission.deliveries().stream().map(d -> d.recipient().name()).toList());
         Document receipt = receipt(submission.messageId().orElseThrow(), StatusTyp.ACCEPTED, null, text, null);
         submission.receiptMade(new String(SecureXml.serialize(receipt), StandardCharsets.UTF_8));
+        // the steps of acceptance are committed with the deliveries, not written after them
+        submission.auditMade(audit.encode(steps(submission)));
     }
 
-    /** Answers with the receipt the broker committed, or the original one for a resend. */
+    /**
+     * Answers with the receipt the broker committed (its audit events were committed with it), or
+     * the original one for a resend, which is recorded here: nothing new was stored.
+     */
     public void accepted(Exchange exchange) {
         Submission submission = exchange.getProperty(Submission.PROPERTY, Submission.class);
         LOG.info("{} {} {} from {} to {}", submission.replayed() ? "resent" : "accepted", submission.type(),
                 submission.messageId().orElseThrow(), submission.sender().id(), submission.recipientIds());
-        audit(steps(submission));
         if (submission.replayed()) {
+            audit(steps(submission));
             metrics.received(submission.channel());
             metrics.resent(submission.type().name());
         } else {
@@ -157,7 +162,7 @@ public final class Receipts {
         try {
             audit.recordAll(events);
         } catch (RuntimeException e) {
-            // The outcome stands (the broker has committed it, or nothing was stored); operators must see the gap.
+            // A refusal or a resend stored nothing, so its answer stands; operators must see the gap.
             LOG.error("AUDIT GAP: {} for message {} could not be recorded", events.get(events.size() - 1).name(),
                     events.get(0).fields().get("messageId"), e);
         }

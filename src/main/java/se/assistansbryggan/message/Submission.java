@@ -25,6 +25,7 @@ public final class Submission {
     private X509Certificate signer;
     private byte[] contentDigest;
     private String receiptXml;
+    private String auditEvents;
     private boolean replayed;
     private Party sender;
     private List<Delivery> deliveries = List.of();
@@ -83,6 +84,9 @@ public final class Submission {
     /** The signed ACCEPTED receipt, made before the hand-off and stored with it. */
     public String receiptXml() { return receiptXml; }
     public void receiptMade(String receiptXml) { this.receiptXml = receiptXml; }
+    /** The audit events of acceptance, encoded to be committed with the deliveries. */
+    public String auditEvents() { return auditEvents; }
+    public void auditMade(String encodedEvents) { this.auditEvents = encodedEvents; }
 
     /** True when this is a resend of a message already accepted: the answer is the original receipt. */
     public boolean replayed() { return replayed; }

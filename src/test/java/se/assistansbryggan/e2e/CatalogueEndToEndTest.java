@@ -124,6 +124,7 @@ class CatalogueEndToEndTest extends SharedGateway {
         take("ivo", messageId, MessageType.QUALITY_REPORT);
         take("fk", messageId, MessageType.QUALITY_REPORT);
         Path trail = data.resolve("data/audit/trail.jsonl");
+        harness.gateway().awaitAudit(java.time.Duration.ofSeconds(20));
         List<String> events = java.nio.file.Files.readAllLines(trail).stream().filter(l -> l.contains(messageId))
                 .map(l -> l.replaceAll(".*\"event\":\"([A-Z_]+)\".*", "$1")).toList();
         assertEquals(List.of("RECEIVED", "TRANSFORMED", "DELIVERED", "TRANSFORMED", "DELIVERED", "ACCEPTED"), events);

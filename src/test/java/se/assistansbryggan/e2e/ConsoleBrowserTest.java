@@ -105,7 +105,7 @@ class ConsoleBrowserTest {
         try (var reader = harness.reader()) {
             assertEquals(id, reader.receive("kommun.0180", 5000).orElseThrow().messageId());
         }
-        String trail = Files.readString(data.resolve("audit/trail.jsonl"));
+        String trail = harness.auditTrail();
         assertTrue(trail.lines().anyMatch(l -> l.contains("\"event\":\"OPERATOR_RETRIED\"") && l.contains("console:drift")
                 && l.contains("kommunens system är lagat")), trail);
         assertTrue(trail.contains("\"event\":\"OPERATOR_LOGIN_FAILED\""));

@@ -65,7 +65,7 @@ class FollowUpTest {
             assertEquals(id, Dom.text(escalation.getDocumentElement(), "AvserMeddelande"));
             SchemaGuard.validate(escalation);
             assertEquals(GATEWAY_SIGNER, XmlSignatures.verify(escalation));
-            assertTrue(Files.readString(dir.resolve("data/audit/trail.jsonl")).contains("\"event\":\"ESCALATED\""));
+            assertTrue(harness.auditTrail().contains("\"event\":\"ESCALATED\""));
         }
     }
 
@@ -81,8 +81,8 @@ class FollowUpTest {
             Element root = SecureXml.parse(escalation.text().getBytes(java.nio.charset.StandardCharsets.UTF_8)).getDocumentElement();
             assertEquals(id, Dom.text(root, "AvserMeddelande"));
             assertTrue(Dom.childOrNull(root, "MottagetAvKommunen") != null, "the escalation says the kommun received it");
-            assertTrue(Files.readString(dir.resolve("data/audit/trail.jsonl")).contains("\"event\":\"ACKNOWLEDGED\""));
-            assertFalse(Files.readString(dir.resolve("data/audit/trail.jsonl")).contains("\"event\":\"FOLLOW_UP_CLOSED\""));
+            assertTrue(harness.auditTrail().contains("\"event\":\"ACKNOWLEDGED\""));
+            assertFalse(harness.auditTrail().contains("\"event\":\"FOLLOW_UP_CLOSED\""));
         }
     }
 
@@ -100,7 +100,7 @@ class FollowUpTest {
             try (QueueReader reader = harness.reader()) {
                 assertEquals(Optional.empty(), reader.receive("kommun.0180.escalations", 500));
             }
-            String trail = Files.readString(dir.resolve("data/audit/trail.jsonl"));
+            String trail = harness.auditTrail();
             assertTrue(trail.contains("\"outcome\":\"EJ_NADD\""), "the trail keeps what came of the contact");
             assertEquals(0, harness.gateway().broker().depth(se.assistansbryggan.delivery.Handoff.RECEIVED), "nothing left over");
         }
@@ -123,7 +123,7 @@ class FollowUpTest {
             assertFalse(operator(harness).followUps().body().contains(id), "the confirmation closed the clock");
             String toFk = harness.clientAs("fk").pullNext().body();
             assertTrue(toFk.contains("UPPENBART_OBEHOVLIGT") && !toFk.contains("Satt>"), toFk);
-            assertTrue(Files.readString(dir.resolve("data/audit/trail.jsonl")).contains("\"outcome\":\"UPPENBART_OBEHOVLIGT\""));
+            assertTrue(harness.auditTrail().contains("\"outcome\":\"UPPENBART_OBEHOVLIGT\""));
         }
     }
 
@@ -142,7 +142,7 @@ class FollowUpTest {
             try (QueueReader reader = harness.reader()) {
                 assertEquals(Optional.empty(), reader.receive("kommun.0180.escalations", 500));
             }
-            assertTrue(Files.readString(dir.resolve("data/audit/trail.jsonl")).contains("\"event\":\"FOLLOW_UP_CLOSED\""));
+            assertTrue(harness.auditTrail().contains("\"event\":\"FOLLOW_UP_CLOSED\""));
         }
     }
 
@@ -167,7 +167,7 @@ class FollowUpTest {
             String open = operator.followUps().body();
             assertTrue(open.contains(later) && open.contains("REMINDER"), open);
             assertFalse(open.contains(soon), open);
-            assertTrue(Files.readString(dir.resolve("data/audit/trail.jsonl")).contains("\"event\":\"REMINDED\""));
+            assertTrue(harness.auditTrail().contains("\"event\":\"REMINDED\""));
         }
     }
 

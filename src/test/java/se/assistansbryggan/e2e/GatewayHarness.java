@@ -67,6 +67,17 @@ final class GatewayHarness implements AutoCloseable {
         return gateway;
     }
 
+    /** The audit trail's file. */
+    Path auditFile() {
+        return dataDir.resolve("audit/trail.jsonl");
+    }
+
+    /** The audit trail once every event committed so far is written (the writer takes them from the broker). */
+    String auditTrail() throws Exception {
+        gateway.awaitAudit(java.time.Duration.ofSeconds(20));
+        return java.nio.file.Files.readString(auditFile());
+    }
+
     /** A client presenting the given party's TLS client certificate. */
     GatewayClient clientAs(String party) {
         return new GatewayClient(gateway.baseUrl(), CERTS.resolve(party + ".p12"), CERTS.resolve("truststore.p12"), PASSWORD);

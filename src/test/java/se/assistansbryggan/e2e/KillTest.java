@@ -82,10 +82,47 @@ class KillTest {
                 assertEquals(1, onQueue.getOrDefault(id, 0), "accepted message " + id);
             }
             onQueue.forEach((id, times) -> assertEquals(1, times, "message " + id + " delivered twice"));
+            auditedExactlyOnce(onQueue.keySet());
             System.out.println("KillTest: " + accepted.size() + " accepted before the kill, " + onQueue.size() + " on the queue");
         } finally {
             gateway.destroyForcibly().waitFor();
         }
+    }
+
+    /**
+     * The audit was committed with the deliveries: every delivered message (and only those) has its
+     * ACCEPTED and DELIVERED events in the trail exactly once, whatever the kill cut, and the chain verifies.
+     */
+    private void auditedExactlyOnce(Set<String> delivered) throws Exception {
+        Path trail = dir.resolve("data/audit/trail.jsonl");
+        Instant deadline = Instant.now().plusSeconds(60);
+        Map<String, Map<String, Integer>> events = Map.of();
+        while (Instant.now().isBefore(deadline)) {
+            events = eventsByMessage(trail);
+            if (events.getOrDefault("ACCEPTED", Map.of()).keySet().containsAll(delivered)) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        for (String event : List.of("ACCEPTED", "DELIVERED")) {
+            Map<String, Integer> counted = events.getOrDefault(event, Map.of());
+            assertEquals(delivered, counted.keySet(), event + ": every delivered message, and no other");
+            counted.forEach((id, times) -> assertEquals(1, times, event + " of " + id + " recorded " + times + " times"));
+        }
+        assertEquals(Optional.empty(), se.assistansbryggan.audit.AuditTrail.verify(trail,
+                "sample-audit-secret-NOT-FOR-PRODUCTION".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static Map<String, Map<String, Integer>> eventsByMessage(Path trail) throws IOException {
+        Map<String, Map<String, Integer>> events = new HashMap<>();
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("\"event\":\"(ACCEPTED|DELIVERED)\".*\"messageId\":\"([^\"]+)\"");
+        for (String l : java.nio.file.Files.readAllLines(trail)) {
+            java.util.regex.Matcher m = line.matcher(l);
+            if (m.find()) {
+                events.computeIfAbsent(m.group(1), e -> new HashMap<>()).merge(m.group(2), 1, Integer::sum);
+            }
+        }
+        return events;
     }
 
     private static void send(GatewayClient fk, List<byte[]> notices, AtomicInteger next, Set<String> accepted) {

@@ -133,6 +133,7 @@ class WithdrawalNoticeEndToEndTest extends SharedGateway {
         takeFrom("kommun.0180", receipt.messageId());
 
         Path trail = data.resolve("data/audit/trail.jsonl");
+        harness.gateway().awaitAudit(java.time.Duration.ofSeconds(20));
         String text = java.nio.file.Files.readString(trail);
         assertTrue(text.contains("\"messageId\":\"" + receipt.messageId() + "\""));
         assertFalse(text.contains("198407092389"));

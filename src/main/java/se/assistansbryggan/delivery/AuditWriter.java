@@ -1,0 +1,288 @@
+package se.assistansbryggan.delivery;
+
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.security.PrivateKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import se.assistansbryggan.audit.AuditTrail;
+import se.assistansbryggan.audit.Checkpoint;
+
+/**
+ * The one writer of an instance's audit trail for everything the broker commits. Whoever commits
+ * something to the broker (a hand-off, an escalation, a dead letter's record) puts its audit
+ * events on the instance's audit queue ({@link #queue}) in the same transaction; this writer
+ * takes them in batches, appends them to the chained file, syncs it, and only then commits the
+ * batch together with its mark ({@link #mark}: the trail's line number and MAC so far, and the
+ * newest signed checkpoint). A crash after the file write and before the commit brings the same
+ * events back: the lines after the mark name their source ({@code src}), so they are not written
+ * twice. A trail that no longer reaches the broker's mark has lost lines: the writer does not
+ * start, and says so.
+ */
+public final class AuditWriter extends BrokerListener {
+    /** The property naming the source of a message's audit events (unique per committed message). */
+    static final String SOURCE = "AbAuditSource";
+    private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
+    /** A batch stops growing at this many events: the lines after a mark stay few. */
+    private static final int BATCH_EVENTS = 2_000;
+    /** Without a mark, the lines after this many from the end are searched for events already written. */
+    private static final long UNMARKED_LOOKBACK = 50_000;
+
+    private final AuditTrail trail;
+    private final PrivateKey signingKey;
+    private final Settings settings;
+    private final String queue;
+    private final String marks;
+    private volatile boolean running = true;
+    private volatile long emptyPollStartedAt;
+    private Thread thread;
+    private Session session;
+    private MessageConsumer consumer;
+    private MessageConsumer markConsumer;
+    private MessageProducer producer;
+    /** Sources written before a crash took their commit: skipped (and acknowledged) when they come again. */
+    private Set<String> alreadyWritten = new HashSet<>();
+    private Checkpoint lastCheckpoint;
+    private long eventsSinceCheckpoint;
+    private long checkpointedAt = System.nanoTime();
+
+    /** How often the trail is checkpointed: after so many events, or so long after the last one when anything came since. */
+    public record Settings(long checkpointEvents, Duration checkpointInterval) {}
+
+    public AuditWriter(BrokerAccess broker, AuditTrail trail, PrivateKey signingKey, Settings settings) {
+        super(broker);
+        this.trail = trail;
+        this.signingKey = signingKey;
+        this.settings = settings;
+        this.queue = queue(trail.instance());
+        this.marks = mark(trail.instance());
+    }
+
+    /** The queue an instance's audit events wait on. */
+    public static String queue(String instance) {
+        return "gateway.audit." + instance;
+    }
+
+    /** The queue holding an instance's mark: how far its trail reached at the last commit, and its newest checkpoint. */
+    public static String mark(String instance) {
+        return "gateway.audit." + instance + ".mark";
+    }
+
+    /** The message carrying encoded audit events (see {@link AuditTrail#encode}) to the writer. */
+    public static TextMessage events(Session session, String encodedEvents) throws JMSException {
+        TextMessage message = session.createTextMessage(encodedEvents);
+        message.setStringProperty(SOURCE, UUID.randomUUID().toString());
+        return message;
+    }
+
+    /**
+     * Checks the trail against the broker's mark (a trail that does not reach it, or whose line there
+     * differs, is {@link AuditTrail.Broken}), records a checkpoint, and starts writing.
+     */
+    public AuditWriter start() throws JMSException {
+        open();
+        lastCheckpoint = trail.checkpoint(signingKey);
+        commitMark(trail.end());
+        thread = new Thread(this::run, "audit-writer");
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    /** The newest checkpoint this writer made. */
+    public Checkpoint lastCheckpoint() {
+        return lastCheckpoint;
+    }
+
+    /**
+     * Waits until every audit event committed before this call is on disk (a poll of the audit
+     * queue that began after the call found it empty).
+     */
+    public void awaitWritten(Duration patience) throws InterruptedException {
+        long asked = System.nanoTime();
+        long deadline = asked + patience.toNanos();
+        while (emptyPollStartedAt - asked < 0) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("the audit trail has not caught up within " + patience);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                if (session == null) {
+                    open();
+                }
+                long pollStart = System.nanoTime();
+                Message first = consumer.receive(200);
+                if (first == null) {
+                    emptyPollStartedAt = pollStart;
+                    if (eventsSinceCheckpoint > 0 && System.nanoTime() - checkpointedAt > settings.checkpointInterval().toNanos()) {
+                        checkpointAndCommit();
+                    }
+                    continue;
+                }
+                write(first);
+            } catch (JMSException | RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                LOG.error("audit events could not be written yet; the broker keeps them and offers them again", e);
+                dropSession();
+                sleep(1000);
+            }
+        }
+    }
+
+    private void write(Message first) throws JMSException {
+        List<AuditTrail.Event> events = new ArrayList<>();
+        for (Message m = first; m != null; m = events.size() < BATCH_EVENTS ? consumer.receiveNoWait() : null) {
+            String source = m.getStringProperty(SOURCE);
+            if (source != null && alreadyWritten.remove(source)) {
+                continue; // written before a crash took the commit; now acknowledged with this batch
+            }
+            events.addAll(AuditTrail.decode(((TextMessage) m).getText(), source == null ? "unnamed" : source));
+        }
+        AuditTrail.Position end = events.isEmpty() ? trail.end() : trail.recordAll(events);
+        eventsSinceCheckpoint += events.size();
+        if (eventsSinceCheckpoint >= settings.checkpointEvents()) {
+            checkpointAndCommit();
+        } else {
+            commitMark(end);
+        }
+    }
+
+    private void checkpointAndCommit() throws JMSException {
+        lastCheckpoint = trail.checkpoint(signingKey);
+        eventsSinceCheckpoint = 0;
+        checkpointedAt = System.nanoTime();
+        commitMark(trail.end());
+    }
+
+    /** Replaces the mark with one for this position, and commits it with whatever the session took. */
+    private void commitMark(AuditTrail.Position end) throws JMSException {
+        while (markConsumer.receiveNoWait() != null) {
+            // the older mark goes with this commit
+        }
+        Message mark = session.createMessage();
+        mark.setStringProperty("AbInstance", trail.instance());
+        mark.setStringProperty("AbChain", trail.chain());
+        mark.setLongProperty("AbSeq", end.seq());
+        mark.setStringProperty("AbMac", end.mac());
+        if (lastCheckpoint != null) {
+            mark.setStringProperty("AbCheckpoint", lastCheckpoint.toJson());
+        }
+        producer.send(session.createQueue(marks), mark, jakarta.jms.DeliveryMode.PERSISTENT, 4, 0);
+        session.commit();
+    }
+
+    /** Opens the session and checks the trail against the broker's mark. */
+    private void open() throws JMSException {
+        Session opened = connection().createSession(true, Session.SESSION_TRANSACTED);
+        try {
+            Optional<Message> mark = latestMark(opened);
+            alreadyWritten = reconcile(mark);
+            consumer = opened.createConsumer(opened.createQueue(queue));
+            markConsumer = opened.createConsumer(opened.createQueue(marks));
+            producer = opened.createProducer(null);
+            connection().start();
+            session = opened;
+        } catch (JMSException | RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+    }
+
+    private Optional<Message> latestMark(Session opened) throws JMSException {
+        try (QueueBrowser browser = opened.createBrowser(opened.createQueue(marks))) {
+            Message latest = null;
+            for (var e = browser.getEnumeration(); e.hasMoreElements(); ) {
+                latest = (Message) e.nextElement();
+            }
+            return Optional.ofNullable(latest);
+        }
+    }
+
+    /** The sources already in the trail after the mark; refuses a trail that does not reach it. */
+    private Set<String> reconcile(Optional<Message> found) throws JMSException {
+        AuditTrail.Position end = trail.end();
+        if (found.isEmpty()) {
+            return new HashSet<>(trail.sourcesAfter(Math.max(0, end.seq() - UNMARKED_LOOKBACK)));
+        }
+        Message mark = found.get();
+        String chain = mark.getStringProperty("AbChain");
+        long seq = mark.getLongProperty("AbSeq");
+        if (!trail.chain().equals(chain)) {
+            if (trail.startedByOperator()) {
+                LOG.warn("the audit trail {} is a new chain an operator started; the broker's mark named chain {} at line {}",
+                        trail.file(), chain, seq);
+                return new HashSet<>();
+            }
+            throw new AuditTrail.Broken(trail.file(), "the broker's mark says chain " + chain + " reached line " + seq
+                    + ", but the file is another chain");
+        }
+        if (seq > end.seq()) {
+            throw new AuditTrail.Broken(trail.file(), "it ends at line " + end.seq() + ", but the broker recorded line " + seq
+                    + " as written: newest lines were removed");
+        }
+        if (!trail.macAt(seq).map(mark.getStringProperty("AbMac")::equals).orElse(false)) {
+            throw new AuditTrail.Broken(trail.file(), "line " + seq + " is not the line the broker recorded");
+        }
+        return new HashSet<>(trail.sourcesAfter(seq));
+    }
+
+    private void dropSession() {
+        try {
+            if (session != null) {
+                session.close();
+            }
+        } catch (JMSException | RuntimeException ignored) {
+            // the broker rolls back what the closed session held
+        }
+        session = null;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops taking events, checkpoints what was written, and closes. */
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            if (session != null && thread != null && !thread.isAlive()) {
+                checkpointAndCommit();
+            }
+        } catch (JMSException | RuntimeException e) {
+            LOG.warn("no closing audit checkpoint: {}", e.getMessage());
+        }
+        dropSession();
+        super.close();
+    }
+}
