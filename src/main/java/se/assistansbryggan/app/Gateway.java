@@ -88,7 +88,21 @@ public final class Gateway implements AutoCloseable {
         this.clock = clock;
     }
 
+    /** Starts everything; what started before a failure (a broken audit trail, a broker that does not start) is stopped again. */
     public Gateway start() throws Exception {
+        try {
+            return startAll();
+        } catch (Exception | Error e) {
+            try {
+                close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    private Gateway startAll() throws Exception {
         directory = PartyDirectory.load(config.path("gateway.parties"));
         PolicyRules policy = PolicyRules.load(config.path("gateway.policy"));
         paths = certificatePaths();
@@ -108,6 +122,8 @@ public final class Gateway implements AutoCloseable {
         https.publishOnConsole("/operations", operatorApi);
         https.publishOnConsole("/console", new ConsoleResource(consoleSessions, audit));
         https.publish("/pull", pullApi);
+        https.publish("/audit", new se.assistansbryggan.operations.AuditResource(operatorApi, management, audit, auditTrails(),
+                config.get("gateway.audit.hmac-secret").getBytes(StandardCharsets.UTF_8), signingKey, clock));
         https.publish("/openapi", new se.assistansbryggan.operations.ApiDescription());
         followUps = new FollowUpWatcher(brokerAccess,
                 new Escalations(directory, signingKey)::document, audit,
@@ -158,6 +174,17 @@ public final class Gateway implements AutoCloseable {
         String dir = config.path("gateway.data.dir").toAbsolutePath().normalize().toString();
         return host.substring(0, Math.min(30, host.length())) + "-"
                 + se.assistansbryggan.message.Hmac.sha256Hex("instance".getBytes(StandardCharsets.UTF_8), dir).substring(0, 8);
+    }
+
+    /** This instance's trail, then the other instances' (gateway.audit.other-trails): what a register extract reads. */
+    private List<Path> auditTrails() {
+        List<Path> trails = new java.util.ArrayList<>(List.of(audit.file()));
+        for (String other : config.getOrEmpty("gateway.audit.other-trails").split("\\s*;\\s*")) {
+            if (!other.isBlank()) {
+                trails.add(Path.of(other));
+            }
+        }
+        return trails;
     }
 
     /** Waits until every audit event committed so far is in the trail (for tests and orderly checks). */

@@ -29,9 +29,10 @@ import se.assistansbryggan.trust.PartyDirectory;
 @Command(name = "assistansbryggan", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "0.1.0",
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:the gateway refused, or answered with an error",
             "2:wrong usage, or a file that is not there", "3:nothing to read", "4:the gateway or the broker cannot be reached",
-            "5:a certificate, key or password not accepted", "6:audit-verify: the audit trail's chain is broken"},
+            "5:a certificate, key or password not accepted", "6:audit-verify, audit-export: an audit trail is broken, or cannot be shown complete"},
         description = "Secure messaging gateway for personlig assistans (kommuner, Försäkringskassan, IVO).",
-        subcommands = {Cli.Run.class, Cli.Send.class, Cli.Receive.class, OpsCommand.class, Cli.AuditVerify.class,
+        subcommands = {Cli.Run.class, Cli.Send.class, Cli.Receive.class, OpsCommand.class, AuditCommands.Verify.class,
+            AuditCommands.Export.class, AuditCommands.Extract.class, AuditCommands.NewChain.class,
             Cli.SamplePkiCommand.class, Cli.ConsoleUser.class})
 public final class Cli {
 
@@ -208,27 +209,6 @@ public final class Cli {
                 System.out.println(r.text());
                 return 0;
             }
-        }
-    }
-
-    @Command(name = "audit-verify", description = "Check the audit trail's chain; report the first broken line.")
-    static final class AuditVerify implements Callable<Integer> {
-        @Option(names = "--file", defaultValue = "data/audit/trail.jsonl", description = "the trail (${DEFAULT-VALUE})")
-        Path file;
-
-        @Option(names = "--config", defaultValue = "config/application.properties", description = "settings with the secret")
-        Path config;
-
-        @Override
-        public Integer call() throws Exception {
-            byte[] secret = GatewayConfig.load(config, Map.of()).get("gateway.audit.hmac-secret").getBytes(StandardCharsets.UTF_8);
-            var broken = AuditTrail.verify(file, secret);
-            if (broken.isPresent()) {
-                System.out.println("BROKEN at line " + broken.get() + " of " + file);
-                return Failures.BROKEN_TRAIL;
-            }
-            System.out.println("OK: every line of " + file + " is in its chain");
-            return 0;
         }
     }
 

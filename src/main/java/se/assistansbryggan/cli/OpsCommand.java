@@ -1,6 +1,5 @@
 package se.assistansbryggan.cli;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,20 +14,11 @@ import se.assistansbryggan.client.OperatorClient;
         subcommands = {OpsCommand.DeadLetters.class, OpsCommand.Show.class,
             OpsCommand.Retry.class, OpsCommand.Discard.class})
 final class OpsCommand {
-    @Option(names = "--url", defaultValue = "https://127.0.0.1:8443", description = "gateway base URL (${DEFAULT-VALUE})")
-    String url;
-
-    @Option(names = "--cert", defaultValue = "certs-sample/operator.p12", description = "operator keystore (${DEFAULT-VALUE})")
-    Path cert;
-
-    @Option(names = "--truststore", defaultValue = "certs-sample/truststore.p12")
-    Path truststore;
-
-    @Option(names = "--password", defaultValue = "${env:ASSISTANSBRYGGAN_KEYSTORE_PASSWORD:-changeit}")
-    String password;
+    @picocli.CommandLine.Mixin
+    OperatorOptions operator;
 
     OperatorClient client() {
-        return new OperatorClient(url, cert, truststore, password.toCharArray());
+        return operator.client();
     }
 
     /** The answer's body; an HTTP error said in one line on stderr, with its exit code. */

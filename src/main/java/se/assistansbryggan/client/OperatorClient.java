@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import se.assistansbryggan.client.GatewayClient.Answer;
 
-/** The operators' side of /operations, over mutual TLS with an operator's client certificate. */
+/** The operators' side of /operations and /audit, over mutual TLS with an operator's client certificate. */
 public final class OperatorClient {
     private final HttpClient http;
     private final URI base;
@@ -65,6 +65,20 @@ public final class OperatorClient {
 
     public Answer discard(String queue, String messageId, String reason) throws IOException, InterruptedException {
         return call("DELETE", "dead-letters/" + queue + "/" + messageId + "?reason=" + encode(reason));
+    }
+
+    /** The newest signed audit checkpoint of every gateway instance, as the broker keeps them (a JSON array). */
+    public Answer auditCheckpoints() throws IOException, InterruptedException {
+        return call("GET", "../audit/checkpoints");
+    }
+
+    /** A person's register extract: JSON, or (html) an XHTML page signed by the gateway. The number goes in the body. */
+    public Answer auditExtract(String personnummer, boolean html) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("../audit/extract" + (html ? "?format=html" : "")))
+                .timeout(Duration.ofSeconds(120)).header("Content-Type", "text/plain; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString(personnummer, StandardCharsets.UTF_8)).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Answer(response.statusCode(), response.body(), response.headers());
     }
 
     private Answer call(String method, String path) throws IOException, InterruptedException {

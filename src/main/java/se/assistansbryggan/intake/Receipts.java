@@ -139,6 +139,9 @@ public final class Receipts {
         fields.put("messageId", submission.messageId().orElse(null));
         fields.put("type", submission.type().name());
         fields.put("recipient", delivery.recipient().id());
+        fields.put("sender", submission.sender().id());
+        // each recipient's steps name the person too (as a keyed hash): a register extract finds them directly
+        fields.put("person", submission.header() == null ? null : submission.header().person());
         return fields;
     }
 

@@ -108,7 +108,7 @@ public final class SecureXml {
         return BUILDER.get().newDocument();
     }
 
-    /** Serialises a node as UTF-8 without an XML declaration. */
+    /** Serialises a node as XML in UTF-8 without an XML declaration. */
     public static byte[] serialize(Node node) {
         Transformer transformer = SERIALIZER.get();
         try {
@@ -121,6 +121,7 @@ public final class SecureXml {
             transformer.reset();
             transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
             transformer.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
+            transformer.setOutputProperty(OutputKeys.METHOD, "xml");
         }
     }
 
@@ -130,6 +131,8 @@ public final class SecureXml {
             Transformer transformer = TRANSFORMERS.newTransformer();
             transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
             transformer.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
+            // always XML: an identity transformer would write a document whose root is <html> as HTML (unclosed tags)
+            transformer.setOutputProperty(OutputKeys.METHOD, "xml");
             return transformer;
         } catch (javax.xml.transform.TransformerConfigurationException e) {
             throw new IllegalStateException("cannot make an XML serialiser", e);

@@ -123,6 +123,25 @@ public final class BrokerManagement implements AutoCloseable {
         }
     }
 
+    /** The newest signed audit checkpoint of every gateway instance, as the broker keeps them (their marks). */
+    public List<String> auditCheckpoints() throws Exception {
+        List<String> out = new ArrayList<>();
+        for (Object name : queueNames()) {
+            String queue = name.toString();
+            if (!queue.startsWith("gateway.audit.") || !queue.endsWith(".mark")) {
+                continue;
+            }
+            JsonArray marks = (JsonArray) Jsoner.deserialize((String) invoke(ResourceNames.QUEUE + safe(queue), "listMessagesAsJSON", ""));
+            for (Object o : marks) {
+                Object checkpoint = ((Map<?, ?>) o).get("AbCheckpoint");
+                if (checkpoint != null) {
+                    out.add(checkpoint.toString());
+                }
+            }
+        }
+        return out;
+    }
+
     /** Sends a dead letter back to its original queue; false if it is not there. */
     public boolean retry(String queue, String messageId) throws Exception {
         Optional<DeadLetter> found = find(queue, messageId);

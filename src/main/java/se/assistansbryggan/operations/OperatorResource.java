@@ -256,7 +256,7 @@ public final class OperatorResource {
     }
 
     /** The operator: by client certificate, else by console session; refused (403) otherwise. */
-    private String operator(HttpServletRequest request) {
+    public String operator(HttpServletRequest request) {
         String subject;
         try {
             subject = gate.admitIfPresent(request.getAttribute(ClientGate.SERVLET_ATTRIBUTE))

@@ -105,7 +105,7 @@ class CommandLineTest extends SharedGateway {
         }
     }
 
-    private static Run run(String... args) {
+    static Run run(String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
