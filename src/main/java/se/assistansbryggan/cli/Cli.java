@@ -33,6 +33,7 @@ import se.assistansbryggan.trust.PartyDirectory;
         description = "Secure messaging gateway for personlig assistans (kommuner, Försäkringskassan, IVO).",
         subcommands = {Cli.Run.class, Cli.Send.class, Cli.Receive.class, OpsCommand.class, AuditCommands.Verify.class,
             AuditCommands.Export.class, AuditCommands.Extract.class, AuditCommands.NewChain.class,
+            PolicyCommands.Explain.class, PolicyCommands.Table.class,
             Cli.SamplePkiCommand.class, Cli.ConsoleUser.class})
 public final class Cli {
 
