@@ -57,6 +57,56 @@ async function attention() {
   document.getElementById("all-clear").hidden = items.length > 0;
 }
 
+// the last hour as a small chart: one point a minute of what waits for its recipients, dead letters and open clocks
+const svgNs = "http://www.w3.org/2000/svg";
+const historySeries = [["waiting", "#1f5fa8", "väntar hos mottagarna"], ["deadLetters", "#a00000", "döda meddelanden"],
+  ["followUps", "#2e7d32", "öppna uppföljningar"]];
+
+function svgText(svg, x, y, text) {
+  const label = document.createElementNS(svgNs, "text");
+  label.setAttribute("x", x);
+  label.setAttribute("y", y);
+  label.setAttribute("font-size", "11");
+  label.textContent = text;
+  svg.appendChild(label);
+}
+
+async function history() {
+  const points = await call("GET", "history");
+  const svg = document.getElementById("history");
+  svg.replaceChildren();
+  const width = 640, height = 170, left = 40, bottom = 150, top = 10;
+  const now = Date.now(), hourAgo = now - 3600000;
+  const max = Math.max(1, ...points.flatMap(p => historySeries.map(([key]) => p[key])));
+  const x = at => left + (width - left - 10) * Math.max(0, (Date.parse(at) - hourAgo)) / 3600000;
+  const y = value => bottom - (bottom - top) * value / max;
+  const axis = document.createElementNS(svgNs, "polyline");
+  axis.setAttribute("points", left + "," + top + " " + left + "," + bottom + " " + (width - 10) + "," + bottom);
+  axis.setAttribute("fill", "none");
+  axis.setAttribute("stroke", "#999");
+  svg.appendChild(axis);
+  svgText(svg, 2, top + 8, String(max));
+  svgText(svg, 2, bottom, "0");
+  svgText(svg, left, height - 4, "för en timme sedan");
+  svgText(svg, width - 40, height - 4, "nu");
+  for (const [key, colour, label] of historySeries) {
+    const line = document.createElementNS(svgNs, "polyline");
+    line.setAttribute("points", points.map(p => x(p.at).toFixed(1) + "," + y(p[key]).toFixed(1)).join(" "));
+    line.setAttribute("fill", "none");
+    line.setAttribute("stroke", colour);
+    line.setAttribute("stroke-width", "2");
+    line.dataset.series = key;
+    const title = document.createElementNS(svgNs, "title");
+    title.textContent = label;
+    line.appendChild(title);
+    svg.appendChild(line);
+  }
+  const latest = points[points.length - 1];
+  document.getElementById("history-legend").textContent = latest == null ? "Inga mätpunkter ännu."
+      : historySeries.map(([key, colour, label]) => label + " " + latest[key]).join(" · ")
+        + " (blå, röd, grön; en punkt i minuten, senast " + latest.at + ")";
+}
+
 function cell(row, text) {
   const td = document.createElement("td");
   td.textContent = text == null ? "" : String(text);
@@ -158,6 +208,7 @@ function filters() {
 
 async function refresh() {
   await attention();
+  await history();
   await queues();
   fill("dead-letters", await call("GET", "dead-letters?" + filters()),
       ["messageId", "type", "sender", "originalAddress", "queue", d => new Date(Number(d.sentAt)).toISOString(), "attempts",

@@ -109,6 +109,8 @@ public final class Gateway implements AutoCloseable {
         // opening the trail checks its tail: a broken one stops the start here, before anything is accepted
         audit = new AuditTrail(config.path("gateway.data.dir").resolve("audit/trail.jsonl"),
                 config.get("gateway.audit.hmac-secret").getBytes(StandardCharsets.UTF_8), clock, instance());
+        // made before the broker, whose metrics join its registry; queue depths come from the watch made after it
+        metrics = new GatewayMetrics(() -> watch == null ? Map.of() : watch.depths(), Handoff.FOLLOW_UPS);
         handoff = connectBroker(queues());
         https = new HttpsEndpoints(config);
         camel = new DefaultCamelContext();
@@ -230,7 +232,7 @@ public final class Gateway implements AutoCloseable {
             ClientGate gate = new ClientGate(paths);
             broker = new EmbeddedBroker(brokerSettings(), IN_VM_IDS.getAndIncrement(), queues, gate::admit,
                     certificate -> Organisationsnummer.fromCertificate(certificate).flatMap(directory::byOrganisationsnummer).map(Party::id));
-            broker.start();
+            broker.metricsInto(metrics.registry()).start();
             brokerAccess = new BrokerAccess(broker.inVmUrl(), broker.internalUser(), broker.internalPassword());
         }
         management = new BrokerManagement(brokerAccess);
@@ -283,8 +285,8 @@ public final class Gateway implements AutoCloseable {
         registry.bind("policyEngine", new PolicyEngine(policy, directory, clock));
         registry.bind("transformer", new Transformer(signingKey, clock));
         registry.bind("deliverer", new Deliverer(handoff, this::stopFollowUp));
-        watch = new BrokerWatch(new BrokerManagement(brokerAccess), config.duration("gateway.operations.broker-watch"), clock).start();
-        metrics = new GatewayMetrics(watch::depths, Handoff.FOLLOW_UPS);
+        watch = new BrokerWatch(new BrokerManagement(brokerAccess), config.duration("gateway.operations.broker-watch"), clock).start()
+                .keepingHistory(config.duration("gateway.operations.history-every"));
         Receipts receipts = new Receipts(signingKey, audit, metrics, clock);
         ClientGate gate = new ClientGate(paths);
         pullApi = new PullResource(pull, management, directory, audit, gate, receipts);
@@ -295,7 +297,7 @@ public final class Gateway implements AutoCloseable {
                 config.duration("gateway.operations.console-session"), clock);
         operatorApi = new OperatorResource(management, audit,
                 Set.of(config.getOrEmpty("gateway.operations.operators").split("\\s*;\\s*")), consoleSessions, clock, gate, directory,
-                metrics::refusalsInTheLastHour, config.duration("gateway.operations.attention-age"));
+                metrics::refusalsInTheLastHour, config.duration("gateway.operations.attention-age")).withHistory(watch::lastHour);
         var soap = https.soap(camel);
         soap.getOutFaultInterceptors().add(new se.assistansbryggan.intake.SoapRefusals(receipts));
         registry.bind("soapIntake", soap);

@@ -264,25 +264,33 @@ public final class AuditWriter extends BrokerListener {
         }
     }
 
-    /** Stops taking events, checkpoints what was written, and closes. */
+    /**
+     * Stops taking events, checkpoints what was written (in the file at once; in the broker if it
+     * answers within seconds: a mark left behind only means the next start looks a little further
+     * back), and closes. A broker that is gone does not hold the gateway's stop.
+     */
     @Override
     public void close() {
         running = false;
-        if (thread != null) {
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
         try {
-            if (session != null && thread != null && !thread.isAlive()) {
-                checkpointAndCommit();
+            if (thread != null) {
+                thread.join(5_000);
+                if (!thread.isAlive() && session != null) {
+                    Thread closing = new Thread(() -> {
+                        try {
+                            checkpointAndCommit();
+                        } catch (JMSException | RuntimeException e) {
+                            LOG.warn("the closing audit checkpoint is in the trail but not in the broker: {}", e.getMessage());
+                        }
+                    }, "audit-writer-closing");
+                    closing.setDaemon(true);
+                    closing.start();
+                    closing.join(5_000);
+                }
             }
-        } catch (JMSException | RuntimeException e) {
-            LOG.warn("no closing audit checkpoint: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        dropSession();
         super.close();
     }
 }

@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -183,6 +184,34 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private static Role readerRole(String role) {
         return new Role(role, false, true, false, false, false, false, false, true, false, false);
+    }
+
+    /** The broker's own metrics (artemis_*) join this registry; before {@link #start}. The JVM's are the registry's own. */
+    public EmbeddedBroker metricsInto(io.micrometer.core.instrument.MeterRegistry registry) {
+        embedded.getConfiguration().setMetricsConfiguration(new org.apache.activemq.artemis.core.config.MetricsConfiguration()
+                .setPlugin(new SharedRegistry(registry)).setJvmMemory(false).setJvmGc(false).setJvmThread(false)
+                .setProcessor(false).setUptime(false).setFileDescriptors(false).setNettyPool(false));
+        return this;
+    }
+
+    /** Hands the broker the gateway's registry (a plugin must be serialisable; the registry is not carried). */
+    private static final class SharedRegistry implements org.apache.activemq.artemis.core.server.metrics.ActiveMQMetricsPlugin {
+        private static final long serialVersionUID = 1L;
+        private final transient io.micrometer.core.instrument.MeterRegistry registry;
+
+        SharedRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        public org.apache.activemq.artemis.core.server.metrics.ActiveMQMetricsPlugin init(Map<String, String> options) {
+            return this;
+        }
+
+        @Override
+        public io.micrometer.core.instrument.MeterRegistry getRegistry() {
+            return registry;
+        }
     }
 
     /** Starts the broker and makes sure every queue exists (existing ones keep their messages). */

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -13,7 +14,9 @@ import java.util.function.Supplier;
 /**
  * The gateway's Prometheus metrics: messages received, accepted (by type), refused (by code),
  * resent, the intake-to-receipt latency, and queue depths (dead letters included) read from the
- * broker when scraped. Labels are types, codes and queue names only: never personal data.
+ * broker when scraped; beside them the JVM's (memory, GC, threads, CPU) and, with the embedded
+ * broker, the broker's own (artemis_*). Labels are types, codes, parties and queue names only:
+ * never personal data.
  */
 public final class GatewayMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -23,6 +26,8 @@ public final class GatewayMetrics {
     private final Supplier<Map<String, Long>> queueDepths;
     private volatile long depthsReadAt;
     private final RecentRefusals recent = new RecentRefusals();
+    private static final java.util.Set<String> PER_QUEUE = java.util.Set.of("artemis.message.count", "artemis.consumer.count",
+            "artemis.delivering.message.count");
 
     /**
      * @param queueDepths every queue's depth by name, read from the broker when scraped
@@ -30,6 +35,21 @@ public final class GatewayMetrics {
      */
     public GatewayMetrics(Supplier<Map<String, Long>> queueDepths, String followUpQueue) {
         this.queueDepths = queueDepths;
+        // the embedded broker's own metrics join this registry (artemis_*): per queue only its depth and consumers,
+        // the rest per address and broker-wide, so 290 kommuner's queues do not become thousands of series
+        registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(id -> id.getName().startsWith("artemis.")
+                && id.getTag("queue") != null && !PER_QUEUE.contains(id.getName())));
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.FileDescriptorMetrics().bindTo(registry);
+        // counters without labels exist from the start, at zero: a dashboard shows 0, not "no data"
+        for (String counter : List.of("bryggan_escalations", "bryggan_dead_lettered", "bryggan_reminders")) {
+            Counter.builder(counter).register(registry);
+        }
         // read from the depths scrape() refreshes first
         Gauge.builder("bryggan_open_follow_ups", depths, d -> d.getOrDefault(followUpQueue, 0L))
                 .description("follow-up and reminder clocks not yet due or stopped").register(registry);
@@ -101,6 +121,11 @@ public final class GatewayMetrics {
     /** A recipient was reminded of a date in a message (a grace period's end). */
     public void reminded() {
         Counter.builder("bryggan_reminders").register(registry).increment();
+    }
+
+    /** The registry, for the broker's metrics to join. */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
     }
 
     /** The Prometheus text exposition, with queue depths fresh from the broker. */

@@ -53,6 +53,50 @@ public final class BrokerWatch implements AutoCloseable {
         return this;
     }
 
+    /** One point of the last hour's history: messages waiting for their recipients, dead letters, open clocks. */
+    public record Point(Instant at, long waiting, long deadLetters, long followUps) {}
+
+    /** Guarded by itself: the points of the last hour, oldest first. */
+    private final java.util.ArrayDeque<Point> history = new java.util.ArrayDeque<>();
+
+    /** Also keeps a point of queue depths this often, for the console's last hour (one listing of the queues each time). */
+    public BrokerWatch keepingHistory(Duration often) {
+        sampler.scheduleWithFixedDelay(this::samplePoint, 0, often.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void samplePoint() {
+        Instant before = depthsAt;
+        sampleDepths();
+        if (depthsAt == null || depthsAt.equals(before)) {
+            return; // the broker did not answer: a gap in the chart, not a zero
+        }
+        long waiting = 0;
+        long dead = 0;
+        for (Map.Entry<String, Long> queue : depths.entrySet()) {
+            String name = queue.getKey();
+            if (name.startsWith("DLQ.")) {
+                dead += queue.getValue();
+            } else if (!name.startsWith("EXP.") && !name.startsWith("gateway.")) {
+                waiting += queue.getValue();
+            }
+        }
+        Point point = new Point(depthsAt, waiting, dead, depths.getOrDefault(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS, 0L));
+        synchronized (history) {
+            history.addLast(point);
+            while (!history.isEmpty() && history.peekFirst().at().isBefore(point.at().minus(Duration.ofHours(1)))) {
+                history.removeFirst();
+            }
+        }
+    }
+
+    /** The last hour's points, oldest first. */
+    public java.util.List<Point> lastHour() {
+        synchronized (history) {
+            return java.util.List.copyOf(history);
+        }
+    }
+
     private void sample() {
         try {
             management.queueNames();

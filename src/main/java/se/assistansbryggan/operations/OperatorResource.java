@@ -72,6 +72,26 @@ public final class OperatorResource {
         this.clock = clock;
     }
 
+    private java.util.function.Supplier<List<BrokerWatch.Point>> history = List::of;
+
+    /** Where the last hour's points of queue depths come from (the broker watch). */
+    public OperatorResource withHistory(java.util.function.Supplier<List<BrokerWatch.Point>> history) {
+        this.history = history;
+        return this;
+    }
+
+    /** The last hour: per point its time, the messages waiting for their recipients, the dead letters and the open clocks. */
+    @GET
+    @Path("history")
+    public Response history(@Context HttpServletRequest request) {
+        operator(request);
+        List<Map<String, Object>> points = new java.util.ArrayList<>();
+        for (BrokerWatch.Point p : history.get()) {
+            points.add(map("at", p.at().toString(), "waiting", p.waiting(), "deadLetters", p.deadLetters(), "followUps", p.followUps()));
+        }
+        return json(points);
+    }
+
     /**
      * Every queue with its depth, the age of its oldest message and the name of the party (or unit)
      * it belongs to; {@code search} keeps those whose queue or name contains it (any case), and

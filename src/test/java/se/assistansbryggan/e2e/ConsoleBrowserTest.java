@@ -51,7 +51,8 @@ class ConsoleBrowserTest {
         int consolePort = GatewayHarness.freePort();
         harness = new GatewayHarness(data).start(Map.of("gateway.broker.acceptor", acceptor,
                 "gateway.operations.console-port", Integer.toString(consolePort),
-                "gateway.broker.redelivery.max-attempts", "2", "gateway.broker.redelivery.first-delay", "PT0.05S"));
+                "gateway.broker.redelivery.max-attempts", "2", "gateway.broker.redelivery.first-delay", "PT0.05S",
+                "gateway.operations.history-every", "PT1S"));
         console = "https://127.0.0.1:" + consolePort;
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
@@ -89,6 +90,10 @@ class ConsoleBrowserTest {
         assertEquals("dead-letters", first.getAttribute("data-kind"));
         assertTrue(first.getText().contains("Stockholms stad"), first.getText());
         await(ExpectedConditions.textToBePresentInElementLocated(By.id("dead-letters"), id));
+        // the last hour as a chart: a line per series, and the newest point's numbers beside it
+        assertEquals(3, browser.findElements(By.cssSelector("#history polyline[data-series]")).size());
+        assertTrue(browser.findElement(By.id("history-legend")).getText().contains("döda meddelanden 1"),
+                browser.findElement(By.id("history-legend")).getText());
 
         button("Visa", id).click();
         WebElement shown = visible("message");

@@ -33,6 +33,10 @@ class MetricsTest {
             assertTrue(metrics.contains("bryggan_received_total{channel=\"post\"} 2.0"), metrics);
             assertTrue(metrics.contains("bryggan_open_follow_ups 1.0"), metrics);
             assertTrue(metrics.contains("bryggan_intake_latency_seconds_count 2"), metrics);
+            // beside the gateway's own: the JVM's and the embedded broker's, in the same registry
+            assertTrue(metrics.contains("jvm_memory_used_bytes{") && metrics.contains("jvm_gc_pause_seconds") && metrics.contains("process_cpu_usage")
+                    && metrics.contains("jvm_threads_live_threads"), metrics);
+            assertTrue(metrics.contains("artemis_message_count{") && metrics.contains("artemis_address_memory_usage"), metrics);
             assertFalse(metrics.contains("19840709"));
 
             assertEquals(200, get(harness, "/health/live").statusCode());
@@ -40,6 +44,41 @@ class MetricsTest {
             harness.gateway().broker().server().stop();
             assertEquals(503, eventually(harness, "/health/ready", r -> r.statusCode() == 503).statusCode());
             assertEquals(200, get(harness, "/health/live").statusCode(), "liveness never waits on the broker");
+        }
+    }
+
+    /**
+     * The Grafana dashboard in the repository is valid JSON, every panel has queries, and every metric
+     * a query names is one this gateway exports (gateway, JVM and broker metrics in one registry).
+     */
+    @Test
+    void the_grafana_dashboard_asks_only_for_metrics_the_gateway_exports() throws Exception {
+        org.apache.camel.util.json.JsonObject dashboard = (org.apache.camel.util.json.JsonObject) org.apache.camel.util.json.Jsoner
+                .deserialize(java.nio.file.Files.readString(Path.of("ops/grafana/assistansbryggan.json")));
+        org.apache.camel.util.json.JsonArray panels = (org.apache.camel.util.json.JsonArray) dashboard.get("panels");
+        assertTrue(panels.size() >= 8, "accepted, refused, latency, queues, follow-ups, dead letters, JVM, broker");
+        java.util.Set<String> asked = new java.util.TreeSet<>();
+        java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\b((?:bryggan|jvm|process|system|artemis)_[a-z0-9_]+)");
+        for (Object o : panels) {
+            org.apache.camel.util.json.JsonObject panel = (org.apache.camel.util.json.JsonObject) o;
+            org.apache.camel.util.json.JsonArray targets = (org.apache.camel.util.json.JsonArray) panel.get("targets");
+            assertTrue(panel.get("title") != null && panel.get("gridPos") != null && targets != null && !targets.isEmpty(), panel.toString());
+            for (Object t : targets) {
+                java.util.regex.Matcher m = metric.matcher(String.valueOf(((java.util.Map<?, ?>) t).get("expr")));
+                while (m.find()) {
+                    asked.add(m.group(1));
+                }
+            }
+        }
+        try (GatewayHarness harness = new GatewayHarness(data).start(java.util.Map.of("gateway.operations.broker-watch", "PT0.2S"))) {
+            harness.clientAs("fk").post(GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk"));
+            harness.clientAs("fk").post(SecureXml.serialize(GatewayHarness.freshFixture("withdrawal-with-reasons-no-consent.xml")));
+            String metrics = eventually(harness, "/metrics", r -> r.body().contains("bryggan_queue_depth{")).body();
+            java.util.Set<String> exported = new java.util.HashSet<>();
+            metrics.lines().filter(l -> !l.startsWith("#")).forEach(l -> exported.add(l.replaceAll("[{ ].*", "")));
+            for (String name : asked) {
+                assertTrue(exported.contains(name), "the dashboard asks for " + name + ", which the gateway does not export");
+            }
         }
     }
 
