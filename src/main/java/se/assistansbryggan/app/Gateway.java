@@ -117,9 +117,10 @@ public final class Gateway implements AutoCloseable {
         camel.getCamelContextExtension().setName("assistansbryggan");
         bindStations(camel.getRegistry(), policy);
         PluginHelper.getRoutesLoader(camel).loadRoutes(routeResources());
-        camel.start();
+        // the trail is checked against the broker's mark before any door opens
         auditWriter = new AuditWriter(brokerAccess, audit, signingKey.privateKey(), new AuditWriter.Settings(
                 config.integer("gateway.audit.checkpoint-events"), config.duration("gateway.audit.checkpoint-interval"))).start();
+        camel.start();
         https.publish("/operations", operatorApi);
         https.publishOnConsole("/operations", operatorApi);
         https.publishOnConsole("/console", new ConsoleResource(consoleSessions, audit));
@@ -138,9 +139,12 @@ public final class Gateway implements AutoCloseable {
         return this;
     }
 
-    /** Ready: the routes run and the broker answered recently (read from the background watch, never waiting on it). */
+    /**
+     * Ready: the routes run, the broker answered recently (read from the background watch, never
+     * waiting on it) and the audit trail is being written.
+     */
     public boolean ready() {
-        return camel.isStarted() && watch.brokerAnswers();
+        return camel.isStarted() && watch.brokerAnswers() && auditWriter.writing();
     }
 
     /** The port of the plain-HTTP health and metrics listener. */
@@ -151,7 +155,8 @@ public final class Gateway implements AutoCloseable {
     /** Every party's and unit's queue, every kommun's escalation queues, and this instance's audit queues. */
     private List<String> queues() {
         return Stream.concat(directory.all().stream().flatMap(p -> p.queues().stream()),
-                Stream.of(AuditWriter.queue(audit.instance()), AuditWriter.mark(audit.instance()))).toList();
+                Stream.of(AuditWriter.queue(audit.instance()), AuditWriter.mark(audit.instance()),
+                        AuditWriter.unreadable(audit.instance()))).toList();
     }
 
     /**
@@ -211,8 +216,10 @@ public final class Gateway implements AutoCloseable {
         int stopped = management.removeFollowUps(messageId, partyId, senderId);
         management.removeReceived(messageId, partyId, senderId);
         if (stopped > 0) {
-            audit.record("FOLLOW_UP_CLOSED", java.util.Map.of("recipient", partyId, "messageId", messageId, "by", "CONTACT_CONFIRMATION",
-                    "outcome", outcome));
+            java.util.Map<String, Object> closed = new java.util.HashMap<>(java.util.Map.of("recipient", partyId, "messageId", messageId,
+                    "by", "CONTACT_CONFIRMATION", "outcome", outcome));
+            closed.put("sender", senderId);
+            audit.record("FOLLOW_UP_CLOSED", closed);
         }
         return stopped;
     }

@@ -54,6 +54,8 @@ public final class AuditTrail {
     private static final String GENESIS = "0".repeat(64);
     private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
     private static final Pattern SRC = Pattern.compile("\"src\":\"([^\"]+)\"");
+    /** The most of a trail's end read into memory at once; beyond it a search reads the file through. */
+    private static final long MAX_TAIL = 64L * 1024 * 1024;
 
     private final Path file;
     private final Path checkpointFile;
@@ -66,9 +68,13 @@ public final class AuditTrail {
     private long sequence;
     private String previousMac;
     private final StringBuilder pending = new StringBuilder();
-    /** Guarded by {@link #writing}: the last sequence number known to be on disk. */
+    /** Guarded by this: bumped when a write failed and the lines chained after the last synced one were dropped. */
+    private int generation;
+    /** Guarded by {@link #writing}: the last line known to be on disk, its MAC, and the file's length up to it. */
     private final Object writing = new Object();
     private long durable;
+    private String durableMac;
+    private long durableLength;
 
     /** Thrown when the trail cannot be continued without an operator's decision. */
     public static final class Broken extends IllegalStateException {
@@ -115,13 +121,15 @@ public final class AuditTrail {
      */
     public Position recordAll(List<Event> events) {
         Position mine;
+        int chained;
         synchronized (this) {
             for (Event event : events) {
                 append(event);
             }
             mine = new Position(sequence, previousMac);
+            chained = generation;
         }
-        flush(mine.seq());
+        flush(chained, mine.seq());
         return mine;
     }
 
@@ -131,14 +139,16 @@ public final class AuditTrail {
      */
     public Checkpoint checkpoint(PrivateKey key) {
         Checkpoint checkpoint;
+        int chained;
         synchronized (this) {
             String time = Instant.now(clock).toString();
             checkpoint = Checkpoint.sign(instance, chain, sequence + 1, previousMac, time, key);
             Map<String, Object> fields = checkpoint.lineFields();
             fields.put("time", time);
             append(new Event(CHECKPOINT, fields));
+            chained = generation;
         }
-        flush(checkpoint.seq());
+        flush(chained, checkpoint.seq());
         synchronized (writing) {
             try {
                 Path next = checkpointFile.resolveSibling(checkpointFile.getFileName() + ".next");
@@ -157,6 +167,13 @@ public final class AuditTrail {
         return new Position(sequence, previousMac);
     }
 
+    /** The newest line known to be on disk. */
+    public Position durableEnd() {
+        synchronized (writing) {
+            return new Position(durable, durableMac);
+        }
+    }
+
     /** The chain's name: its first line's MAC. */
     public synchronized String chain() {
         return chain;
@@ -166,7 +183,7 @@ public final class AuditTrail {
         return instance;
     }
 
-    /** True when this chain was started by an operator's request (after a broken trail). */
+    /** True when this start began a new chain on an operator's request (after a broken trail). */
     public synchronized boolean startedByOperator() {
         return startedByOperator;
     }
@@ -196,14 +213,16 @@ public final class AuditTrail {
         return Jsoner.serialize(out);
     }
 
-    /** The events {@link #encode} made, each marked with the source it came from. */
+    /** The events {@link #encode} made, each marked with the source it came from and its place there ({@code src}). */
     public static List<Event> decode(String encoded, String source) {
         try {
             List<Event> events = new ArrayList<>();
-            for (Object o : (JsonArray) Jsoner.deserialize(encoded)) {
-                Map<String, Object> fields = new HashMap<>((JsonObject) o);
+            JsonArray all = (JsonArray) Jsoner.deserialize(encoded);
+            for (int i = 0; i < all.size(); i++) {
+                Map<String, Object> fields = new HashMap<>((JsonObject) all.get(i));
                 String name = String.valueOf(fields.remove("event"));
-                fields.put("src", source);
+                // each event its own source: a batch cut in the middle of a message's events leaves the rest to write
+                fields.put("src", source + "#" + i);
                 events.add(new Event(name, fields));
             }
             return events;
@@ -217,11 +236,11 @@ public final class AuditTrail {
         return lineAt(file, seq).map(AuditTrail::macOf);
     }
 
-    /** The sources ({@code src}) of the lines after line {@code seq}: events already written for them. */
+    /** The sources ({@code src}) of the lines after line {@code seq}: events already written. */
     public Set<String> sourcesAfter(long seq) {
         try {
             Set<String> sources = new HashSet<>();
-            for (String line : tail(file, lines -> !lines.isEmpty() && seqOf(lines.get(0)) <= seq).lines()) {
+            for (String line : linesFrom(file, seq)) {
                 Matcher src = SRC.matcher(line);
                 if (seqOf(line) > seq && src.find()) {
                     sources.add(src.group(1));
@@ -254,29 +273,55 @@ public final class AuditTrail {
         }
     }
 
-    private void flush(long mine) {
+    /**
+     * Writes and syncs everything chained so far, unless a caller already did. A failed write takes
+     * the file back to its last synced line and drops the lines chained after it (their callers get
+     * the failure too): nothing half-written stays in the middle of the trail, and events that come
+     * again (the broker redelivers them) are chained anew, once.
+     */
+    private void flush(int chained, long mine) {
         synchronized (writing) {
-            if (durable >= mine) {
-                return;
-            }
             String batch;
             long last;
+            String lastMac;
             synchronized (this) {
+                if (chained != generation) {
+                    throw new IllegalStateException("the audit trail could not be written; these events were not recorded");
+                }
+                if (durable >= mine) {
+                    return;
+                }
                 batch = pending.toString();
                 pending.setLength(0);
                 last = sequence;
+                lastMac = previousMac;
             }
-            try {
-                Files.writeString(file, batch, StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.SYNC);
+            byte[] bytes = batch.getBytes(StandardCharsets.UTF_8);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(false);
             } catch (IOException e) {
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    channel.truncate(durableLength);
+                    channel.force(true);
+                } catch (IOException alsoFailed) {
+                    e.addSuppressed(alsoFailed);
+                }
                 synchronized (this) {
-                    // kept for the next writer, in order: the chain already counts these lines
-                    pending.insert(0, batch);
+                    sequence = durable;
+                    previousMac = durableMac;
+                    pending.setLength(0);
+                    generation++;
                 }
                 throw new IllegalStateException("the audit trail cannot be written: " + e.getMessage(), e);
             }
             durable = last;
+            durableMac = lastMac;
+            durableLength += bytes.length;
         }
     }
 
@@ -306,6 +351,7 @@ public final class AuditTrail {
 
     private void open() {
         previousMac = GENESIS;
+        durableMac = GENESIS;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path request = file.resolveSibling(NEW_CHAIN_REQUEST);
@@ -323,26 +369,27 @@ public final class AuditTrail {
                 return;
             }
             Tail tail = tail(file, lines -> lines.size() >= 2);
+            if (tail == null) {
+                throw new Broken(file, "its last lines are not trail lines");
+            }
             List<String> lines = tail.lines();
             checkLinks(lines);
-            Map<String, Object> repaired = null;
-            if (tail.torn() != null) {
-                repaired = cutTornLine(tail);
-            }
             if (lines.isEmpty()) {
-                begin(repaired == null ? Map.of() : repaired);
+                Map<String, Object> repaired = tail.torn() == null ? Map.of() : cutTornLine(tail);
+                begin(repaired);
                 return;
             }
             String last = lines.get(lines.size() - 1);
             sequence = seqOf(last);
             previousMac = macOf(last);
             durable = sequence;
-            String first = firstLine(file);
-            chain = macOf(first);
-            startedByOperator = first.contains("\"operatorRequested\":true");
+            durableMac = previousMac;
+            durableLength = tail.completeLength();
+            chain = macOf(firstLine(file));
+            // compared before anything is cut: a trail that is refused keeps every byte it had
             checkAgainstCheckpoint();
-            if (repaired != null) {
-                recordAll(List.of(new Event("AUDIT_TAIL_REPAIRED", repaired)));
+            if (tail.torn() != null) {
+                recordAll(List.of(new Event("AUDIT_TAIL_REPAIRED", cutTornLine(tail))));
             }
         } catch (IOException e) {
             throw new IllegalStateException("the audit trail cannot be opened: " + e.getMessage(), e);
@@ -366,15 +413,19 @@ public final class AuditTrail {
         }
     }
 
-    /** Cuts a last line the process did not finish writing; says what was cut. */
+    /** Cuts a last line the process did not finish writing, keeping its bytes aside; says what was cut and where it is. */
     private Map<String, Object> cutTornLine(Tail tail) throws IOException {
+        Path kept = file.resolveSibling(file.getFileName() + ".torn-" + Instant.now(clock).toString().replace(':', '-'));
+        Files.write(kept, tail.torn(), StandardOpenOption.CREATE_NEW, StandardOpenOption.SYNC);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.truncate(tail.completeLength());
             channel.force(true);
         }
+        durableLength = tail.completeLength();
         Map<String, Object> repaired = new LinkedHashMap<>();
         repaired.put("cutBytes", tail.torn().length);
         repaired.put("cutSha256", sha256(tail.torn()));
+        repaired.put("keptIn", kept.getFileName().toString());
         repaired.put("reason", "the last line was not complete (a write the process did not finish)");
         return repaired;
     }
@@ -400,6 +451,8 @@ public final class AuditTrail {
     private void begin(Map<String, Object> fields) {
         sequence = 0;
         previousMac = GENESIS;
+        durable = 0;
+        durableMac = GENESIS;
         Map<String, Object> started = new LinkedHashMap<>(fields);
         started.put("format", "assistansbryggan-audit/2");
         recordAll(List.of(new Event(CHAIN_STARTED, started)));
@@ -418,6 +471,7 @@ public final class AuditTrail {
         fields.put("operatorRequested", true);
         fields.put("reason", asked.get("reason"));
         fields.put("requestedAt", asked.get("requestedAt"));
+        fields.put("requestedBy", asked.get("requestedBy"));
         if (Files.exists(file) && Files.size(file) > 0) {
             try {
                 fields.put("previousChain", macOf(firstLine(file)));
@@ -443,6 +497,7 @@ public final class AuditTrail {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("reason", reason);
         request.put("requestedAt", Instant.now(clock).toString());
+        request.put("requestedBy", System.getProperty("user.name"));
         Files.createDirectories(trail.toAbsolutePath().getParent());
         Files.writeString(trail.resolveSibling(NEW_CHAIN_REQUEST), Jsoner.serialize(request), StandardCharsets.UTF_8);
     }
@@ -468,17 +523,35 @@ public final class AuditTrail {
      * outside it (those of its instance): a trail ending before one has lost its newest lines.
      */
     public static Verification check(Path file, byte[] secret, PublicKey gatewayKey, List<Checkpoint> outside) throws IOException {
+        return check(file, secret, gatewayKey, outside, List.of());
+    }
+
+    /** How far another record (the broker's mark) says a trail reached: its line {@code seq} has this MAC. */
+    public record Reach(String instance, String chain, long seq, String mac) {}
+
+    /** As {@link #check(Path, byte[], PublicKey, List)}, and the trail must also reach every given {@link Reach} of its instance. */
+    public static Verification check(Path file, byte[] secret, PublicKey gatewayKey, List<Checkpoint> outside, List<Reach> reached)
+            throws IOException {
         String previous = GENESIS;
         String chain = null;
         String instance = "";
         long n = 0;
         int checkpoints = 0;
         Map<Long, String> signatures = new HashMap<>();
+        Set<Long> wanted = new HashSet<>();
+        reached.forEach(r -> wanted.add(r.seq()));
+        Map<Long, String> macs = new HashMap<>();
         if (!Files.exists(file)) {
             return new Verification(file, 0, null, "", 0, Optional.of(1L), "the trail is missing");
         }
+        // a last line not yet ended (being written now, or torn by a crash and cut at the next start) is not judged
+        boolean ended = endsWithNewline(file);
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+            for (String line = reader.readLine(), next; line != null; line = next) {
+                next = reader.readLine();
+                if (next == null && !ended) {
+                    break;
+                }
                 n++;
                 int at = line.lastIndexOf(MAC_FIELD);
                 if (at < 0 || !line.endsWith("\"}")) {
@@ -506,8 +579,27 @@ public final class AuditTrail {
                     signatures.put(n, inLine.signature());
                     checkpoints++;
                 }
+                if (wanted.contains(n)) {
+                    macs.put(n, claimed);
+                }
                 previous = claimed;
             }
+        }
+        for (Reach reach : reached) {
+            if (!reach.instance().equals(instance)) {
+                continue;
+            }
+            if (!reach.chain().equals(chain)) {
+                return broken(file, 1, chain, instance, checkpoints, "the broker records another chain for this instance: the trail was replaced");
+            }
+            if (reach.seq() > n) {
+                return broken(file, n + 1, chain, instance, checkpoints, "the trail ends at line " + n + ", but the broker recorded line "
+                        + reach.seq() + " as written: the newest lines were removed");
+            }
+            if (!reach.mac().equals(macs.get(reach.seq()))) {
+                return broken(file, reach.seq(), chain, instance, checkpoints, "it is not the line the broker recorded");
+            }
+            checkpoints++;
         }
         for (Checkpoint kept : outside) {
             if (!kept.instance().equals(instance)) {
@@ -530,6 +622,17 @@ public final class AuditTrail {
             checkpoints++;
         }
         return new Verification(file, n, chain, instance, checkpoints, Optional.empty(), null);
+    }
+
+    private static boolean endsWithNewline(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (channel.size() == 0) {
+                return true;
+            }
+            ByteBuffer last = ByteBuffer.allocate(1);
+            channel.read(last, channel.size() - 1);
+            return last.get(0) == '\n';
+        }
     }
 
     private static Verification broken(Path file, long line, String chain, String instance, int checkpoints, String problem) {
@@ -556,14 +659,20 @@ public final class AuditTrail {
                 byte[] torn = lastNewline == bytes.length - 1 ? null
                         : java.util.Arrays.copyOfRange(bytes, lastNewline + 1, bytes.length);
                 if (lastNewline < 0 && start > 0) {
+                    if (window >= MAX_TAIL) {
+                        throw new IOException("a line of more than " + MAX_TAIL + " bytes: not a trail line");
+                    }
                     window *= 4;
                     continue;
                 }
                 int from = start == 0 ? 0 : indexOf(bytes, 0) + 1;
                 List<String> lines = from <= lastNewline
                         ? new String(bytes, from, lastNewline + 1 - from, StandardCharsets.UTF_8).lines().toList() : List.of();
-                if (start == 0 || enough.test(lines) || window >= Integer.MAX_VALUE / 4) {
+                if (start == 0 || enough.test(lines)) {
                     return new Tail(lines, start + lastNewline + 1, torn);
+                }
+                if (window >= MAX_TAIL) {
+                    return null; // too far back to hold in memory: the caller reads the file through
                 }
                 window *= 4;
             }
@@ -575,11 +684,27 @@ public final class AuditTrail {
             if (!Files.exists(file)) {
                 return Optional.empty();
             }
-            return tail(file, lines -> !lines.isEmpty() && seqOf(lines.get(0)) <= seq).lines().stream()
-                    .filter(l -> seqOf(l) == seq).findFirst();
+            return linesFrom(file, seq).stream().filter(l -> seqOf(l) == seq).findFirst();
         } catch (IOException e) {
             throw new IllegalStateException("the audit trail cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /** The complete lines from line {@code seq} on (and perhaps some before): from the end, or read through when far back. */
+    private static List<String> linesFrom(Path file, long seq) throws IOException {
+        Tail tail = tail(file, lines -> !lines.isEmpty() && seqOf(lines.get(0)) <= seq);
+        if (tail != null) {
+            return tail.lines();
+        }
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                if (seqOf(line) >= seq) {
+                    lines.add(line);
+                }
+            }
+        }
+        return lines;
     }
 
     private static String firstLine(Path file) throws IOException {

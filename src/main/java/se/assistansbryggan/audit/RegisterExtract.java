@@ -27,8 +27,8 @@ import se.assistansbryggan.message.SecureXml;
  * to whom, on which legal basis, under which rules, which fields were withheld. Events that name
  * the person (as the keyed hash) are found directly; what happened to those messages afterwards
  * (pulled, acknowledged, escalated, dead-lettered, shown to an operator) is found by the message
- * id together with a party of that message, so another sender's message with the same id is not
- * taken for the person's. Nothing in it names any other person: hashes are left out and every
+ * id together with its sender (or, for an operator's action, the queue), so another sender's
+ * message with the same id is not taken for the person's. Nothing in it names any other person: hashes are left out and every
  * text is masked for personal numbers.
  */
 public final class RegisterExtract {
@@ -40,7 +40,7 @@ public final class RegisterExtract {
     /** One event of the extract, its fields by the names {@link #SHOWN} gives them. */
     public record Entry(Map<String, String> fields) {
         String time() {
-            return fields.getOrDefault("time", "");
+            return fields.get("time");
         }
     }
 
@@ -90,39 +90,43 @@ public final class RegisterExtract {
                 }
                 JsonObject o = parse(line);
                 String id = o.getString("messageId");
-                boolean follows = !naming && id != null && partiesByMessage.containsKey(id)
-                        && !java.util.Collections.disjoint(partiesByMessage.get(id), partiesOf(o)) && o.get("person") == null;
+                boolean follows = !naming && id != null && partiesByMessage.containsKey(id) && o.get("person") == null
+                        && sameMessage(partiesByMessage.get(id), o);
                 if (naming || follows) {
                     entries.add(entry(o));
                 }
             });
         }
-        entries.sort(Comparator.comparing(Entry::time));
+        entries.sort(Comparator.comparing(e -> instant(e.time())));
         return entries;
     }
 
-    /** The parties a line names: sender and recipients, by party (a unit counts as its party), and its queue. */
+    /** What names a message of the person's: its sender (message ids are their senders') and the queues it was delivered to. */
     private static Set<String> partiesOf(JsonObject o) {
-        Set<String> parties = new HashSet<>();
-        for (String key : List.of("sender", "recipient")) {
-            Object value = o.get(key);
-            if (value instanceof List<?> many) {
-                many.forEach(v -> parties.add(partyOf(String.valueOf(v))));
-            } else if (value != null) {
-                parties.add(partyOf(String.valueOf(value)));
-            }
+        Set<String> keys = new HashSet<>();
+        if (o.get("sender") != null) {
+            keys.add("sender:" + o.get("sender"));
         }
-        Object queue = o.get("queue");
-        if (queue != null) {
-            // an operator's action names the dead-letter or expiry queue of the delivery's queue
-            parties.add("queue:" + String.valueOf(queue).replaceFirst("^(DLQ|EXP)\\.", ""));
+        if (o.get("queue") != null) {
+            keys.add(queueKey(String.valueOf(o.get("queue"))));
         }
-        return parties;
+        return keys;
     }
 
-    private static String partyOf(String recipient) {
-        int unit = recipient.indexOf('/');
-        return unit < 0 ? recipient : recipient.substring(0, unit);
+    /**
+     * A line about a message id of the person's is about that very message when it names the same
+     * sender (pulled, acknowledged, escalated, dead-lettered, closed), or, for an operator's action,
+     * which names a queue and no sender, the dead-letter or expiry queue of a queue it went to.
+     */
+    private static boolean sameMessage(Set<String> keys, JsonObject o) {
+        if (o.get("sender") != null) {
+            return keys.contains("sender:" + o.get("sender"));
+        }
+        return o.get("queue") != null && keys.contains(queueKey(String.valueOf(o.get("queue"))));
+    }
+
+    private static String queueKey(String queue) {
+        return "queue:" + queue.replaceFirst("^(DLQ|EXP)\\.", "");
     }
 
     private static Entry entry(JsonObject o) {
@@ -188,6 +192,15 @@ public final class RegisterExtract {
         }
         parent.appendChild(e);
         return e;
+    }
+
+    /** A trail line's time as an instant (text would sort "…:00Z" after "…:00.1Z"); unreadable ones first. */
+    public static Instant instant(String time) {
+        try {
+            return Instant.parse(time);
+        } catch (java.time.format.DateTimeParseException | NullPointerException e) {
+            return Instant.EPOCH;
+        }
     }
 
     private interface LineConsumer {

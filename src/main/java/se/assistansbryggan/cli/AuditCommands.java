@@ -60,7 +60,8 @@ final class AuditCommands {
         @Option(names = "--checkpoint", description = "a checkpoint kept elsewhere (JSON), to compare with")
         List<Path> checkpoints = new ArrayList<>();
 
-        @Option(names = "--from-gateway", description = "also compare with the checkpoints the broker keeps, asked of the running gateway")
+        @Option(names = "--from-gateway", description = "also compare with what the broker keeps (how far each trail reached, its "
+                + "newest checkpoint), asked of the running gateway with an operator certificate")
         boolean fromGateway;
 
         @Mixin
@@ -77,14 +78,20 @@ final class AuditCommands {
             for (Path file : checkpoints) {
                 given.add(Checkpoint.parse(Files.readString(file)));
             }
+            List<AuditTrail.Reach> reached = new ArrayList<>();
             if (fromGateway) {
-                Answer answer = gateway.client().auditCheckpoints();
+                Answer answer = gateway.client().auditMarks();
                 if (answer.status() != 200) {
                     System.err.println("audit-verify: " + OpsCommand.said(answer));
                     return answer.status() == 403 ? Failures.CREDENTIALS : Failures.REFUSED;
                 }
                 for (Object o : (JsonArray) Jsoner.deserialize(answer.body())) {
-                    given.add(Checkpoint.parse(Jsoner.serialize(o)));
+                    JsonObject mark = (JsonObject) o;
+                    reached.add(new AuditTrail.Reach(mark.getString("instance"), mark.getString("chain"),
+                            ((Number) mark.get("seq")).longValue(), mark.getString("mac")));
+                    if (mark.get("checkpoint") != null) {
+                        given.add(Checkpoint.parse(Jsoner.serialize(mark.get("checkpoint"))));
+                    }
                 }
             }
             int result = 0;
@@ -94,13 +101,19 @@ final class AuditCommands {
                 if (Files.exists(beside)) {
                     compare.add(Checkpoint.parse(Files.readString(beside)));
                 }
-                AuditTrail.Verification checked = AuditTrail.check(file, secret, key, compare);
+                AuditTrail.Verification checked = AuditTrail.check(file, secret, key, compare, reached);
                 if (!checked.ok()) {
                     System.out.println("BROKEN at line " + checked.firstBroken().get() + " of " + file + ": " + checked.problem());
                     result = Failures.BROKEN_TRAIL;
                     continue;
                 }
                 List<Checkpoint> own = compare.stream().filter(c -> c.instance().equals(checked.instance())).toList();
+                boolean markedByBroker = reached.stream().anyMatch(r -> r.instance().equals(checked.instance()));
+                if (fromGateway && !markedByBroker) {
+                    System.out.println("NOT VERIFIED: the broker keeps no mark of instance '" + checked.instance() + "' (" + file + ")");
+                    result = Failures.BROKEN_TRAIL;
+                    continue;
+                }
                 if (own.isEmpty()) {
                     System.out.println("NOT VERIFIED: " + file + " (" + checked.lines() + " lines in one chain) has no checkpoint of"
                             + " instance '" + checked.instance() + "' to compare with: removed newest lines would not show"
@@ -110,14 +123,17 @@ final class AuditCommands {
                 }
                 Checkpoint newest = own.stream().max(Comparator.comparingLong(Checkpoint::seq)).get();
                 System.out.println("OK: every line of " + file + " is in its chain (instance " + checked.instance() + ", "
-                        + checked.lines() + " lines), and it reaches its checkpoint of " + newest.time() + " (line " + newest.seq() + ")");
+                        + checked.lines() + " lines), and it reaches its checkpoint of " + newest.time() + " (line " + newest.seq() + ")"
+                        + (markedByBroker ? " and the line the broker recorded" : " (the checkpoint beside a trail can be replaced"
+                                + " by whoever can edit it: --from-gateway compares with the broker's record too)"));
             }
             return result;
         }
     }
 
     @Command(name = "audit-export", description = "The trails of several instances as one, merged by time (JSON lines), "
-            + "each line naming its instance; a trail that does not verify is not exported.")
+            + "each line naming its instance; a trail that does not verify (its chain, its checkpoints' signatures, the "
+            + "checkpoint beside it) is not exported.")
     static final class Export implements Callable<Integer> {
         @Option(names = "--file", required = true, split = ",", description = "the trails, one per instance")
         List<Path> files;
@@ -138,14 +154,17 @@ final class AuditCommands {
         public Integer call() throws Exception {
             byte[] secret = settings.secret();
             List<JsonObject> events = new ArrayList<>();
+            PublicKey key = settings.gatewayKey();
             for (Path file : files) {
-                AuditTrail.Verification checked = AuditTrail.check(file, secret, null, List.of());
+                Path beside = AuditTrail.checkpointFileOf(file);
+                AuditTrail.Verification checked = AuditTrail.check(file, secret, key,
+                        Files.exists(beside) ? List.of(Checkpoint.parse(Files.readString(beside))) : List.of());
                 if (!checked.ok()) {
                     System.err.println("audit-export: " + file + " is broken at line " + checked.firstBroken().get() + " ("
                             + checked.problem() + "); run audit-verify");
                     return Failures.BROKEN_TRAIL;
                 }
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8).subList(0, (int) checked.lines())) {
                     JsonObject o = (JsonObject) Jsoner.deserialize(line);
                     o.putIfAbsent("instance", checked.instance().isEmpty() ? file.toString() : checked.instance());
                     String time = String.valueOf(o.get("time"));
@@ -154,7 +173,7 @@ final class AuditCommands {
                     }
                 }
             }
-            events.sort(Comparator.comparing((JsonObject o) -> String.valueOf(o.get("time")))
+            events.sort(Comparator.comparing((JsonObject o) -> se.assistansbryggan.audit.RegisterExtract.instant(String.valueOf(o.get("time"))))
                     .thenComparing(o -> String.valueOf(o.get("instance")))
                     .thenComparingLong(o -> ((Number) o.get("seq")).longValue()));
             try (PrintStream print = out == null ? new PrintStream(System.out, false, StandardCharsets.UTF_8)

@@ -67,9 +67,9 @@ public final class OperatorClient {
         return call("DELETE", "dead-letters/" + queue + "/" + messageId + "?reason=" + encode(reason));
     }
 
-    /** The newest signed audit checkpoint of every gateway instance, as the broker keeps them (a JSON array). */
-    public Answer auditCheckpoints() throws IOException, InterruptedException {
-        return call("GET", "../audit/checkpoints");
+    /** Every gateway instance's audit mark as the broker keeps it: how far its trail reached, its newest checkpoint (JSON). */
+    public Answer auditMarks() throws IOException, InterruptedException {
+        return call("GET", "../audit/marks");
     }
 
     /** A person's register extract: JSON, or (html) an XHTML page signed by the gateway. The number goes in the body. */

@@ -50,8 +50,10 @@ public final class AuditWriter extends BrokerListener {
     private Thread thread;
     private Session session;
     private MessageConsumer consumer;
-    private MessageConsumer markConsumer;
     private MessageProducer producer;
+    /** The position the broker's mark says; it stays while events written before a crash have not all come back. */
+    private AuditTrail.Position marked;
+    private volatile Exception failing;
     /** Sources written before a crash took their commit: skipped (and acknowledged) when they come again. */
     private Set<String> alreadyWritten = new HashSet<>();
     private Checkpoint lastCheckpoint;
@@ -80,6 +82,16 @@ public final class AuditWriter extends BrokerListener {
         return "gateway.audit." + instance + ".mark";
     }
 
+    /** Where an instance's audit messages that cannot be read go, for an operator (never dropped, never blocking the rest). */
+    public static String unreadable(String instance) {
+        return "gateway.audit." + instance + ".unreadable";
+    }
+
+    /** True for an instance's mark queue (a last-value queue: it holds the newest mark only). */
+    public static boolean isMark(String queue) {
+        return queue.startsWith("gateway.audit.") && queue.endsWith(".mark");
+    }
+
     /** The message carrying encoded audit events (see {@link AuditTrail#encode}) to the writer. */
     public static TextMessage events(Session session, String encodedEvents) throws JMSException {
         TextMessage message = session.createTextMessage(encodedEvents);
@@ -94,11 +106,17 @@ public final class AuditWriter extends BrokerListener {
     public AuditWriter start() throws JMSException {
         open();
         lastCheckpoint = trail.checkpoint(signingKey);
-        commitMark(trail.end());
+        commitMark(trail.durableEnd());
         thread = new Thread(this::run, "audit-writer");
         thread.setDaemon(true);
         thread.start();
         return this;
+    }
+
+    /** False once writing fails (a broken trail found on reopening, a disk that does not take the lines): readiness says so. */
+    public boolean writing() {
+        return thread != null && thread.isAlive() && !(failing instanceof AuditTrail.Broken)
+                && !(failing instanceof IllegalStateException);
     }
 
     /** The newest checkpoint this writer made. */
@@ -137,10 +155,12 @@ public final class AuditWriter extends BrokerListener {
                     continue;
                 }
                 write(first);
+                failing = null;
             } catch (JMSException | RuntimeException e) {
                 if (!running) {
                     return;
                 }
+                failing = e;
                 LOG.error("audit events could not be written yet; the broker keeps them and offers them again", e);
                 dropSession();
                 sleep(1000);
@@ -150,14 +170,27 @@ public final class AuditWriter extends BrokerListener {
 
     private void write(Message first) throws JMSException {
         List<AuditTrail.Event> events = new ArrayList<>();
-        for (Message m = first; m != null; m = events.size() < BATCH_EVENTS ? consumer.receiveNoWait() : null) {
+        int taken = 0;
+        for (Message m = first; m != null; m = taken < BATCH_EVENTS ? consumer.receiveNoWait() : null) {
             String source = m.getStringProperty(SOURCE);
-            if (source != null && alreadyWritten.remove(source)) {
-                continue; // written before a crash took the commit; now acknowledged with this batch
+            List<AuditTrail.Event> decoded;
+            try {
+                decoded = AuditTrail.decode(((TextMessage) m).getText(), source == null ? m.getJMSMessageID() : source);
+            } catch (IllegalArgumentException | ClassCastException unreadable) {
+                LOG.error("an audit message that cannot be read is set aside on {} for an operator: {}",
+                        unreadable(trail.instance()), unreadable.getMessage());
+                producer.send(session.createQueue(unreadable(trail.instance())), m, jakarta.jms.DeliveryMode.PERSISTENT, 4, 0);
+                continue;
             }
-            events.addAll(AuditTrail.decode(((TextMessage) m).getText(), source == null ? "unnamed" : source));
+            taken += decoded.size();
+            for (AuditTrail.Event event : decoded) {
+                // an event written before a crash took the commit comes again: acknowledged with this batch, not written twice
+                if (!alreadyWritten.remove(String.valueOf(event.fields().get("src")))) {
+                    events.add(event);
+                }
+            }
         }
-        AuditTrail.Position end = events.isEmpty() ? trail.end() : trail.recordAll(events);
+        AuditTrail.Position end = events.isEmpty() ? trail.durableEnd() : trail.recordAll(events);
         eventsSinceCheckpoint += events.size();
         if (eventsSinceCheckpoint >= settings.checkpointEvents()) {
             checkpointAndCommit();
@@ -170,15 +203,21 @@ public final class AuditWriter extends BrokerListener {
         lastCheckpoint = trail.checkpoint(signingKey);
         eventsSinceCheckpoint = 0;
         checkpointedAt = System.nanoTime();
-        commitMark(trail.end());
+        commitMark(trail.durableEnd());
     }
 
-    /** Replaces the mark with one for this position, and commits it with whatever the session took. */
+    /**
+     * Replaces the mark with one for this position (the queue keeps the last value only), and
+     * commits it with whatever the session took. While events written before a crash have not all
+     * come back, the mark stays where it was: a second crash must find them after it again.
+     */
     private void commitMark(AuditTrail.Position end) throws JMSException {
-        while (markConsumer.receiveNoWait() != null) {
-            // the older mark goes with this commit
+        if (alreadyWritten.isEmpty() || marked == null) {
+            marked = end;
         }
+        end = marked;
         Message mark = session.createMessage();
+        mark.setStringProperty("_AMQ_LVQ_NAME", trail.instance());
         mark.setStringProperty("AbInstance", trail.instance());
         mark.setStringProperty("AbChain", trail.chain());
         mark.setLongProperty("AbSeq", end.seq());
@@ -197,7 +236,6 @@ public final class AuditWriter extends BrokerListener {
             Optional<Message> mark = latestMark(opened);
             alreadyWritten = reconcile(mark);
             consumer = opened.createConsumer(opened.createQueue(queue));
-            markConsumer = opened.createConsumer(opened.createQueue(marks));
             producer = opened.createProducer(null);
             connection().start();
             session = opened;
@@ -219,8 +257,9 @@ public final class AuditWriter extends BrokerListener {
 
     /** The sources already in the trail after the mark; refuses a trail that does not reach it. */
     private Set<String> reconcile(Optional<Message> found) throws JMSException {
-        AuditTrail.Position end = trail.end();
+        AuditTrail.Position end = trail.durableEnd();
         if (found.isEmpty()) {
+            marked = null;
             return new HashSet<>(trail.sourcesAfter(Math.max(0, end.seq() - UNMARKED_LOOKBACK)));
         }
         Message mark = found.get();
@@ -230,6 +269,7 @@ public final class AuditWriter extends BrokerListener {
             if (trail.startedByOperator()) {
                 LOG.warn("the audit trail {} is a new chain an operator started; the broker's mark named chain {} at line {}",
                         trail.file(), chain, seq);
+                marked = null;
                 return new HashSet<>();
             }
             throw new AuditTrail.Broken(trail.file(), "the broker's mark says chain " + chain + " reached line " + seq
@@ -242,6 +282,7 @@ public final class AuditWriter extends BrokerListener {
         if (!trail.macAt(seq).map(mark.getStringProperty("AbMac")::equals).orElse(false)) {
             throw new AuditTrail.Broken(trail.file(), "line " + seq + " is not the line the broker recorded");
         }
+        marked = new AuditTrail.Position(seq, mark.getStringProperty("AbMac"));
         return new HashSet<>(trail.sourcesAfter(seq));
     }
 

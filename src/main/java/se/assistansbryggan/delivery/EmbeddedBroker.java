@@ -73,8 +73,9 @@ public final class EmbeddedBroker implements AutoCloseable {
                 // the broker's memory and page the rest (they are read only for a resend), so that a day of them
                 // does not push the delivery queues and the follow-up clocks, which live in memory, into paging
                 .addAddressSetting(Handoff.RECEIPTS + ".#", receiptSettings(settings.memoryBytes() / 4 / (Handoff.RECEIPT_BUCKETS + 1)))
-                // audit events wait for the trail's writer however long it takes: never dead-lettered, never expired
-                .addAddressSetting("gateway.audit.#", new AddressSettings().setMaxDeliveryAttempts(-1).setRedeliveryDelay(1_000L))
+                // audit events wait for the trail's writer however long it takes: never dead-lettered, never expired,
+                // offered again at once and in order after a rollback
+                .addAddressSetting("gateway.audit.#", new AddressSettings().setMaxDeliveryAttempts(-1).setRedeliveryDelay(0L))
                 // a pull acknowledgement no clock took simply goes when it expires
                 .addAddressSetting(Handoff.RECEIVED, new AddressSettings().setExpiryAddress(null).setDeadLetterAddress(null));
         // a copy of every dead letter for the audit trail; the dead letter itself stays for the operators
@@ -225,7 +226,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             all.add(DeadLetterWatcher.EVENTS);
             for (String queue : all) {
                 server().createQueue(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST)
-                        .setDurable(true).setAutoCreateAddress(true), true);
+                        .setDurable(true).setAutoCreateAddress(true).setLastValue(AuditWriter.isMark(queue)), true);
             }
         } catch (Exception e) {
             throw new IllegalStateException("the embedded broker does not start: " + e.getMessage(), e);
@@ -255,13 +256,28 @@ public final class EmbeddedBroker implements AutoCloseable {
         return q == null ? -1 : q.getMessageCount();
     }
 
-    /** Messages held by all recipient, dead-letter and expiry queues together (kept receipts and clocks not counted). */
+    /** Every queue holding messages, with how many (for a test's or an operator's message). */
+    public Map<String, Long> nonEmptyQueues() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        server().getPostOffice().getAllBindings().filter(LocalQueueBinding.class::isInstance)
+                .map(b -> ((LocalQueueBinding) b).getQueue()).filter(q -> q.getMessageCount() > 0)
+                .forEach(q -> out.put(q.getName().toString(), q.getMessageCount()));
+        return out;
+    }
+
+    /**
+     * Messages held by all recipient, dead-letter, expiry and audit-event queues together (kept
+     * receipts, clocks and the audit trail's mark not counted).
+     */
     public long totalMessages() {
         return server().getPostOffice().getAllBindings()
                 .filter(LocalQueueBinding.class::isInstance)
                 .filter(b -> !Handoff.receiptQueues().contains(b.getUniqueName().toString()))
                 .filter(b -> !b.getUniqueName().toString().equals(Handoff.FOLLOW_UPS))
                 .filter(b -> !b.getUniqueName().toString().equals(Handoff.RECEIVED))
+                .filter(b -> !AuditWriter.isMark(b.getUniqueName().toString()))
+                // a client's temporary reply queue holds a management answer for a moment: not a message
+                .filter(b -> !((LocalQueueBinding) b).getQueue().isTemporary())
                 .mapToLong(b -> ((LocalQueueBinding) b).getQueue().getMessageCount())
                 .sum();
     }

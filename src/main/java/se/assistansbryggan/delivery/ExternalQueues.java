@@ -30,7 +30,7 @@ public final class ExternalQueues {
             for (String queue : all) {
                 if (!session.queueQuery(SimpleString.of(queue)).isExists()) {
                     session.createQueue(QueueConfiguration.of(queue).setAddress(queue).setRoutingType(RoutingType.ANYCAST)
-                            .setDurable(true).setAutoCreateAddress(true));
+                            .setDurable(true).setAutoCreateAddress(true).setLastValue(AuditWriter.isMark(queue)));
                 }
             }
         } catch (ActiveMQException e) {

@@ -78,6 +78,16 @@ public final class FollowUpWatcher extends BrokerListener {
         }
     }
 
+    private static Map<String, Object> auditFields(DueClock due, String sender) {
+        Map<String, Object> fields = new java.util.HashMap<>();
+        fields.put("messageId", due.messageId());
+        fields.put("recipient", due.recipient());
+        fields.put("type", due.type());
+        fields.put("sender", sender);
+        fields.put("received", due.receivedAt() == null ? "not acknowledged" : due.receivedAt().toString());
+        return fields;
+    }
+
     private void escalate(Message clock, MessageProducer producer) {
         try {
             DueClock due = new DueClock(clock.getStringProperty("AbMessageId"), clock.getStringProperty("AbMessageType"),
@@ -93,8 +103,7 @@ public final class FollowUpWatcher extends BrokerListener {
             producer.send(session.createQueue(queue), reminder, DeliveryMode.PERSISTENT, 7, 0);
             // audited in the same transaction: an escalation is never sent without its record, nor recorded twice
             String event = audit.encode(java.util.List.of(new AuditTrail.Event(due.kind() == ClockKind.ESCALATION ? "ESCALATED" : "REMINDED",
-                    Map.of("messageId", due.messageId(), "recipient", due.recipient(), "type", due.type(),
-                            "received", due.receivedAt() == null ? "not acknowledged" : due.receivedAt().toString()))));
+                    auditFields(due, clock.getStringProperty("AbSender")))));
             producer.send(session.createQueue(auditQueue), AuditWriter.events(session, event), DeliveryMode.PERSISTENT, 4, 0);
             session.commit();
             counted.accept(due);

@@ -26,8 +26,10 @@ public final class GatewayMetrics {
     private final Supplier<Map<String, Long>> queueDepths;
     private volatile long depthsReadAt;
     private final RecentRefusals recent = new RecentRefusals();
-    private static final java.util.Set<String> PER_QUEUE = java.util.Set.of("artemis.message.count", "artemis.consumer.count",
-            "artemis.delivering.message.count");
+    private static final java.util.Set<String> PER_QUEUE = java.util.Set.of("artemis.message.count", "artemis.consumer.count");
+    /** A client's temporary reply queue: a new name every connection, never a series of its own. */
+    private static final java.util.regex.Pattern TEMPORARY =
+            java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     /**
      * @param queueDepths every queue's depth by name, read from the broker when scraped
@@ -35,10 +37,12 @@ public final class GatewayMetrics {
      */
     public GatewayMetrics(Supplier<Map<String, Long>> queueDepths, String followUpQueue) {
         this.queueDepths = queueDepths;
-        // the embedded broker's own metrics join this registry (artemis_*): per queue only its depth and consumers,
-        // the rest per address and broker-wide, so 290 kommuner's queues do not become thousands of series
+        // the embedded broker's own metrics join this registry (artemis_*): per queue only its depth and consumers (never a
+        // client's temporary reply queue), nothing per address, the rest broker-wide: 290 kommuner's some six hundred
+        // addresses would otherwise be thousands of series
         registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(id -> id.getName().startsWith("artemis.")
-                && id.getTag("queue") != null && !PER_QUEUE.contains(id.getName())));
+                && (id.getTag("address") != null || id.getTag("queue") != null)
+                && (!PER_QUEUE.contains(id.getName()) || TEMPORARY.matcher(String.valueOf(id.getTag("queue"))).matches())));
         new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
         new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
         new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);

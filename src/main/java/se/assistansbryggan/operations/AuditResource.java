@@ -23,8 +23,9 @@ import se.assistansbryggan.message.SecureXml;
 import se.assistansbryggan.message.XmlSigner;
 
 /**
- * The audit trail for operators, at {@code /audit}: the newest signed checkpoint of every
- * instance as the broker keeps it ({@code GET checkpoints}, for {@code audit-verify}), and a
+ * The audit trail for operators with a client certificate, at {@code /audit}: every instance's
+ * mark as the broker keeps it ({@code GET marks}: how far its trail reached, its newest signed
+ * checkpoint; for {@code audit-verify --from-gateway}), and a
  * person's register extract ({@code POST extract}, the personal number in the body, never in a
  * URL), as JSON or as an XHTML page signed by the gateway. Every extract is itself audited.
  */
@@ -50,17 +51,28 @@ public final class AuditResource {
         this.clock = clock;
     }
 
+    /** Every instance's mark: how far its trail reached at the last commit, and its newest signed checkpoint. */
     @GET
-    @Path("checkpoints")
-    public Response checkpoints(@Context HttpServletRequest request) throws Exception {
-        operators.operator(request);
-        return Response.ok("[" + String.join(",", broker.auditCheckpoints()) + "]", "application/json").build();
+    @Path("marks")
+    public Response marks(@Context HttpServletRequest request) throws Exception {
+        operator(request);
+        return Response.ok(Jsoner.serialize(broker.auditMarks()), "application/json").build();
+    }
+
+    /** An operator by certificate: the trail is evidence, and an extract is personal data; a console session is not enough. */
+    private String operator(HttpServletRequest request) {
+        String operator = operators.operator(request);
+        if (operator.startsWith("console:")) {
+            throw new jakarta.ws.rs.ForbiddenException(Response.status(403).entity(Jsoner.serialize(Map.of("error",
+                    "the audit trail needs an operator's client certificate"))).type("application/json").build());
+        }
+        return operator;
     }
 
     @POST
     @Path("extract")
     public Response extract(@Context HttpServletRequest request, @QueryParam("format") String format, byte[] body) throws Exception {
-        String operator = operators.operator(request);
+        String operator = operator(request);
         Personnummer person;
         try {
             person = Personnummer.parse(new String(body, StandardCharsets.UTF_8).strip().replace("-", ""));
@@ -68,9 +80,18 @@ public final class AuditResource {
             return Response.status(400).entity(Jsoner.serialize(Map.of("error", "the body is not a personnummer (12 digits)")))
                     .type("application/json").build();
         }
-        List<RegisterExtract.Entry> entries = RegisterExtract.find(trails, secret, person);
+        // the gateway signs what it extracts: only from trails whose chains verify
         List<String> instances = new ArrayList<>();
-        trails.forEach(t -> instances.add(t.toString()));
+        for (java.nio.file.Path trail : trails) {
+            AuditTrail.Verification checked = AuditTrail.check(trail, secret, signingKey.certificate().getPublicKey(), List.of());
+            if (!checked.ok()) {
+                return Response.status(409).entity(Jsoner.serialize(Map.of("error", "the audit trail of instance '" + checked.instance()
+                        + "' is broken at line " + checked.firstBroken().get() + " (" + checked.problem() + "): run audit-verify")))
+                        .type("application/json").build();
+            }
+            instances.add(checked.instance().isEmpty() ? trail.getFileName().toString() : checked.instance());
+        }
+        List<RegisterExtract.Entry> entries = RegisterExtract.find(trails, secret, person);
         Instant made = Instant.now(clock);
         audit.record("AUDIT_EXTRACTED", Map.of("operator", operator, "person", person, "events", entries.size(),
                 "format", "html".equals(format) ? "html" : "json"));

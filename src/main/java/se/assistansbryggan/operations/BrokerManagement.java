@@ -61,6 +61,16 @@ public final class BrokerManagement implements AutoCloseable {
         return (Object[]) invoke(ResourceNames.BROKER, "getQueueNames");
     }
 
+    /** Messages on every queue of the broker together (one request). */
+    public long totalMessageCount() throws Exception {
+        return ((Number) attribute(ResourceNames.BROKER, "totalMessageCount")).longValue();
+    }
+
+    /** One queue's depth (one request). */
+    public long depth(String queue) throws Exception {
+        return ((Number) attribute(ResourceNames.QUEUE + safe(queue), "messageCount")).longValue();
+    }
+
     public List<QueueStatus> queues() throws Exception {
         List<QueueStatus> out = new ArrayList<>();
         List<QueueStatus> receipts = new ArrayList<>();
@@ -123,40 +133,100 @@ public final class BrokerManagement implements AutoCloseable {
         }
     }
 
-    /** The newest signed audit checkpoint of every gateway instance, as the broker keeps them (their marks). */
-    public List<String> auditCheckpoints() throws Exception {
-        List<String> out = new ArrayList<>();
-        for (Object name : queueNames()) {
-            String queue = name.toString();
-            if (!queue.startsWith("gateway.audit.") || !queue.endsWith(".mark")) {
-                continue;
-            }
-            JsonArray marks = (JsonArray) Jsoner.deserialize((String) invoke(ResourceNames.QUEUE + safe(queue), "listMessagesAsJSON", ""));
-            for (Object o : marks) {
-                Object checkpoint = ((Map<?, ?>) o).get("AbCheckpoint");
-                if (checkpoint != null) {
-                    out.add(checkpoint.toString());
+    /**
+     * Every gateway instance's audit mark as the broker keeps it: how far its trail reached at the
+     * writer's last commit (instance, chain, line, MAC) and its newest signed checkpoint.
+     */
+    public List<Map<String, Object>> auditMarks() throws Exception {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            for (Object name : queueNames()) {
+                String queue = name.toString();
+                if (!se.assistansbryggan.delivery.AuditWriter.isMark(queue)) {
+                    continue;
+                }
+                // browsed, not listed: a management listing cuts long properties (the signed checkpoint) short
+                try (QueueBrowser browser = session.createBrowser(session.createQueue(queue))) {
+                    for (Object found : Collections.list(browser.getEnumeration())) {
+                        Message m = (Message) found;
+                        Map<String, Object> mark = new java.util.LinkedHashMap<>();
+                        mark.put("instance", m.getStringProperty("AbInstance"));
+                        mark.put("chain", m.getStringProperty("AbChain"));
+                        mark.put("seq", m.getLongProperty("AbSeq"));
+                        mark.put("mac", m.getStringProperty("AbMac"));
+                        String checkpoint = m.getStringProperty("AbCheckpoint");
+                        mark.put("checkpoint", checkpoint == null ? null : Jsoner.deserialize(checkpoint));
+                        out.add(mark);
+                    }
                 }
             }
         }
         return out;
     }
 
-    /** Sends a dead letter back to its original queue; false if it is not there. */
-    public boolean retry(String queue, String messageId) throws Exception {
+    /** Audit events to commit with an operator's action: encoded events and the instance's audit queue. */
+    public record AuditRecord(String queue, String encodedEvents) {}
+
+    /** Sends a dead letter back to its original queue, audited in the same transaction; false if it is not there. */
+    public boolean retry(String queue, String messageId, AuditRecord audit) throws Exception {
         Optional<DeadLetter> found = find(queue, messageId);
-        return found.isPresent() && retry(found.get());
+        return found.isPresent() && retry(found.get(), audit);
     }
 
-    /** Sends a dead letter already listed back to its original queue, without looking it up again. */
-    public boolean retry(DeadLetter letter) throws Exception {
-        return (Boolean) invoke(ResourceNames.QUEUE + safe(letter.queue()), "retryMessage", letter.brokerId());
+    /** Sends a dead letter already listed back to its original queue, audited in the same transaction. */
+    public boolean retry(DeadLetter letter, AuditRecord audit) throws Exception {
+        return take(letter, true, audit);
     }
 
-    /** Removes a dead letter for good; false if it is not there. */
-    public boolean discard(String queue, String messageId) throws Exception {
+    /** Removes a dead letter for good, audited in the same transaction; false if it is not there. */
+    public boolean discard(String queue, String messageId, AuditRecord audit) throws Exception {
         Optional<DeadLetter> found = find(queue, messageId);
-        return found.isPresent() && (Boolean) invoke(ResourceNames.QUEUE + queue, "removeMessage", found.get().brokerId());
+        return found.isPresent() && take(found.get(), false, audit);
+    }
+
+    /** Properties the broker and the dead-letter stamp set: not carried back to the recipient's queue. */
+    private static final java.util.Set<String> NOT_CARRIED = java.util.Set.of("AbAttempts", "AbFailureReason", "AbDeadLetteredAt");
+
+    /**
+     * Takes a dead letter off its queue in one transaction with its audit event and, for a retry, a
+     * copy of it on the queue it failed on (same body and properties, a fresh delivery count): the
+     * action and its record happen together or not at all, once.
+     */
+    private boolean take(DeadLetter letter, boolean retry, AuditRecord audit) throws JMSException {
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            String selector = "AbMessageId = '" + safe(letter.messageId()) + "'"
+                    + (letter.sender() == null ? "" : " AND AbSender = '" + safe(letter.sender()) + "'");
+            try (MessageConsumer taking = session.createConsumer(
+                    session.createQueue(EmbeddedBroker.DEAD_LETTERS + "::" + safe(letter.queue())), selector)) {
+                Message dead = taking.receive(ANSWER_MILLIS);
+                if (dead == null) {
+                    session.rollback();
+                    return false;
+                }
+                MessageProducer producer = session.createProducer(null);
+                if (retry) {
+                    TextMessage again = session.createTextMessage(((TextMessage) dead).getText());
+                    for (Object name : Collections.list(dead.getPropertyNames())) {
+                        String key = name.toString();
+                        if (!key.startsWith("_AMQ") && !key.startsWith("JMSX") && !NOT_CARRIED.contains(key)) {
+                            again.setObjectProperty(key, dead.getObjectProperty(key));
+                        }
+                    }
+                    long expires = dead.getJMSExpiration();
+                    producer.send(session.createQueue(letter.originalAddress()), again, jakarta.jms.DeliveryMode.PERSISTENT,
+                            dead.getJMSPriority(), expires == 0 ? 0 : Math.max(1, expires - System.currentTimeMillis()));
+                }
+                producer.send(session.createQueue(audit.queue()),
+                        se.assistansbryggan.delivery.AuditWriter.events(session, audit.encodedEvents()),
+                        jakarta.jms.DeliveryMode.PERSISTENT, 4, 0);
+                session.commit();
+                return true;
+            }
+        }
     }
 
     /** Escalations waiting on the kommuner's escalation queues: which notice, for whom, since when. */

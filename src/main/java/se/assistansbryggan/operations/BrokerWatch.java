@@ -65,30 +65,54 @@ public final class BrokerWatch implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A point from a few requests, not one per queue (290 kommuner have some thousand queues): the
+     * broker's total, less what is not waiting for a recipient (dead letters, expired, the
+     * gateway's own queues, clients' reply queues), each of those asked for by name.
+     */
     private void samplePoint() {
-        Instant before = depthsAt;
-        sampleDepths();
-        if (depthsAt == null || depthsAt.equals(before)) {
-            return; // the broker did not answer: a gap in the chart, not a zero
-        }
-        long waiting = 0;
-        long dead = 0;
-        for (Map.Entry<String, Long> queue : depths.entrySet()) {
-            String name = queue.getKey();
-            if (name.startsWith("DLQ.")) {
-                dead += queue.getValue();
-            } else if (!name.startsWith("EXP.") && !name.startsWith("gateway.")) {
-                waiting += queue.getValue();
+        try {
+            Object[] names = management.queueNames();
+            long total = management.totalMessageCount();
+            long dead = 0;
+            long notWaiting = 0;
+            long followUps = 0;
+            for (Object o : names) {
+                String name = o.toString();
+                boolean waiting = !name.startsWith("DLQ.") && !name.startsWith("EXP.") && !name.startsWith("gateway.")
+                        && !name.startsWith("activemq.") && !name.startsWith("$") && !TEMPORARY.matcher(name).matches();
+                if (waiting) {
+                    continue;
+                }
+                long depth;
+                try {
+                    depth = management.depth(name);
+                } catch (IllegalStateException goneMeanwhile) {
+                    continue;
+                }
+                notWaiting += depth;
+                if (name.startsWith("DLQ.")) {
+                    dead += depth;
+                } else if (name.equals(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS)) {
+                    followUps = depth;
+                }
             }
-        }
-        Point point = new Point(depthsAt, waiting, dead, depths.getOrDefault(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS, 0L));
-        synchronized (history) {
-            history.addLast(point);
-            while (!history.isEmpty() && history.peekFirst().at().isBefore(point.at().minus(Duration.ofHours(1)))) {
-                history.removeFirst();
+            Point point = new Point(clock.instant(), Math.max(0, total - notWaiting), dead, followUps);
+            lastAnswer = point.at();
+            synchronized (history) {
+                history.addLast(point);
+                while (!history.isEmpty() && history.peekFirst().at().isBefore(point.at().minus(Duration.ofHours(1)))) {
+                    history.removeFirst();
+                }
             }
+        } catch (Exception e) {
+            // the broker did not answer: a gap in the chart, not a zero
+            LOG.debug("the broker did not answer for the history: {}", e.getMessage());
         }
     }
+
+    private static final java.util.regex.Pattern TEMPORARY =
+            java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     /** The last hour's points, oldest first. */
     public java.util.List<Point> lastHour() {

@@ -232,7 +232,7 @@ public final class OperatorResource {
     @Path("dead-letters/{queue}/{messageId}/retry")
     public Response retry(@Context HttpServletRequest request, @PathParam("queue") String queue,
             @PathParam("messageId") String messageId, @QueryParam("reason") String reason) throws Exception {
-        return act(request, queue, messageId, reason, "OPERATOR_RETRIED", "retried", () -> broker.retry(queue, messageId));
+        return act(request, queue, messageId, reason, "OPERATOR_RETRIED", "retried", audit -> broker.retry(queue, messageId, audit));
     }
 
     /** Retries many at once: every dead letter of the queue, or those of a type or sender; each one audited. */
@@ -248,8 +248,7 @@ public final class OperatorResource {
         }
         java.util.List<String> retried = new java.util.ArrayList<>();
         for (BrokerManagement.DeadLetter letter : broker.deadLetters(queue, type, sender)) {
-            if (broker.retry(letter)) {
-                record(operator, "OPERATOR_RETRIED", queue, letter.messageId(), reason);
+            if (broker.retry(letter, recordOf(operator, "OPERATOR_RETRIED", queue, letter.messageId(), reason))) {
                 retried.add(letter.messageId());
             }
         }
@@ -260,19 +259,31 @@ public final class OperatorResource {
     @Path("dead-letters/{queue}/{messageId}")
     public Response discard(@Context HttpServletRequest request, @PathParam("queue") String queue,
             @PathParam("messageId") String messageId, @QueryParam("reason") String reason) throws Exception {
-        return act(request, queue, messageId, reason, "OPERATOR_DISCARDED", "discarded", () -> broker.discard(queue, messageId));
+        return act(request, queue, messageId, reason, "OPERATOR_DISCARDED", "discarded", audit -> broker.discard(queue, messageId, audit));
     }
 
-    /** An action on one dead letter: by an operator who may change things, with a reason, audited if it was done. */
+    /** An action on a dead letter that commits its own audit record with it. */
+    @FunctionalInterface
+    private interface AuditedAction {
+        boolean run(BrokerManagement.AuditRecord audit) throws Exception;
+    }
+
+    /** An action on one dead letter: by an operator who may change things, with a reason, audited in the action's transaction. */
     private Response act(HttpServletRequest request, String queue, String messageId, String reason, String event, String done,
-            java.util.concurrent.Callable<Boolean> action) throws Exception {
+            AuditedAction action) throws Exception {
         String operator = changer(request);
         requireReason(reason);
-        if (!action.call()) {
+        if (!action.run(recordOf(operator, event, queue, messageId, reason))) {
             return notFound();
         }
-        record(operator, event, queue, messageId, reason);
         return json(map(done, messageId));
+    }
+
+    /** The audit event of an operator's action, to be committed with it. */
+    private BrokerManagement.AuditRecord recordOf(String operator, String event, String queue, String messageId, String reason) {
+        return new BrokerManagement.AuditRecord(se.assistansbryggan.delivery.AuditWriter.queue(audit.instance()),
+                audit.encode(List.of(new AuditTrail.Event(event, map("operator", operator, "queue", queue, "messageId", messageId,
+                        "reason", reason)))));
     }
 
     /** The operator: by client certificate, else by console session; refused (403) otherwise. */

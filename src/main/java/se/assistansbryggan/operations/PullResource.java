@@ -58,7 +58,7 @@ public final class PullResource {
         if (fetched.isEmpty()) {
             return Response.noContent().build();
         }
-        audit.record("PULLED", Map.of("recipient", party.id(), "messageId", fetched.get().messageId()));
+        audit.record("PULLED", auditFields(party.id(), fetched.get().messageId(), fetched.get().sender()));
         return Response.ok(fetched.get().body(), "application/xml").header("X-Message-Id", fetched.get().messageId())
                 .header("X-Message-Type", fetched.get().type()).header("X-Message-Sender", fetched.get().sender()).build();
     }
@@ -93,10 +93,19 @@ public final class PullResource {
         if (broker.removeAll(queue, messageId, sender) == 0) {
             return Response.status(404).entity("no such message waiting for acknowledgement").type(TEXT).build();
         }
-        audit.record("ACKNOWLEDGED", Map.of("recipient", party.id(), "messageId", messageId));
+        audit.record("ACKNOWLEDGED", auditFields(party.id(), messageId, from));
         // receipt is not contact (förslag till 8 b § LSS): the clock runs on; only a contact confirmation stops it
         pull.markReceived(messageId, party.id(), from, java.time.Instant.now());
         return Response.ok("acknowledged", TEXT).build();
+    }
+
+    /** Who received which sender's message (ids are their senders': the sender names the message). */
+    private static Map<String, Object> auditFields(String recipient, String messageId, String sender) {
+        Map<String, Object> fields = new java.util.HashMap<>();
+        fields.put("recipient", recipient);
+        fields.put("messageId", messageId);
+        fields.put("sender", sender);
+        return fields;
     }
 
     /** The party's own queue, or one of its units' ({@code ?unit=lss} → kommun.0180.lss). */

@@ -193,6 +193,43 @@ class AuditTrailTest {
     }
 
     @Test
+    void a_torn_line_is_kept_aside_before_it_is_cut() throws Exception {
+        Files.writeString(file, "{\"event\":\"ACC", java.nio.file.StandardOpenOption.APPEND);
+        new AuditTrail(file, SECRET, Clock.systemUTC());
+        String repaired = Files.readAllLines(file).get(6);
+        String kept = repaired.replaceAll(".*\"keptIn\":\"([^\"]+)\".*", "$1");
+        assertEquals("{\"event\":\"ACC", Files.readString(file.resolveSibling(kept)));
+    }
+
+    /**
+     * A crash can cut a batch in the middle of one message's events: the events already on disk are
+     * known by their source and place, so when the message comes again only the rest is written.
+     */
+    @Test
+    void a_batch_cut_in_the_middle_of_a_message_leaves_exactly_the_rest_to_write() throws Exception {
+        AuditTrail trail = new AuditTrail(file, SECRET, Clock.systemUTC());
+        long before = trail.end().seq();
+        String encoded = trail.encode(List.of(new AuditTrail.Event("RECEIVED", Map.of("messageId", "m")),
+                new AuditTrail.Event("DELIVERED", Map.of("messageId", "m")), new AuditTrail.Event("ACCEPTED", Map.of("messageId", "m"))));
+        trail.recordAll(AuditTrail.decode(encoded, "source-1"));
+        String text = Files.readString(file);
+        int secondOfTheMessage = text.indexOf("\"event\":\"DELIVERED\"");
+        Files.writeString(file, text.substring(0, secondOfTheMessage + 10)); // killed while writing the second line
+
+        AuditTrail reopened = new AuditTrail(file, SECRET, Clock.systemUTC());
+        assertEquals(java.util.Set.of("source-1#0"), reopened.sourcesAfter(before));
+        List<AuditTrail.Event> again = AuditTrail.decode(encoded, "source-1").stream()
+                .filter(e -> !reopened.sourcesAfter(before).contains(String.valueOf(e.fields().get("src")))).toList();
+        assertEquals(List.of("DELIVERED", "ACCEPTED"), again.stream().map(AuditTrail.Event::name).toList());
+        reopened.recordAll(again);
+        String after = Files.readString(file);
+        for (String event : List.of("RECEIVED", "DELIVERED", "ACCEPTED")) {
+            assertEquals(1, after.lines().filter(l -> l.contains("\"event\":\"" + event + "\"") && l.contains("source-1")).count(), event);
+        }
+        assertEquals(Optional.empty(), AuditTrail.verify(file, SECRET));
+    }
+
+    @Test
     void an_edited_last_line_is_not_repaired_but_stops_the_opening() throws Exception {
         edit(lines -> lines.set(5, lines.get(5).replace("id-4", "id-7")));
         AuditTrail.Broken refused = org.junit.jupiter.api.Assertions.assertThrows(AuditTrail.Broken.class,

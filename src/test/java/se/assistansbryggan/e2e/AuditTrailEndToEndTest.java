@@ -148,11 +148,48 @@ class AuditTrailEndToEndTest {
         assertEquals(0, CommandLineTest.run("audit-export", "--file", files, "--out", merged.toString()).exitCode());
         List<String> lines = Files.readAllLines(merged);
         assertEquals(Files.readAllLines(a.auditFile()).size() + Files.readAllLines(b.auditFile()).size(), lines.size());
-        List<String> times = lines.stream().map(l -> l.replaceAll(".*\"time\":\"([^\"]+)\".*", "$1")).toList();
+        List<java.time.Instant> times = lines.stream().map(l -> java.time.Instant.parse(l.replaceAll(".*\"time\":\"([^\"]+)\".*", "$1")))
+                .toList();
         assertEquals(times.stream().sorted().toList(), times, "merged by time");
         List<String> accepted = lines.stream().filter(l -> l.contains("\"event\":\"ACCEPTED\""))
                 .map(l -> l.replaceAll(".*\"instance\":\"([^\"]+)\".*\"messageId\":\"([^\"]+)\".*", "$1 $2")).toList();
         assertEquals(List.of("gw-a " + ids.get(0), "gw-b " + ids.get(1), "gw-a " + ids.get(2)), accepted);
+    }
+
+    /**
+     * The checkpoint beside a trail can be replaced by whoever can edit the trail; the broker's
+     * record of how far each trail reached cannot: --from-gateway finds a copy cut back to an older
+     * checkpoint that the checkpoint beside it would pass.
+     */
+    @Test
+    void a_trail_cut_back_to_an_older_checkpoint_fails_against_the_brokers_record() throws Exception {
+        try (GatewayHarness harness = new GatewayHarness(dir.resolve("data")).start()) {
+            send(harness, PERSON_A);
+            harness.auditTrail();
+            Path older = dir.resolve("older.checkpoint.json");
+            Files.copy(AuditTrail.checkpointFileOf(harness.auditFile()), older);
+            send(harness, PERSON_A);
+            send(harness, PERSON_A);
+            harness.auditTrail();
+            Path copy = dir.resolve("copy/trail.jsonl");
+            Files.createDirectories(copy.getParent());
+            List<String> lines = Files.readAllLines(harness.auditFile());
+            Files.write(copy, lines);
+            String url = harness.gateway().baseUrl();
+            CommandLineTest.Run whole = CommandLineTest.run("audit-verify", "--file", copy.toString(), "--checkpoint", older.toString(),
+                    "--from-gateway", "--url", url);
+            assertEquals(0, whole.exitCode(), whole.toString());
+            assertTrue(whole.out().contains("the line the broker recorded"), whole.out());
+
+            long olderSeq = se.assistansbryggan.audit.Checkpoint.parse(Files.readString(older)).seq();
+            Files.write(copy, lines.subList(0, (int) olderSeq));
+            Files.copy(older, AuditTrail.checkpointFileOf(copy));
+            CommandLineTest.Run beside = CommandLineTest.run("audit-verify", "--file", copy.toString());
+            assertEquals(0, beside.exitCode(), "the older checkpoint beside it passes: " + beside);
+            CommandLineTest.Run broker = CommandLineTest.run("audit-verify", "--file", copy.toString(), "--from-gateway", "--url", url);
+            assertEquals(6, broker.exitCode(), broker.toString());
+            assertTrue(broker.out().contains("newest lines were removed"), broker.out());
+        }
     }
 
     private static Receipt send(GatewayHarness harness, String person) throws Exception {

@@ -73,6 +73,12 @@ class OpenApiTest extends SharedGateway {
         check(api, "operator", "GET", "/operations/escalations", "/operations/escalations", null, null, 200);
         check(api, "operator", "GET", "/operations/functions", "/operations/functions", null, null, 200);
         check(api, "operator", "GET", "/operations/functions", "/operations/functions?party=kommun-9999", null, null, 404);
+        check(api, "operator", "GET", "/operations/history", "/operations/history", null, null, 200);
+        harness.gateway().awaitAudit(java.time.Duration.ofSeconds(20));
+        check(api, "operator", "GET", "/audit/marks", "/audit/marks", null, null, 200);
+        check(api, "operator", "POST", "/audit/extract", "/audit/extract", "text/plain", "198407092389".getBytes(StandardCharsets.UTF_8), 200);
+        check(api, "operator", "POST", "/audit/extract", "/audit/extract", "text/plain", "not a number".getBytes(StandardCharsets.UTF_8), 400);
+        check(api, "kommun-0180", "POST", "/audit/extract", "/audit/extract", "text/plain", "198407092389".getBytes(StandardCharsets.UTF_8), 403);
 
         // nothing the description lists is left untried, and every operation of the doors is listed
         Set<String> listed = new HashSet<>();
@@ -82,6 +88,7 @@ class OpenApiTest extends SharedGateway {
         implemented.addAll(operationsOf("/messages", se.assistansbryggan.intake.MessageResource.class));
         implemented.addAll(operationsOf("/pull", se.assistansbryggan.operations.PullResource.class));
         implemented.addAll(operationsOf("/operations", se.assistansbryggan.operations.OperatorResource.class));
+        implemented.addAll(operationsOf("/audit", se.assistansbryggan.operations.AuditResource.class));
         assertEquals(implemented, listed, "the description and the JAX-RS resources of the doors");
     }
 

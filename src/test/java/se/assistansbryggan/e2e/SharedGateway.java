@@ -41,7 +41,8 @@ abstract class SharedGateway {
     abstract static class LeavesNoTrace extends SharedGateway {
         @org.junit.jupiter.api.AfterEach
         void no_queue_received_anything() {
-            assertEquals(0, harness.gateway().broker().totalMessages(), "a refused message left a trace in a queue");
+            assertEquals(0, harness.gateway().broker().totalMessages(),
+                    () -> "a refused message left a trace in a queue: " + harness.gateway().broker().nonEmptyQueues());
         }
     }
 }
