@@ -211,13 +211,13 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** A kommun confirmed contact (CONTACT_CONFIRMATION): its clocks for that notice stop. */
-    private int stopFollowUp(String messageId, String partyId, String senderId, String outcome) throws Exception {
+    /** The recipient answered (CONTACT_CONFIRMATION, HANDOVER_CONFIRMATION, TRANSFER_TAKEN_OVER): its clocks for that message stop. */
+    private int stopFollowUp(String messageId, String partyId, String senderId, String by, String outcome) throws Exception {
         int stopped = management.removeFollowUps(messageId, partyId, senderId);
         management.removeReceived(messageId, partyId, senderId);
         if (stopped > 0) {
             java.util.Map<String, Object> closed = new java.util.HashMap<>(java.util.Map.of("recipient", partyId, "messageId", messageId,
-                    "by", "CONTACT_CONFIRMATION", "outcome", outcome));
+                    "by", by, "outcome", outcome));
             closed.put("sender", senderId);
             audit.record("FOLLOW_UP_CLOSED", closed);
         }

@@ -34,9 +34,11 @@ public final class Deliverer {
     public interface FollowUpClocks {
         /**
          * @param senderId the party whose message (by its id) the clocks follow up
-         * @param outcome what came of the contact: KONTAKTAD, EJ_NADD or UPPENBART_OBEHOVLIGT
+         * @param by the type of the answer that stops them
+         * @param outcome what came of it: KONTAKTAD, EJ_NADD or UPPENBART_OBEHOVLIGT (a contact), OVERTAGEN (a handover),
+         *     OVERTAGET or EJ_OVERTAGET (a transfer)
          */
-        int stop(String messageId, String partyId, String senderId, String outcome) throws Exception;
+        int stop(String messageId, String partyId, String senderId, String by, String outcome) throws Exception;
     }
 
     private final Handoff handoff;
@@ -72,7 +74,7 @@ public final class Deliverer {
         try {
             // the confirmation answers the notice its recipient (FK) sent: only that sender's clocks stop
             clocks.stop(submission.header().referenceId(), submission.sender().id(),
-                    submission.deliveries().get(0).recipient().party().id(), outcome(submission));
+                    submission.deliveries().get(0).recipient().party().id(), submission.type().name(), outcome(submission));
         } catch (Exception e) {
             LOG.error("the follow-up clock of {} could not be stopped; it may escalate although {} confirmed contact",
                     submission.header().referenceId(), submission.sender().id(), e);
@@ -99,10 +101,22 @@ public final class Deliverer {
         return true;
     }
 
-    /** The confirmation's Kontakt/Utfall, by its value; a confirmation written before outcomes existed means contacted. */
+    /**
+     * What the answer says came of it: a contact confirmation's Kontakt/Utfall, by its value (one
+     * written before outcomes existed means contacted); a handover taken over; a transfer taken over
+     * or not, by which of the two the answer carries.
+     */
     private static String outcome(Submission submission) {
-        var outcome = se.assistansbryggan.message.Dom.elementsAt(submission.document().getDocumentElement(), "Kontakt/Utfall");
-        return outcome.isEmpty() ? "KONTAKTAD" : se.assistansbryggan.message.SchemaValues.tokenValue(outcome.get(0));
+        var root = submission.document().getDocumentElement();
+        return switch (submission.type()) {
+            case HANDOVER_CONFIRMATION -> "OVERTAGEN";
+            case TRANSFER_TAKEN_OVER -> se.assistansbryggan.message.Dom.elementsAt(root, "Besked/AssistansersattningFran").isEmpty()
+                    ? "EJ_OVERTAGET" : "OVERTAGET";
+            default -> {
+                var outcome = se.assistansbryggan.message.Dom.elementsAt(root, "Kontakt/Utfall");
+                yield outcome.isEmpty() ? "KONTAKTAD" : se.assistansbryggan.message.SchemaValues.tokenValue(outcome.get(0));
+            }
+        };
     }
 
     private void answerResend(Submission submission, String messageId) {

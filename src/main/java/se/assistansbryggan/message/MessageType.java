@@ -24,7 +24,13 @@ public enum MessageType {
     /** Underrättelse om verksamhet utan tillstånd, FK or kommun → IVO (underrättelseskyldighet). */
     UNLICENSED_PROVIDER_REPORT("VerksamhetUtanTillstand", "UnderrattelseOmVerksamhetUtanTillstand"),
     /** Kvittens: kommunen har kontaktat den enskilde, kommun → FK (8 b § LSS, förslag); closes the follow-up clock. */
-    CONTACT_CONFIRMATION("BekraftadKontakt", "KvittensKontaktMedEnskild");
+    CONTACT_CONFIRMATION("BekraftadKontakt", "KvittensKontaktMedEnskild"),
+    /** Överlämning av akut beslut, kommun (nattlig enhet) → enhet i samma kommun (seed 004); its clock runs to the next working day 10:00. */
+    ACUTE_DECISION_HANDOVER("AkutBeslutOverlamnat", "OverlamningAvAkutBeslut"),
+    /** Bekräftelse av överlämning, enhet → enheten som lämnade över; stops the handover's clock. */
+    HANDOVER_CONFIRMATION("OverlamningBekraftad", "BekraftelseAvOverlamning"),
+    /** Besked om övertagande, FK → kommun: the day FK's assistansersättning starts after a DECISION_TRANSFER, or why not (seed 000). */
+    TRANSFER_TAKEN_OVER("OvertagandeBesked", "BeskedOmOvertagande");
 
     private final String fkRoot;
     private final String kommunRoot;

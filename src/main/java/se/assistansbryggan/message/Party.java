@@ -47,10 +47,9 @@ public record Party(String id, Kind kind, String name, Organisationsnummer orgnr
         java.util.List<String> all = new java.util.ArrayList<>();
         all.add(queue());
         units.forEach(u -> all.add(new Recipient(this, u).queue()));
-        if (kind == Kind.KOMMUN) {
-            all.add(escalationQueue());
-            units.forEach(u -> all.add(new Recipient(this, u).escalationQueue()));
-        }
+        // a clock that is not answered escalates on the recipient's own escalation queue (FK's: a transfer it did not answer)
+        all.add(escalationQueue());
+        units.forEach(u -> all.add(new Recipient(this, u).escalationQueue()));
         return List.copyOf(all);
     }
 }

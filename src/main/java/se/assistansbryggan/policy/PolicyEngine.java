@@ -36,6 +36,7 @@ public final class PolicyEngine {
     static final String CONSENT_REQUIRED = "consent-required";
     static final String RECIPIENT_FROM_DIRECTORY = "recipient-from-directory";
     static final String RECIPIENT_IS_BOSATTNINGSKOMMUN = "recipient-is-bosattningskommun";
+    static final String RECIPIENT_IS_OWN_ORGANISATION = "recipient-is-own-organisation";
     static final String RECIPIENTS_BY_FAN_OUT = "recipients-by-fan-out";
     static final String UNIT_NAMED_BY_SENDER = "unit-named-by-sender";
     static final String UNIT_DECLARED_FOR_TYPE = "unit-declared-for-type";
@@ -44,7 +45,6 @@ public final class PolicyEngine {
     static final String REASONS_WITH_CONSENT = "reasons-with-consent";
     static final String PROTECTED_IDENTITY = "protected-identity";
     static final String HIGH_PRIORITY = "high-priority";
-    static final String CONTACT_FOLLOW_UP = "contact-follow-up";
     static final String GRACE_PERIOD_REMINDER = "grace-period-reminder";
     public static final String CLOSES_FOLLOW_UP = "closes-follow-up";
 
@@ -138,6 +138,14 @@ public final class PolicyEngine {
         if (rule.routing() == PolicyRules.Routing.ADDRESSED) {
             Recipient recipient = addressed(submission.header(), submission.type(), rule);
             applied.add(RECIPIENT_FROM_DIRECTORY);
+            if (rule.recipientIsOwnOrganisation()) {
+                // seed 004: an acute decision is handed over inside the kommun that made it, never to another
+                if (!recipient.party().equals(submission.sender())) {
+                    throw Refusal.RECIPIENT_NOT_ALLOWED.because(submission.type() + " goes to a unit of the sender's own organisation, not to "
+                            + recipient.party().id());
+                }
+                applied.add(RECIPIENT_IS_OWN_ORGANISATION);
+            }
             if (rule.recipientIsBosattningskommun()) {
                 checkBosattningskommun(submission.family().bosattningskommun(root), recipient);
                 applied.add(RECIPIENT_IS_BOSATTNINGSKOMMUN);
@@ -240,7 +248,7 @@ public final class PolicyEngine {
         if (rule.highPriority()) {
             applied.add(HIGH_PRIORITY);
         }
-        Instant due = followUpDue(rule, recipient, applied);
+        Instant due = followUpDue(root, rule, applied);
         Verdict.Reminder remind = reminder(root, rule, applied);
         return new Verdict(applied, rule.legalBasis(), rule.deliver().get(recipient.party().kind()), withhold,
                 protectedIdentity, rule.highPriority(), due, remind, rule.expiresAfter().orElse(null));
@@ -256,15 +264,31 @@ public final class PolicyEngine {
         }
     }
 
-    /** 8 b § LSS (förslag): the kommun that receives it must confirm contact with the person in time. */
-    private Instant followUpDue(PolicyRules.TypeRule rule, Recipient recipient, List<String> applied) {
-        if (rule.followUp().isEmpty() || recipient.party().kind() != Party.Kind.KOMMUN) {
+    /**
+     * When the recipient must have answered, or the clock escalates: 8 b § LSS (förslag), the kommun
+     * confirms contact with the person; seed 004, the unit takes an acute decision over by the next
+     * working day at 10:00, or before the decision ends if that is sooner; seed 000, FK answers a
+     * transfer. The rule named is the policy's (follow-up-rule).
+     */
+    private Instant followUpDue(Element root, PolicyRules.TypeRule rule, List<String> applied) {
+        if (rule.followUp().isEmpty()) {
             return null;
         }
-        applied.add(CONTACT_FOLLOW_UP);
         PolicyRules.FollowUp followUp = rule.followUp().get();
+        applied.add(followUp.rule());
         if (followUp.duration() != null) {
             return clock.instant().plus(followUp.duration());
+        }
+        if (followUp.nextWorkingDayAt() != null) {
+            Instant due = WorkingDays.nextAt(clock.instant(), followUp.nextWorkingDayAt());
+            if (followUp.atTheLatest() != null) {
+                List<Element> end = Dom.elementsAt(root, followUp.atTheLatest());
+                if (!end.isEmpty()) {
+                    Instant ends = SchemaValues.dateTimeValue(end.get(0), followUp.atTheLatest()).toInstant();
+                    due = ends.isBefore(due) ? (ends.isBefore(clock.instant()) ? clock.instant() : ends) : due;
+                }
+            }
+            return due;
         }
         LocalDate today = LocalDate.now(clock.withZone(SWEDEN));
         return WorkingDays.after(today, followUp.workingDays()).atTime(17, 0).atZone(SWEDEN).toInstant();

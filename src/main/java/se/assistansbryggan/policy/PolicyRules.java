@@ -42,7 +42,7 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
 
     /** The policy for one message type. */
     public record TypeRule(Set<Party.Kind> senders, Set<Party.Kind> recipients, Routing routing, String affectedKommuner,
-            boolean recipientIsBosattningskommun, List<String> legalBasis, boolean reasonsNeedConsent, Optional<String> requiredConsent, boolean requiresReference,
+            boolean recipientIsBosattningskommun, boolean recipientIsOwnOrganisation, List<String> legalBasis, boolean reasonsNeedConsent, Optional<String> requiredConsent, boolean requiresReference,
             List<Refusing> refusals, boolean highPriority, Optional<FollowUp> followUp, Optional<Reminder> reminder,
             Optional<Duration> expiresAfter, boolean closesFollowUp,
             Map<Party.Kind, List<String>> deliver) {}
@@ -58,20 +58,38 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
         }
     }
 
-    /** How long a kommun has to confirm contact: working days, or (for tests and special cases) a duration. */
-    public record FollowUp(int workingDays, Duration duration) {
-        static FollowUp parse(String text) {
+    /**
+     * How long the recipient has to answer (confirm contact, take a handover over, answer a
+     * transfer) before the clock escalates: working days (due at 17:00), the next working day at a
+     * time (seed 004: "till nästkommande vardag"), optionally at the latest a date-time the message
+     * carries, or (for tests and special cases) a duration. {@code rule} names it in the verdict.
+     */
+    public record FollowUp(int workingDays, Duration duration, java.time.LocalTime nextWorkingDayAt, String atTheLatest, String rule) {
+        private static final Pattern NEXT = Pattern.compile("next working day at (\\d{2}:\\d{2})(, at the latest (" + PATH_TEXT + "))?");
+
+        static FollowUp parse(MessageType type, String text, String rule) {
             Matcher days = Pattern.compile("(\\d+) working days?").matcher(text);
             if (days.matches()) {
-                return new FollowUp(Integer.parseInt(days.group(1)), null);
+                return new FollowUp(Integer.parseInt(days.group(1)), null, null, null, rule);
             }
-            return new FollowUp(0, Duration.parse(text));
+            Matcher next = NEXT.matcher(text);
+            if (next.matches()) {
+                return new FollowUp(0, null, java.time.LocalTime.parse(next.group(1)), next.group(3), rule);
+            }
+            try {
+                return new FollowUp(0, Duration.parse(text), null, null, rule);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("policy " + type + ".follow-up: expected \"<N> working days\", \"next working day at"
+                        + " HH:MM[, at the latest <Path/To/DateTime>]\" or an ISO-8601 duration");
+            }
         }
     }
 
     private static final Set<String> KEYS = Set.of("senders", "recipients", "routing", "affected-kommuner", "recipient-is-bosattningskommun", "legal-basis",
-            "reasons-need-consent", "requires-consent", "requires-reference", "priority", "follow-up", "remind", "expires-after", "closes-follow-up");
-    private static final Pattern PATH = Pattern.compile("[A-Z][A-Za-z]*(/[A-Z][A-Za-z]*)*");
+            "reasons-need-consent", "requires-consent", "requires-reference", "priority", "follow-up", "follow-up-rule", "remind", "expires-after",
+            "closes-follow-up", "recipient-is-own-organisation");
+    private static final String PATH_TEXT = "[A-Z][A-Za-z]*(/[A-Z][A-Za-z]*)*";
+    private static final Pattern PATH = Pattern.compile(PATH_TEXT);
     private static final Pattern REFUSE = Pattern.compile("([A-Z_]+) when (" + PATH.pattern() + ") = (\\S+)");
 
     public static PolicyRules load(Path file) {
@@ -108,6 +126,7 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
         }
         return new TypeRule(kinds(p, type, "senders"), recipients, routing, affected.orElse(null),
                 Boolean.parseBoolean(optional(p, type, "recipient-is-bosattningskommun").orElse("false")),
+                Boolean.parseBoolean(optional(p, type, "recipient-is-own-organisation").orElse("false")),
                 java.util.Arrays.stream(required(p, type, "legal-basis").split("\\s*\\|\\s*"))
                         .map(basis -> LegalBasis.check(type.name(), basis)).toList(),
                 Boolean.parseBoolean(required(p, type, "reasons-need-consent")),
@@ -115,7 +134,8 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
                 Boolean.parseBoolean(optional(p, type, "requires-reference").orElse("false")),
                 refusals(p, type),
                 "high".equals(optional(p, type, "priority").orElse("normal")),
-                optional(p, type, "follow-up").map(FollowUp::parse),
+                optional(p, type, "follow-up").map(text -> FollowUp.parse(type, text,
+                        optional(p, type, "follow-up-rule").orElse("contact-follow-up"))),
                 optional(p, type, "remind").map(text -> Reminder.parse(type, text)),
                 optional(p, type, "expires-after").map(Duration::parse),
                 Boolean.parseBoolean(optional(p, type, "closes-follow-up").orElse("false")),

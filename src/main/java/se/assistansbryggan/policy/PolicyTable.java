@@ -38,7 +38,8 @@ public final class PolicyTable {
             rows.add(List.of(type.name(), described.getOrDefault(type, ""), kinds(rule.senders()),
                     kinds(rule.recipients()) + (rule.routing() == PolicyRules.Routing.FAN_OUT
                             ? " (alla" + (rule.affectedKommuner() == null ? "" : "; kommuner enligt " + rule.affectedKommuner()) + ")"
-                            : rule.recipientIsBosattningskommun() ? " (den enskildes bosättningskommun)" : " (adresserad)"),
+                            : rule.recipientIsBosattningskommun() ? " (den enskildes bosättningskommun)"
+                            : rule.recipientIsOwnOrganisation() ? " (en enhet i avsändarens egen organisation)" : " (adresserad)"),
                     String.join("; ", rule.legalBasis()), conditions(rule), clocks(rule), rule.highPriority() ? "hög" : "normal",
                     deliver(rule)));
         }
@@ -124,8 +125,10 @@ public final class PolicyTable {
 
     private static String clocks(PolicyRules.TypeRule rule) {
         List<String> out = new ArrayList<>();
-        rule.followUp().ifPresent(f -> out.add("kontakt bekräftas inom " + (f.duration() == null ? f.workingDays() + " arbetsdagar"
-                : f.duration()) + ", annars eskalering"));
+        rule.followUp().ifPresent(f -> out.add("mottagaren svarar (" + f.rule() + ") " + (f.duration() != null ? "inom " + f.duration()
+                : f.nextWorkingDayAt() != null ? "senast nästa vardag kl. " + f.nextWorkingDayAt()
+                        + (f.atTheLatest() == null ? "" : " eller när " + f.atTheLatest() + " passeras, om det är tidigare")
+                : "inom " + f.workingDays() + " arbetsdagar") + ", annars eskalering"));
         rule.reminder().ifPresent(r -> out.add("påminnelse " + r.workingDays() + " arbetsdagar före " + r.path()));
         rule.expiresAfter().ifPresent(e -> out.add("ohämtat efter " + e + " till utgångskön"));
         return String.join("\n", out);

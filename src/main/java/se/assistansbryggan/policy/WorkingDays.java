@@ -39,6 +39,20 @@ public final class WorkingDays {
         return date;
     }
 
+    /**
+     * The first working day's {@code at} (Swedish time) that is after {@code now}: a handover made on a
+     * Friday evening is due on Monday at 10:00 (Tuesday after Easter Monday), one made at 01:00 on
+     * a Tuesday the same morning, one made at 14:00 the next working day.
+     */
+    public static java.time.Instant nextAt(java.time.Instant now, java.time.LocalTime at) {
+        java.time.ZoneId sweden = java.time.ZoneId.of("Europe/Stockholm");
+        LocalDate date = LocalDate.ofInstant(now, sweden);
+        while (!isWorkingDay(date) || !date.atTime(at).atZone(sweden).toInstant().isAfter(now)) {
+            date = date.plusDays(1);
+        }
+        return date.atTime(at).atZone(sweden).toInstant();
+    }
+
     public static boolean isWorkingDay(LocalDate date) {
         DayOfWeek day = date.getDayOfWeek();
         return day != DayOfWeek.SATURDAY && day != DayOfWeek.SUNDAY && !isHoliday(date);

@@ -1,31 +1,27 @@
 package se.assistansbryggan.transform;
 
 import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
 import java.util.UUID;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import se.assistansbryggan.intake.SchemaGuard;
 import se.assistansbryggan.message.ClockKind;
 import se.assistansbryggan.message.DueClock;
-import se.assistansbryggan.message.Jaxb;
 import se.assistansbryggan.message.KeyMaterial;
 import se.assistansbryggan.message.Recipient;
 import se.assistansbryggan.message.SchemaFamily;
 import se.assistansbryggan.message.SecureXml;
 import se.assistansbryggan.message.XmlSigner;
-import se.assistansbryggan.schema.kommun.v1.KommunEskaleringTyp;
-import se.assistansbryggan.schema.kommun.v1.KommunPartTyp;
-import se.assistansbryggan.schema.kommun.v1.ObjectFactory;
 import se.assistansbryggan.trust.PartyDirectory;
 
 /**
- * What a due clock sends, signed by the gateway: the Eskalering a kommun receives when it did not
- * confirm contact in time (8 b § LSS, förslag), or the Paminnelse a recipient receives before a
- * date in an earlier message, in the recipient's own schema family.
+ * What a due clock sends, signed by the gateway, in the recipient's own schema family: the
+ * Eskalering a recipient receives when it did not answer in time (a kommun that did not confirm
+ * contact, 8 b § LSS, förslag; a unit that did not take an acute decision over, seed 004; FK that
+ * did not answer a transfer, seed 000), or the Paminnelse a recipient receives before a date in an
+ * earlier message.
  */
 public final class Escalations {
-    private static final ObjectFactory KOMMUN = new ObjectFactory();
     private final PartyDirectory directory;
     private final KeyMaterial gatewayKey;
 
@@ -43,28 +39,45 @@ public final class Escalations {
         return new String(SecureXml.serialize(document), StandardCharsets.UTF_8);
     }
 
+    /** What an escalation says, and on which ground, by the type of the message that was not answered. */
+    private record Ground(String legalBasis, String notAnswered, String received) {}
+
+    private static final java.util.Map<String, Ground> GROUNDS = java.util.Map.of(
+            "ACUTE_DECISION_HANDOVER", new Ground("10 kap. 2 § OSL",
+                    "Enheten har inte bekräftat att den tagit över det akuta beslutet i meddelandet %s inom fristen (nästa vardag kl. 10,"
+                            + " eller när beslutet upphör). Den enskilde kan stå utan beslut: ta över ärendet utan dröjsmål.",
+                    "Meddelandet %s togs emot av enhetens system, men ingen har bekräftat att det akuta beslutet tagits över."
+                            + " Mottaget är inte övertaget: ta över ärendet utan dröjsmål."),
+            "DECISION_TRANSFER", new Ground("uppgiftsskyldighet enligt förslag i SOU 2023:9",
+                    "Försäkringskassan har inte besvarat överföringen %s (TRANSFER_TAKEN_OVER) inom fristen. Kommunen vet inte när"
+                            + " dess ersättning upphör: besvara överföringen.",
+                    "Överföringen %s togs emot av Försäkringskassans system men är inte besvarad (TRANSFER_TAKEN_OVER): besvara den."));
+    private static final Ground CONTACT = new Ground("förslag till 8 b § LSS",
+            "Kommunen har inte bekräftat kontakt med den enskilde efter meddelandet %s inom fristen. Kontakta den enskilde utan dröjsmål.",
+            "Meddelandet %s togs emot av kommunens system, men kommunen har inte bekräftat kontakt med den enskilde inom fristen."
+                    + " Mottaget är inte kontaktat: kontakta den enskilde utan dröjsmål.");
+
+    /** The Eskalering in the recipient's family: which message was not answered, by when it should have been, and what to do. */
     private static Document escalation(DueClock due, Recipient recipient) {
-        KommunEskaleringTyp e = KOMMUN.createKommunEskaleringTyp();
-        e.setId(UUID.randomUUID().toString());
-        e.setAvserMeddelande(due.messageId());
-        e.setTyp(due.type());
-        KommunPartTyp till = KOMMUN.createKommunPartTyp();
-        till.setOrganisationsnummer(recipient.party().orgnr().value());
-        till.setNamn(recipient.party().name());
-        till.setKommunkod(recipient.party().kommunkod());
-        till.setEnhet(recipient.unit() == null ? null : recipient.unit().id());
-        e.setTill(till);
-        e.setFrist(Jaxb.dateTime(due.due().atOffset(ZoneOffset.UTC)));
-        e.setRattsliggrund("förslag till 8 b § LSS");
+        SchemaFamily family = recipient.party().family();
+        Ground ground = GROUNDS.getOrDefault(due.type(), CONTACT);
+        Document doc = SecureXml.newDocument();
+        Element root = doc.createElementNS(family.namespace(), "Eskalering");
+        // declared as an attribute, so the canonical form the signature covers carries it too
+        root.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns", family.namespace());
+        doc.appendChild(root);
+        Elements.add(root, family, "Id", UUID.randomUUID().toString());
+        Elements.add(root, family, "AvserMeddelande", due.messageId());
+        Elements.add(root, family, "Typ", due.type());
+        root.appendChild(Elements.party(doc, family, "Till", recipient.party(), recipient.unit()));
+        Elements.add(root, family, "Frist", due.due().toString()); // an Instant's text always has its seconds, as xs:dateTime needs
         if (due.receivedAt() != null) {
-            e.setMottagetAvKommunen(Jaxb.dateTime(due.receivedAt().atOffset(ZoneOffset.UTC)));
-            e.setText("Meddelandet " + due.messageId() + " togs emot av kommunens system, men kommunen har inte bekräftat "
-                    + "kontakt med den enskilde inom fristen. Mottaget är inte kontaktat: kontakta den enskilde utan dröjsmål.");
-        } else {
-            e.setText("Kommunen har inte bekräftat kontakt med den enskilde efter meddelandet " + due.messageId()
-                    + " inom fristen. Kontakta den enskilde utan dröjsmål.");
+            Elements.add(root, family, family == SchemaFamily.KOMMUN ? "MottagetAvKommunen" : "Mottaget",
+                    due.receivedAt().toString());
         }
-        return Jaxb.marshal(KOMMUN.createEskalering(e));
+        Elements.add(root, family, "Rattsliggrund", ground.legalBasis());
+        Elements.add(root, family, "Text", String.format(due.receivedAt() != null ? ground.received() : ground.notAnswered(), due.messageId()));
+        return doc;
     }
 
     /** Seed 001: the grace period after a revoked permit ends on {@code due.date()}; payment to the provider must stop. */

@@ -42,6 +42,9 @@ final class Families {
         pair(MessageType.PERMIT_REVOCATION, FkAterkallatTillstandTyp.class, KommunUnderrattelseOmTillstandTyp.class, M::toKommun, M::toFk);
         pair(MessageType.UNLICENSED_PROVIDER_REPORT, FkVerksamhetUtanTillstandTyp.class, KommunUnderrattelseUtanTillstandTyp.class, M::toKommun, M::toFk);
         pair(MessageType.CONTACT_CONFIRMATION, FkBekraftadKontaktTyp.class, KommunKvittensKontaktTyp.class, M::toKommun, M::toFk);
+        pair(MessageType.ACUTE_DECISION_HANDOVER, FkAkutBeslutOverlamnatTyp.class, KommunOverlamningAvAkutBeslutTyp.class, M::toKommun, M::toFk);
+        pair(MessageType.HANDOVER_CONFIRMATION, FkOverlamningBekraftadTyp.class, KommunBekraftelseAvOverlamningTyp.class, M::toKommun, M::toFk);
+        pair(MessageType.TRANSFER_TAKEN_OVER, FkOvertagandeBeskedTyp.class, KommunBeskedOmOvertagandeTyp.class, M::toKommun, M::toFk);
         if (PAIRS.size() != MessageType.values().length) {
             throw new IllegalStateException("a catalogue type has no mapping between the schema families");
         }

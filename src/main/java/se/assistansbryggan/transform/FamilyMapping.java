@@ -158,6 +158,29 @@ interface FamilyMapping {
     @InheritInverseConfiguration
     FkKontaktTyp kontakt(KommunKontaktTyp kommun);
 
+    // ---- ACUTE_DECISION_HANDOVER
+    @ToKommun @Mapping(target = "enskild", source = "forsakrad")
+    KommunOverlamningAvAkutBeslutTyp toKommun(FkAkutBeslutOverlamnatTyp fk);
+    @ToFk @Mapping(target = "forsakrad", source = "enskild")
+    FkAkutBeslutOverlamnatTyp toFk(KommunOverlamningAvAkutBeslutTyp kommun);
+
+    // ---- HANDOVER_CONFIRMATION
+    @ToKommun @Mapping(target = "enskild", source = "forsakrad")
+    KommunBekraftelseAvOverlamningTyp toKommun(FkOverlamningBekraftadTyp fk);
+    @ToFk @Mapping(target = "forsakrad", source = "enskild")
+    FkOverlamningBekraftadTyp toFk(KommunBekraftelseAvOverlamningTyp kommun);
+
+    // ---- TRANSFER_TAKEN_OVER
+    @ToKommun @Mapping(target = "enskild", source = "forsakrad")
+    KommunBeskedOmOvertagandeTyp toKommun(FkOvertagandeBeskedTyp fk);
+    @ToFk @Mapping(target = "forsakrad", source = "enskild")
+    FkOvertagandeBeskedTyp toFk(KommunBeskedOmOvertagandeTyp kommun);
+    @Mapping(target = "fkArendenummer", source = "arendenummer")
+    @Mapping(target = "fkHandlaggare", source = "handlaggare")
+    KommunBeskedTyp besked(FkBeskedTyp fk);
+    @InheritInverseConfiguration
+    FkBeskedTyp besked(KommunBeskedTyp kommun);
+
     // ---- the parts every type shares
     @Mapping(target = "id", source = "meddelandeId")
     @Mapping(target = "referens", source = "referensMeddelandeId")

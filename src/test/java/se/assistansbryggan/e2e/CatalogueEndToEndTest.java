@@ -51,7 +51,10 @@ class CatalogueEndToEndTest extends SharedGateway {
                 Arguments.of(MessageType.QUALITY_REPORT, "kommun-1480", List.of("ivo", "fk")),
                 Arguments.of(MessageType.PERMIT_REVOCATION, "ivo", List.of("fk", "kommun.0180", "kommun.1480")),
                 Arguments.of(MessageType.UNLICENSED_PROVIDER_REPORT, "kommun-0180", List.of("ivo")),
-                Arguments.of(MessageType.CONTACT_CONFIRMATION, "kommun-0180", List.of("fk")));
+                Arguments.of(MessageType.CONTACT_CONFIRMATION, "kommun-0180", List.of("fk")),
+                Arguments.of(MessageType.ACUTE_DECISION_HANDOVER, "kommun-0180", List.of("kommun.0180.sdn-farsta")),
+                Arguments.of(MessageType.HANDOVER_CONFIRMATION, "kommun-0180", List.of("kommun.0180.trygghetsjour")),
+                Arguments.of(MessageType.TRANSFER_TAKEN_OVER, "fk", List.of("kommun.1280")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -71,7 +74,7 @@ class CatalogueEndToEndTest extends SharedGateway {
             Element leverans = Dom.child(root, "Leverans");
             assertEquals(POLICY.of(type).legalBasis(), Dom.children(leverans, "Rattsliggrund").stream().map(Node::getTextContent).toList());
             assertTrue(received.rules().contains("allow-list"), received.rules());
-            assertEquals(type == MessageType.PERMIT_REVOCATION ? 9 : 4, received.priority());
+            assertEquals(POLICY.of(type).highPriority() ? 9 : 4, received.priority());
             assertOnlyAllowedFields(root, family, POLICY.of(type).deliver().get(kindOf(queue)));
         }
         assertNothingElseFor(messageId, queues);

@@ -92,6 +92,9 @@ class PolicyRulesTest {
                 MessageType.PERMIT_REVOCATION, List.of(memo),
                 MessageType.UNLICENSED_PROVIDER_REPORT, List.of(memo),
                 MessageType.CONTACT_CONFIRMATION, List.of("förslag till 8 b § LSS")));
+        expected.put(MessageType.ACUTE_DECISION_HANDOVER, List.of("10 kap. 2 § OSL"));
+        expected.put(MessageType.HANDOVER_CONFIRMATION, List.of("10 kap. 2 § OSL"));
+        expected.put(MessageType.TRANSFER_TAKEN_OVER, List.of("51 kap. 21 § SFB"));
         for (MessageType type : MessageType.values()) {
             assertEquals(expected.get(type), rules.of(type).legalBasis(), type.name());
         }
