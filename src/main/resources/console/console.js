@@ -216,6 +216,8 @@ async function refresh() {
   fill("escalations", await call("GET", "escalations"), ["messageId", "recipient", "queue",
       e => e.since == null ? "" : new Date(Number(e.since)).toISOString()]);
   fill("follow-ups", await call("GET", "follow-ups"), ["messageId", "type", "recipient", f => f.due == null ? "" : new Date(Number(f.due)).toISOString()]);
+  fill("providers", await call("GET", "providers"), ["organisationsnummer", p => p.name || "(inte ansluten)", p => p.permit || "",
+      "status", p => p.graceEnds || "", p => p.revocation || ""]);
 }
 
 async function start() {

@@ -75,6 +75,7 @@ public final class Gateway implements AutoCloseable {
     private DeadLetterWatcher deadLetters;
     private AuditTrail audit;
     private AuditWriter auditWriter;
+    private se.assistansbryggan.delivery.BrokerPermits permits;
     private KeyMaterial signingKey;
     private GatewayMetrics metrics;
     private HealthServer health;
@@ -289,7 +290,8 @@ public final class Gateway implements AutoCloseable {
         registry.bind("signatureVerifier", new SignatureVerifier(paths));
         registry.bind("identityBinder", new IdentityBinder(paths, directory, clock,
                 config.duration("gateway.replay.clock-skew"), config.duration("gateway.replay.max-age")));
-        registry.bind("policyEngine", new PolicyEngine(policy, directory, clock));
+        permits = new se.assistansbryggan.delivery.BrokerPermits(brokerAccess);
+        registry.bind("policyEngine", new PolicyEngine(policy, directory, clock, permits));
         registry.bind("transformer", new Transformer(signingKey, clock));
         registry.bind("deliverer", new Deliverer(handoff, this::stopFollowUp));
         watch = new BrokerWatch(new BrokerManagement(brokerAccess), config.duration("gateway.operations.broker-watch"), clock).start()
@@ -304,7 +306,8 @@ public final class Gateway implements AutoCloseable {
                 config.duration("gateway.operations.console-session"), clock);
         operatorApi = new OperatorResource(management, audit,
                 Set.of(config.getOrEmpty("gateway.operations.operators").split("\\s*;\\s*")), consoleSessions, clock, gate, directory,
-                metrics::refusalsInTheLastHour, config.duration("gateway.operations.attention-age")).withHistory(watch::lastHour);
+                metrics::refusalsInTheLastHour, config.duration("gateway.operations.attention-age")).withHistory(watch::lastHour)
+                .withPermits(permits::all);
         var soap = https.soap(camel);
         soap.getOutFaultInterceptors().add(new se.assistansbryggan.intake.SoapRefusals(receipts));
         registry.bind("soapIntake", soap);
@@ -363,6 +366,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (handoff != null) {
             handoff.close();
+        }
+        if (permits != null) {
+            permits.close();
         }
         if (watch != null) {
             watch.close();

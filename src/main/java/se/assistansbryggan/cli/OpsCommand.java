@@ -66,6 +66,12 @@ final class OpsCommand {
         return print(client().attention());
     }
 
+    @Command(name = "providers", description = "Every assistance provider with its IVO permit id and its permit status "
+            + "(ACTIVE, PERMIT_REVOKED or TEMPORARILY_PROHIBITED, with the grace period's end) as IVO's revocations recorded it.")
+    int providers() throws Exception {
+        return print(client().providers());
+    }
+
     @Command(name = "follow-ups", description = "Open follow-up clocks (8 b § LSS): notice, kommun, due time.")
     int followUps() throws Exception {
         return print(client().followUps());

@@ -37,6 +37,11 @@ public final class OperatorClient {
         return call("GET", "attention");
     }
 
+    /** Every provider with its IVO permit id and permit status as the gateway recorded it. */
+    public Answer providers() throws IOException, InterruptedException {
+        return call("GET", "providers");
+    }
+
     public Answer escalations() throws IOException, InterruptedException {
         return call("GET", "escalations");
     }

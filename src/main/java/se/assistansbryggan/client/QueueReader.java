@@ -20,9 +20,12 @@ public final class QueueReader implements AutoCloseable {
         connection.start();
     }
 
-    /** A received message: its text, the gateway's metadata, and for a dead letter where it came from. */
+    /**
+     * A received message: its text, the gateway's metadata, for a dead letter where it came from, and
+     * the permit status of a provider it concerns whose permit IVO revoked or suspended (null: none).
+     */
     public record Received(String text, String messageId, String type, String rules, String legalBasis,
-            String originalAddress, int priority) {}
+            String originalAddress, int priority, String providerPermit) {}
 
     /** Takes the next message from the queue, waiting up to the timeout; acknowledged on return. */
     public Optional<Received> receive(String queue, long timeoutMillis) throws JMSException {
@@ -34,7 +37,8 @@ public final class QueueReader implements AutoCloseable {
             }
             Received received = new Received(((TextMessage) message).getText(), message.getStringProperty("AbMessageId"),
                     message.getStringProperty("AbMessageType"), message.getStringProperty("AbRules"),
-                    message.getStringProperty("AbLegalBasis"), message.getStringProperty("_AMQ_ORIG_ADDRESS"), message.getJMSPriority());
+                    message.getStringProperty("AbLegalBasis"), message.getStringProperty("_AMQ_ORIG_ADDRESS"), message.getJMSPriority(),
+                    message.getStringProperty("AbProviderPermit"));
             message.acknowledge();
             return Optional.of(received);
         }

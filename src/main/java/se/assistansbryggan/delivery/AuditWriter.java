@@ -87,6 +87,11 @@ public final class AuditWriter extends BrokerListener {
         return "gateway.audit." + instance + ".unreadable";
     }
 
+    /** True for a queue the broker keeps as a last-value queue: an instance's mark, the providers' permit statuses. */
+    public static boolean lastValue(String queue) {
+        return isMark(queue) || BrokerPermits.QUEUE.equals(queue);
+    }
+
     /** True for an instance's mark queue (a last-value queue: it holds the newest mark only). */
     public static boolean isMark(String queue) {
         return queue.startsWith("gateway.audit.") && queue.endsWith(".mark");

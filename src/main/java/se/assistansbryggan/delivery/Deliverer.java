@@ -56,8 +56,11 @@ public final class Deliverer {
             return;
         }
         try {
-            handoff.commit(sender, messageId, submission.contentDigest(), submission.receiptXml(),
-                    submission.deliveries().stream().map(d -> deliveryOf(submission, d)).toList(), followUpsOf(submission),
+            List<Handoff.Delivery> deliveries = new java.util.ArrayList<>(submission.deliveries().stream()
+                    .map(d -> deliveryOf(submission, d)).toList());
+            // seed 001: IVO's revocation records the provider's permit status with the deliveries, for every instance to see
+            permitRecorded(submission).ifPresent(status -> deliveries.add(BrokerPermits.record(status)));
+            handoff.commit(sender, messageId, submission.contentDigest(), submission.receiptXml(), deliveries, followUpsOf(submission),
                     submission.auditEvents());
         } catch (Handoff.AlreadyStored duplicate) {
             answerResend(submission, messageId);
@@ -110,6 +113,7 @@ public final class Deliverer {
         var root = submission.document().getDocumentElement();
         return switch (submission.type()) {
             case HANDOVER_CONFIRMATION -> "OVERTAGEN";
+            case REVOCATION_FOLLOW_UP -> "INFORMERADE";
             case TRANSFER_TAKEN_OVER -> se.assistansbryggan.message.Dom.elementsAt(root, "Besked/AssistansersattningFran").isEmpty()
                     ? "EJ_OVERTAGET" : "OVERTAGET";
             default -> {
@@ -140,6 +144,34 @@ public final class Deliverer {
         submission.replayOf(stored.receiptXml());
     }
 
+    /** The provider status a PERMIT_REVOCATION records: whose permit, revoked or suspended, and the grace period's end. */
+    private Optional<se.assistansbryggan.message.PermitStatus> permitRecorded(Submission submission) {
+        if (submission.type() != se.assistansbryggan.message.MessageType.PERMIT_REVOCATION) {
+            return Optional.empty();
+        }
+        var root = submission.document().getDocumentElement();
+        var provider = se.assistansbryggan.message.Dom.elementsAt(root, "Tillstandsbeslut/Anordnare/Organisationsnummer");
+        if (provider.isEmpty()) {
+            return Optional.empty();
+        }
+        var atgard = se.assistansbryggan.message.Dom.elementsAt(root, "Tillstandsbeslut/Atgard");
+        var grace = se.assistansbryggan.message.Dom.elementsAt(root, "Tillstandsbeslut/AnstandTill");
+        se.assistansbryggan.message.Organisationsnummer orgnr;
+        try {
+            orgnr = se.assistansbryggan.message.Organisationsnummer.of(se.assistansbryggan.message.SchemaValues.tokenValue(provider.get(0)));
+        } catch (IllegalArgumentException notOne) {
+            // the schema's pattern admits it, but no provider has it: nothing to record, the revocation is delivered all the same
+            LOG.warn("revocation {} names a provider whose organisation number does not check out; no status recorded",
+                    submission.messageId().orElse(null));
+            return Optional.empty();
+        }
+        return Optional.of(new se.assistansbryggan.message.PermitStatus(orgnr,
+                se.assistansbryggan.message.PermitStatus.Status.of(atgard.isEmpty() ? null
+                        : se.assistansbryggan.message.SchemaValues.tokenValue(atgard.get(0))),
+                grace.isEmpty() ? null : se.assistansbryggan.message.SchemaValues.dateValue(grace.get(0), "Tillstandsbeslut/AnstandTill"),
+                submission.messageId().orElseThrow(), java.time.Instant.now()));
+    }
+
     /** An escalation clock where contact must be confirmed, a reminder clock where a date must not pass unnoticed. */
     private static List<Handoff.FollowUp> followUpsOf(Submission submission) {
         List<Handoff.FollowUp> clocks = new java.util.ArrayList<>();
@@ -158,14 +190,20 @@ public final class Deliverer {
 
     private static Handoff.Delivery deliveryOf(Submission submission, Submission.Delivery delivery) {
         Verdict verdict = delivery.verdict();
-        return new Handoff.Delivery(delivery.recipient().queue(), delivery.xml(), Map.of(
+        Map<String, String> properties = new java.util.LinkedHashMap<>(Map.of(
                 "AbMessageId", submission.messageId().orElseThrow(),
                 "AbMessageType", submission.type().name(),
                 "AbSender", submission.sender().id(),
                 "AbRecipient", delivery.recipient().id(),
                 "AbRules", String.join(",", verdict.rules()),
                 "AbLegalBasis", String.join(" | ", verdict.legalBasis()),
-                "AbProtectedIdentity", String.valueOf(verdict.protectedIdentity())),
+                "AbProtectedIdentity", String.valueOf(verdict.protectedIdentity())));
+        if (!verdict.providers().isEmpty()) {
+            // e.g. "556900-1232 PERMIT_REVOKED 2026-12-19": a consumer routes on it without parsing Leverans
+            properties.put("AbProviderPermit", String.join(" | ", verdict.providers().stream().map(p -> p.provider().value() + " "
+                    + p.status().name() + (p.graceEnds() == null ? "" : " " + p.graceEnds())).toList()));
+        }
+        return new Handoff.Delivery(delivery.recipient().queue(), delivery.xml(), properties,
                 verdict.highPriority() ? HIGH_PRIORITY : NORMAL_PRIORITY,
                 verdict.expiresAfter() == null ? 0 : verdict.expiresAfter().toMillis());
     }

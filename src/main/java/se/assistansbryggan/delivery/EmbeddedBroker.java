@@ -224,9 +224,10 @@ public final class EmbeddedBroker implements AutoCloseable {
             all.add(Handoff.FOLLOW_UPS);
             all.add(Handoff.RECEIVED);
             all.add(DeadLetterWatcher.EVENTS);
+            all.add(BrokerPermits.QUEUE);
             for (String queue : all) {
                 server().createQueue(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST)
-                        .setDurable(true).setAutoCreateAddress(true).setLastValue(AuditWriter.isMark(queue)), true);
+                        .setDurable(true).setAutoCreateAddress(true).setLastValue(AuditWriter.lastValue(queue)), true);
             }
         } catch (Exception e) {
             throw new IllegalStateException("the embedded broker does not start: " + e.getMessage(), e);
@@ -275,7 +276,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .filter(b -> !Handoff.receiptQueues().contains(b.getUniqueName().toString()))
                 .filter(b -> !b.getUniqueName().toString().equals(Handoff.FOLLOW_UPS))
                 .filter(b -> !b.getUniqueName().toString().equals(Handoff.RECEIVED))
-                .filter(b -> !AuditWriter.isMark(b.getUniqueName().toString()))
+                .filter(b -> !AuditWriter.lastValue(b.getUniqueName().toString()))
                 // a client's temporary reply queue holds a management answer for a moment: not a message
                 .filter(b -> !((LocalQueueBinding) b).getQueue().isTemporary())
                 .mapToLong(b -> ((LocalQueueBinding) b).getQueue().getMessageCount())

@@ -24,13 +24,14 @@ public final class ExternalQueues {
         all.addAll(Handoff.receiptQueues());
         all.add(Handoff.FOLLOW_UPS);
         all.add(Handoff.RECEIVED);
+        all.add(BrokerPermits.QUEUE);
         try (ServerLocator locator = broker.locator();
                 ClientSessionFactory factory = locator.createSessionFactory();
                 ClientSession session = factory.createSession(broker.user(), broker.password(), false, true, true, false, 0)) {
             for (String queue : all) {
                 if (!session.queueQuery(SimpleString.of(queue)).isExists()) {
                     session.createQueue(QueueConfiguration.of(queue).setAddress(queue).setRoutingType(RoutingType.ANYCAST)
-                            .setDurable(true).setAutoCreateAddress(true).setLastValue(AuditWriter.isMark(queue)));
+                            .setDurable(true).setAutoCreateAddress(true).setLastValue(AuditWriter.lastValue(queue)));
                 }
             }
         } catch (ActiveMQException e) {

@@ -30,7 +30,11 @@ public enum MessageType {
     /** Bekräftelse av överlämning, enhet → enheten som lämnade över; stops the handover's clock. */
     HANDOVER_CONFIRMATION("OverlamningBekraftad", "BekraftelseAvOverlamning"),
     /** Besked om övertagande, FK → kommun: the day FK's assistansersättning starts after a DECISION_TRANSFER, or why not (seed 000). */
-    TRANSFER_TAKEN_OVER("OvertagandeBesked", "BeskedOmOvertagande");
+    TRANSFER_TAKEN_OVER("OvertagandeBesked", "BeskedOmOvertagande"),
+    /** Hänvisning från anordnare, provider → the person's kommun (24 § LSS): a shift it cannot staff; never refused for the provider's permit status. */
+    PROVIDER_REFERRAL("HanvisningFranAnordnare", "AnordnaresHanvisningTillKommunen"),
+    /** Uppföljning efter återkallelse, kommun → IVO (seed 001): the persons concerned were told they need another provider. */
+    REVOCATION_FOLLOW_UP("UppfoljningEfterAterkallelse", "KvittensInformationOmAterkallelse");
 
     private final String fkRoot;
     private final String kommunRoot;

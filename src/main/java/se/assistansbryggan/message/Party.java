@@ -8,8 +8,11 @@ import java.util.List;
  */
 public record Party(String id, Kind kind, String name, Organisationsnummer orgnr, String kommunkod, List<Unit> units) {
 
-    /** What kind of authority a party is; the policy speaks in these. */
-    public enum Kind { FK, IVO, KOMMUN }
+    /**
+     * What kind of party it is; the policy speaks in these. ANORDNARE is an assistance provider
+     * holding (or having held) IVO's permit under 23 § LSS, not an authority.
+     */
+    public enum Kind { FK, IVO, KOMMUN, ANORDNARE }
 
     /** A function inside a party that receives its own messages on its own queue. */
     public record Unit(String id, String name) {}
@@ -22,9 +25,13 @@ public record Party(String id, Kind kind, String name, Organisationsnummer orgnr
         this(id, kind, name, orgnr, kommunkod, List.of());
     }
 
-    /** The party's durable queue, e.g. {@code kommun.0180}, {@code fk}, {@code ivo}. */
+    /** The party's durable queue, e.g. {@code kommun.0180}, {@code fk}, {@code ivo}, {@code anordnare.5569001232}. */
     public String queue() {
-        return kind == Kind.KOMMUN ? "kommun." + kommunkod : kind.name().toLowerCase(java.util.Locale.ROOT);
+        return switch (kind) {
+            case KOMMUN -> "kommun." + kommunkod;
+            case ANORDNARE -> "anordnare." + orgnr.value().replace("-", "");
+            default -> kind.name().toLowerCase(java.util.Locale.ROOT);
+        };
     }
 
     /** Where reminders go when a notice was not acted on in time, e.g. {@code kommun.0180.escalations}. */
@@ -32,9 +39,9 @@ public record Party(String id, Kind kind, String name, Organisationsnummer orgnr
         return queue() + ".escalations";
     }
 
-    /** Kommuner write and read the municipal family; FK and IVO the FK family. */
+    /** Kommuner and the providers that work with them under LSS write and read the municipal family; FK and IVO the FK family. */
     public SchemaFamily family() {
-        return kind == Kind.KOMMUN ? SchemaFamily.KOMMUN : SchemaFamily.FK;
+        return kind == Kind.KOMMUN || kind == Kind.ANORDNARE ? SchemaFamily.KOMMUN : SchemaFamily.FK;
     }
 
     /** The unit named by id or by its exact name, as a sender writes it in Enhet. */

@@ -11,10 +11,19 @@ import java.util.Set;
  * path, or a bare element name withheld wherever it occurs), whether the person's identity is
  * protected, whether the delivery is urgent, when contact must be confirmed (null when no
  * follow-up applies), when the recipient is reminded of a date in the message (null: never) and
- * how long an unread delivery is worth keeping before it goes to the expiry queue (null: always).
+ * how long an unread delivery is worth keeping before it goes to the expiry queue (null: always),
+ * and the recorded permit status of every provider the message concerns whose permit IVO revoked
+ * or suspended (seed 001: delivered all the same, marked).
  */
 public record Verdict(List<String> rules, List<String> legalBasis, List<String> allowed, Set<String> withhold,
-        boolean protectedIdentity, boolean highPriority, Instant followUpDue, Reminder reminder, java.time.Duration expiresAfter) {
+        boolean protectedIdentity, boolean highPriority, Instant followUpDue, Reminder reminder, java.time.Duration expiresAfter,
+        List<PermitStatus> providers) {
+
+    /** A verdict about no provider whose permit IVO revoked or suspended. */
+    public Verdict(List<String> rules, List<String> legalBasis, List<String> allowed, Set<String> withhold,
+            boolean protectedIdentity, boolean highPriority, Instant followUpDue, Reminder reminder, java.time.Duration expiresAfter) {
+        this(rules, legalBasis, allowed, withhold, protectedIdentity, highPriority, followUpDue, reminder, expiresAfter, List.of());
+    }
 
     /** Remind the recipient of {@code date} (e.g. a grace period's end) at {@code due}. */
     public record Reminder(java.time.LocalDate date, Instant due) {}
@@ -24,5 +33,6 @@ public record Verdict(List<String> rules, List<String> legalBasis, List<String> 
         legalBasis = List.copyOf(legalBasis);
         allowed = List.copyOf(allowed);
         withhold = Set.copyOf(withhold);
+        providers = List.copyOf(providers);
     }
 }

@@ -80,6 +80,44 @@ public final class OperatorResource {
         return this;
     }
 
+    private java.util.function.Supplier<Map<se.assistansbryggan.message.Organisationsnummer, se.assistansbryggan.message.PermitStatus>>
+            permits = Map::of;
+
+    /** Where the providers' permit statuses come from (the broker). */
+    public OperatorResource withPermits(
+            java.util.function.Supplier<Map<se.assistansbryggan.message.Organisationsnummer, se.assistansbryggan.message.PermitStatus>> permits) {
+        this.permits = permits;
+        return this;
+    }
+
+    /**
+     * Every provider: those of the directory with their IVO permit id, and any other IVO named in a
+     * revocation; each with its permit status as recorded (ACTIVE when IVO revoked or suspended nothing).
+     */
+    @GET
+    @Path("providers")
+    public Response providers(@Context HttpServletRequest request) {
+        operator(request);
+        Map<se.assistansbryggan.message.Organisationsnummer, se.assistansbryggan.message.PermitStatus> recorded = new java.util.LinkedHashMap<>(
+                permits.get());
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (se.assistansbryggan.message.Party provider : directory.ofKind(se.assistansbryggan.message.Party.Kind.ANORDNARE)) {
+            out.add(provider(provider.orgnr().value(), provider.id(), provider.name(), directory.permitOf(provider).orElse(null),
+                    recorded.remove(provider.orgnr())));
+        }
+        recorded.forEach((orgnr, status) -> out.add(provider(orgnr.value(), null, null, null, status)));
+        return json(out);
+    }
+
+    private static Map<String, Object> provider(String orgnr, String id, String name, String permit,
+            se.assistansbryggan.message.PermitStatus status) {
+        return map("organisationsnummer", orgnr, "party", id, "name", name, "permit", permit,
+                "status", status == null ? "ACTIVE" : status.status().name(),
+                "graceEnds", status == null || status.graceEnds() == null ? null : status.graceEnds().toString(),
+                "revocation", status == null ? null : status.revocationId(),
+                "recordedAt", status == null ? null : status.recordedAt().toString());
+    }
+
     /** The last hour: per point its time, the messages waiting for their recipients, the dead letters and the open clocks. */
     @GET
     @Path("history")

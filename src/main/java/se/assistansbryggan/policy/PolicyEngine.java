@@ -14,6 +14,7 @@ import se.assistansbryggan.message.Dom;
 import se.assistansbryggan.message.MessageType;
 import se.assistansbryggan.message.Organisationsnummer;
 import se.assistansbryggan.message.Party;
+import se.assistansbryggan.message.PermitStatus;
 import se.assistansbryggan.message.Recipient;
 import se.assistansbryggan.message.Refusal;
 import se.assistansbryggan.message.SchemaFamily;
@@ -37,6 +38,7 @@ public final class PolicyEngine {
     static final String RECIPIENT_FROM_DIRECTORY = "recipient-from-directory";
     static final String RECIPIENT_IS_BOSATTNINGSKOMMUN = "recipient-is-bosattningskommun";
     static final String RECIPIENT_IS_OWN_ORGANISATION = "recipient-is-own-organisation";
+    static final String PROVIDER_PERMIT_STATUS = "provider-permit-status";
     static final String RECIPIENTS_BY_FAN_OUT = "recipients-by-fan-out";
     static final String UNIT_NAMED_BY_SENDER = "unit-named-by-sender";
     static final String UNIT_DECLARED_FOR_TYPE = "unit-declared-for-type";
@@ -56,10 +58,18 @@ public final class PolicyEngine {
     private final PartyDirectory directory;
     private final Clock clock;
 
+    private final PermitStatus.Register permits;
+
     public PolicyEngine(PolicyRules rules, PartyDirectory directory, Clock clock) {
+        this(rules, directory, clock, PermitStatus.Register.NONE);
+    }
+
+    /** @param permits where the providers' permit statuses are recorded (the broker) */
+    public PolicyEngine(PolicyRules rules, PartyDirectory directory, Clock clock, PermitStatus.Register permits) {
         this.rules = rules;
         this.directory = directory;
         this.clock = clock;
+        this.permits = permits;
     }
 
     public void decide(@ExchangeProperty(Submission.PROPERTY) Submission submission) {
@@ -74,6 +84,11 @@ public final class PolicyEngine {
             applied.add(CLOSES_FOLLOW_UP);
         }
         boolean protectedIdentity = submission.family().protectedIdentity(root);
+        List<PermitStatus> providers = providerStatuses(submission, root);
+        if (!providers.isEmpty()) {
+            // seed 001: never refused for it (a revoked provider's referral is the alarm that someone is without help), marked
+            applied.add(PROVIDER_PERMIT_STATUS);
+        }
         List<Submission.Delivery> deliveries = new ArrayList<>();
         for (Recipient recipient : recipients(submission, rule, root, applied)) {
             List<String> chosen = new ArrayList<>(applied);
@@ -81,7 +96,7 @@ public final class PolicyEngine {
             if (recipient.unit() != null) {
                 chosen.add(submission.header().recipientUnit() != null ? UNIT_NAMED_BY_SENDER : UNIT_DECLARED_FOR_TYPE);
             }
-            deliveries.add(new Submission.Delivery(recipient, verdict(root, rule, recipient, protectedIdentity, chosen)));
+            deliveries.add(new Submission.Delivery(recipient, verdict(root, rule, recipient, protectedIdentity, chosen, providers)));
         }
         submission.decided(deliveries);
     }
@@ -232,7 +247,7 @@ public final class PolicyEngine {
     }
 
     private Verdict verdict(Element root, PolicyRules.TypeRule rule, Recipient recipient, boolean protectedIdentity,
-            List<String> common) {
+            List<String> common, List<PermitStatus> providers) {
         List<String> applied = new ArrayList<>(common);
         applied.add(ALLOW_LIST);
         Set<String> withhold = new LinkedHashSet<>();
@@ -248,10 +263,10 @@ public final class PolicyEngine {
         if (rule.highPriority()) {
             applied.add(HIGH_PRIORITY);
         }
-        Instant due = followUpDue(root, rule, applied);
+        Instant due = followUpDue(root, rule, recipient, applied);
         Verdict.Reminder remind = reminder(root, rule, applied);
         return new Verdict(applied, rule.legalBasis(), rule.deliver().get(recipient.party().kind()), withhold,
-                protectedIdentity, rule.highPriority(), due, remind, rule.expiresAfter().orElse(null));
+                protectedIdentity, rule.highPriority(), due, remind, rule.expiresAfter().orElse(null), providers);
     }
 
     /** 51 kap. 21 § SFB: the kommun gets the decision, not the reasons (motivering), unless the person consented. */
@@ -270,8 +285,8 @@ public final class PolicyEngine {
      * working day at 10:00, or before the decision ends if that is sooner; seed 000, FK answers a
      * transfer. The rule named is the policy's (follow-up-rule).
      */
-    private Instant followUpDue(Element root, PolicyRules.TypeRule rule, List<String> applied) {
-        if (rule.followUp().isEmpty()) {
+    private Instant followUpDue(Element root, PolicyRules.TypeRule rule, Recipient recipient, List<String> applied) {
+        if (rule.followUp().isEmpty() || !rule.followUp().get().recipients().contains(recipient.party().kind())) {
             return null;
         }
         PolicyRules.FollowUp followUp = rule.followUp().get();
@@ -290,8 +305,49 @@ public final class PolicyEngine {
             }
             return due;
         }
+        if (followUp.endOf() != null) {
+            // seed 001: the kommun must have told the persons before the grace period ends, i.e. by the end of its last day
+            List<Element> date = Dom.elementsAt(root, followUp.endOf());
+            if (!date.isEmpty()) {
+                Instant due = SchemaValues.dateValue(date.get(0), followUp.endOf()).plusDays(1).atStartOfDay(SWEDEN).toInstant();
+                return due.isBefore(clock.instant()) ? clock.instant() : due;
+            }
+        }
         LocalDate today = LocalDate.now(clock.withZone(SWEDEN));
         return WorkingDays.after(today, followUp.workingDays()).atTime(17, 0).atZone(SWEDEN).toInstant();
+    }
+
+    /**
+     * The recorded permit status of every provider the message concerns: its sender, if a provider,
+     * and every provider it names (an Anordnare's organisation number, wherever it stands).
+     */
+    private List<PermitStatus> providerStatuses(Submission submission, Element root) {
+        java.util.Set<Organisationsnummer> concerned = new LinkedHashSet<>();
+        if (submission.sender().kind() == Party.Kind.ANORDNARE) {
+            concerned.add(submission.sender().orgnr());
+        }
+        namedProviders(root, concerned);
+        List<PermitStatus> recorded = new ArrayList<>();
+        for (Organisationsnummer provider : concerned) {
+            permits.of(provider).ifPresent(recorded::add);
+        }
+        return recorded;
+    }
+
+    private static void namedProviders(Element element, java.util.Set<Organisationsnummer> found) {
+        for (Element child : Dom.elements(element)) {
+            if (child.getLocalName().equals("Anordnare")) {
+                for (Element number : Dom.elementsAt(child, "Organisationsnummer")) {
+                    try {
+                        found.add(Organisationsnummer.of(SchemaValues.tokenValue(number)));
+                    } catch (IllegalArgumentException notOne) {
+                        // the schema's pattern admits it; the directory would not know it either
+                    }
+                }
+            } else {
+                namedProviders(child, found);
+            }
+        }
     }
 
     /**

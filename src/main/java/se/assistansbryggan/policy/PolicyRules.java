@@ -64,30 +64,37 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
      * time (seed 004: "till nästkommande vardag"), optionally at the latest a date-time the message
      * carries, or (for tests and special cases) a duration. {@code rule} names it in the verdict.
      */
-    public record FollowUp(int workingDays, Duration duration, java.time.LocalTime nextWorkingDayAt, String atTheLatest, String rule) {
+    public record FollowUp(int workingDays, Duration duration, java.time.LocalTime nextWorkingDayAt, String atTheLatest, String endOf,
+            String rule, Set<Party.Kind> recipients) {
         private static final Pattern NEXT = Pattern.compile("next working day at (\\d{2}:\\d{2})(, at the latest (" + PATH_TEXT + "))?");
+        private static final Pattern END = Pattern.compile("until the end of (" + PATH_TEXT + "), else (\\d+) working days?");
 
-        static FollowUp parse(MessageType type, String text, String rule) {
+        static FollowUp parse(MessageType type, String text, String rule, Set<Party.Kind> recipients) {
             Matcher days = Pattern.compile("(\\d+) working days?").matcher(text);
             if (days.matches()) {
-                return new FollowUp(Integer.parseInt(days.group(1)), null, null, null, rule);
+                return new FollowUp(Integer.parseInt(days.group(1)), null, null, null, null, rule, recipients);
             }
             Matcher next = NEXT.matcher(text);
             if (next.matches()) {
-                return new FollowUp(0, null, java.time.LocalTime.parse(next.group(1)), next.group(3), rule);
+                return new FollowUp(0, null, java.time.LocalTime.parse(next.group(1)), next.group(3), null, rule, recipients);
+            }
+            Matcher end = END.matcher(text);
+            if (end.matches()) {
+                return new FollowUp(Integer.parseInt(end.group(3)), null, null, null, end.group(1), rule, recipients);
             }
             try {
-                return new FollowUp(0, Duration.parse(text), null, null, rule);
+                return new FollowUp(0, Duration.parse(text), null, null, null, rule, recipients);
             } catch (java.time.format.DateTimeParseException e) {
                 throw new IllegalArgumentException("policy " + type + ".follow-up: expected \"<N> working days\", \"next working day at"
-                        + " HH:MM[, at the latest <Path/To/DateTime>]\" or an ISO-8601 duration");
+                        + " HH:MM[, at the latest <Path/To/DateTime>]\", \"until the end of <Path/To/Date>, else <N> working days\""
+                        + " or an ISO-8601 duration");
             }
         }
     }
 
     private static final Set<String> KEYS = Set.of("senders", "recipients", "routing", "affected-kommuner", "recipient-is-bosattningskommun", "legal-basis",
             "reasons-need-consent", "requires-consent", "requires-reference", "priority", "follow-up", "follow-up-rule", "remind", "expires-after",
-            "closes-follow-up", "recipient-is-own-organisation");
+            "closes-follow-up", "recipient-is-own-organisation", "follow-up-recipients");
     private static final String PATH_TEXT = "[A-Z][A-Za-z]*(/[A-Z][A-Za-z]*)*";
     private static final Pattern PATH = Pattern.compile(PATH_TEXT);
     private static final Pattern REFUSE = Pattern.compile("([A-Z_]+) when (" + PATH.pattern() + ") = (\\S+)");
@@ -135,7 +142,8 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
                 refusals(p, type),
                 "high".equals(optional(p, type, "priority").orElse("normal")),
                 optional(p, type, "follow-up").map(text -> FollowUp.parse(type, text,
-                        optional(p, type, "follow-up-rule").orElse("contact-follow-up"))),
+                        optional(p, type, "follow-up-rule").orElse("contact-follow-up"),
+                        optional(p, type, "follow-up-recipients").isPresent() ? kinds(p, type, "follow-up-recipients") : recipients)),
                 optional(p, type, "remind").map(text -> Reminder.parse(type, text)),
                 optional(p, type, "expires-after").map(Duration::parse),
                 Boolean.parseBoolean(optional(p, type, "closes-follow-up").orElse("false")),

@@ -39,10 +39,18 @@ public final class Escalations {
         return new String(SecureXml.serialize(document), StandardCharsets.UTF_8);
     }
 
+    private static final String REVOCATION_MEMO = "underrättelseskyldighet enligt förslag i promemorian Utbetalning av ersättning för personlig assistans endast vid tillstånd (Socialdepartementet 2021)";
+
     /** What an escalation says, and on which ground, by the type of the message that was not answered. */
     private record Ground(String legalBasis, String notAnswered, String received) {}
 
     private static final java.util.Map<String, Ground> GROUNDS = java.util.Map.of(
+            "PERMIT_REVOCATION", new Ground(REVOCATION_MEMO,
+                    "Kommunen har inte bekräftat (REVOCATION_FOLLOW_UP) att den informerat de assistansberättigade om att anordnarens"
+                            + " tillstånd återkallats (meddelandet %s) innan anståndet löper ut. Informera dem om behovet att byta"
+                            + " assistansanordnare utan dröjsmål.",
+                    "Återkallelsen %s togs emot av kommunens system, men kommunen har inte bekräftat att de assistansberättigade"
+                            + " informerats: informera dem utan dröjsmål."),
             "ACUTE_DECISION_HANDOVER", new Ground("10 kap. 2 § OSL",
                     "Enheten har inte bekräftat att den tagit över det akuta beslutet i meddelandet %s inom fristen (nästa vardag kl. 10,"
                             + " eller när beslutet upphör). Den enskilde kan stå utan beslut: ta över ärendet utan dröjsmål.",

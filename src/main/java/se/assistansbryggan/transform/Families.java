@@ -45,6 +45,10 @@ final class Families {
         pair(MessageType.ACUTE_DECISION_HANDOVER, FkAkutBeslutOverlamnatTyp.class, KommunOverlamningAvAkutBeslutTyp.class, M::toKommun, M::toFk);
         pair(MessageType.HANDOVER_CONFIRMATION, FkOverlamningBekraftadTyp.class, KommunBekraftelseAvOverlamningTyp.class, M::toKommun, M::toFk);
         pair(MessageType.TRANSFER_TAKEN_OVER, FkOvertagandeBeskedTyp.class, KommunBeskedOmOvertagandeTyp.class, M::toKommun, M::toFk);
+        pair(MessageType.PROVIDER_REFERRAL, FkHanvisningFranAnordnareTyp.class, KommunAnordnaresHanvisningTillKommunenTyp.class,
+                M::toKommun, M::toFk);
+        pair(MessageType.REVOCATION_FOLLOW_UP, FkUppfoljningEfterAterkallelseTyp.class, KommunKvittensInformationOmAterkallelseTyp.class,
+                M::toKommun, M::toFk);
         if (PAIRS.size() != MessageType.values().length) {
             throw new IllegalStateException("a catalogue type has no mapping between the schema families");
         }

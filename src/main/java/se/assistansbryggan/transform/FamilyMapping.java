@@ -181,6 +181,18 @@ interface FamilyMapping {
     @InheritInverseConfiguration
     FkBeskedTyp besked(KommunBeskedTyp kommun);
 
+    // ---- PROVIDER_REFERRAL
+    @ToKommun @Mapping(target = "enskild", source = "forsakrad")
+    KommunAnordnaresHanvisningTillKommunenTyp toKommun(FkHanvisningFranAnordnareTyp fk);
+    @ToFk @Mapping(target = "forsakrad", source = "enskild")
+    FkHanvisningFranAnordnareTyp toFk(KommunAnordnaresHanvisningTillKommunenTyp kommun);
+
+    // ---- REVOCATION_FOLLOW_UP (about a provider and how many were told: no person)
+    @ToKommun
+    KommunKvittensInformationOmAterkallelseTyp toKommun(FkUppfoljningEfterAterkallelseTyp fk);
+    @ToFk
+    FkUppfoljningEfterAterkallelseTyp toFk(KommunKvittensInformationOmAterkallelseTyp kommun);
+
     // ---- the parts every type shares
     @Mapping(target = "id", source = "meddelandeId")
     @Mapping(target = "referens", source = "referensMeddelandeId")

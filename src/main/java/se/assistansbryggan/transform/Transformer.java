@@ -107,6 +107,15 @@ public final class Transformer {
         Elements.add(e, family, "Prioritet", verdict.highPriority() ? "HOG" : "NORMAL");
         Elements.add(e, family, "Sammandrag", Base64.getEncoder().encodeToString(submission.contentDigest()));
         Elements.add(e, family, "SigneratAv", submission.sender().orgnr().value());
+        for (se.assistansbryggan.message.PermitStatus provider : verdict.providers()) {
+            Element status = Elements.element(doc, family, "AnordnaresTillstand");
+            Elements.add(status, family, "Organisationsnummer", provider.provider().value());
+            Elements.add(status, family, "Status", provider.status().name());
+            if (provider.graceEnds() != null) {
+                Elements.add(status, family, "AnstandTill", provider.graceEnds().toString());
+            }
+            e.appendChild(status);
+        }
         return e;
     }
 

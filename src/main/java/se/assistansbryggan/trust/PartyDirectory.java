@@ -29,6 +29,8 @@ public final class PartyDirectory {
     private final Map<Organisationsnummer, Party> byOrgnr = new LinkedHashMap<>();
     private final Map<String, Party> byKommunkod = new LinkedHashMap<>();
     private final Map<String, String> unconnected = new LinkedHashMap<>();
+    /** A provider's IVO permit id, by party id (providers.csv). */
+    private final Map<String, String> permits = new LinkedHashMap<>();
     /** Functional addresses: per party, the unit that receives a message type naming no unit. */
     private final Map<String, Map<MessageType, Party.Unit>> functions = new LinkedHashMap<>();
 
@@ -67,7 +69,34 @@ public final class PartyDirectory {
         if (Files.exists(functions)) {
             directory.declareFunctions(functions);
         }
+        Path providers = csv.resolveSibling("providers.csv");
+        if (Files.exists(providers)) {
+            directory.declarePermits(providers);
+        }
         return directory;
+    }
+
+    /** {@code providers.csv} ({@code party id;IVO permit id}): every ANORDNARE party's permit, once. */
+    private void declarePermits(Path csv) {
+        for (String[] f : rows(csv, 2, "party id;IVO permit id")) {
+            Party party = byId(f[0]).orElseThrow(() -> new IllegalArgumentException(csv + ": no party " + f[0]));
+            if (party.kind() != Party.Kind.ANORDNARE) {
+                throw new IllegalArgumentException(csv + ": " + f[0] + " is not a provider (ANORDNARE)");
+            }
+            if (f[1].isBlank() || permits.putIfAbsent(party.id(), f[1]) != null) {
+                throw new IllegalArgumentException(csv + ": " + f[0] + " needs one IVO permit id");
+            }
+        }
+        for (Party provider : ofKind(Party.Kind.ANORDNARE)) {
+            if (!permits.containsKey(provider.id())) {
+                throw new IllegalArgumentException(csv + ": provider " + provider.id() + " has no IVO permit id");
+            }
+        }
+    }
+
+    /** A provider's IVO permit id (providers.csv). */
+    public Optional<String> permitOf(Party provider) {
+        return Optional.ofNullable(permits.get(provider.id()));
     }
 
     /**

@@ -54,7 +54,9 @@ class CatalogueEndToEndTest extends SharedGateway {
                 Arguments.of(MessageType.CONTACT_CONFIRMATION, "kommun-0180", List.of("fk")),
                 Arguments.of(MessageType.ACUTE_DECISION_HANDOVER, "kommun-0180", List.of("kommun.0180.sdn-farsta")),
                 Arguments.of(MessageType.HANDOVER_CONFIRMATION, "kommun-0180", List.of("kommun.0180.trygghetsjour")),
-                Arguments.of(MessageType.TRANSFER_TAKEN_OVER, "fk", List.of("kommun.1280")));
+                Arguments.of(MessageType.TRANSFER_TAKEN_OVER, "fk", List.of("kommun.1280")),
+                Arguments.of(MessageType.PROVIDER_REFERRAL, "anordnare-prov", List.of("kommun.0180")),
+                Arguments.of(MessageType.REVOCATION_FOLLOW_UP, "kommun-0180", List.of("ivo")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -200,7 +202,7 @@ class CatalogueEndToEndTest extends SharedGateway {
     }
 
     private static SchemaFamily senderFamily(String sender) {
-        return sender.startsWith("kommun") ? SchemaFamily.KOMMUN : SchemaFamily.FK;
+        return harness.gateway().directory().byId(sender).orElseThrow().family();
     }
 
     private static Party.Kind kindOf(String queue) {

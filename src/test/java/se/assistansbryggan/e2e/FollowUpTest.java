@@ -166,7 +166,11 @@ class FollowUpTest {
             OperatorClient operator = operator(harness);
             String open = operator.followUps().body();
             assertTrue(open.contains(later) && open.contains("REMINDER"), open);
-            assertFalse(open.contains(soon), open);
+            for (Object o : (org.apache.camel.util.json.JsonArray) org.apache.camel.util.json.Jsoner.deserialize(open)) {
+                java.util.Map<?, ?> clock = (java.util.Map<?, ?>) o;
+                // the reminders of the soon-ending grace period were sent; its kommuner's follow-up clocks (seed 001) still run
+                assertFalse(soon.equals(String.valueOf(clock.get("messageId"))) && "REMINDER".equals(String.valueOf(clock.get("kind"))), open);
+            }
             assertTrue(harness.auditTrail().contains("\"event\":\"REMINDED\""));
         }
     }

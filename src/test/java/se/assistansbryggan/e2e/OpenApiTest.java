@@ -74,6 +74,7 @@ class OpenApiTest extends SharedGateway {
         check(api, "operator", "GET", "/operations/functions", "/operations/functions", null, null, 200);
         check(api, "operator", "GET", "/operations/functions", "/operations/functions?party=kommun-9999", null, null, 404);
         check(api, "operator", "GET", "/operations/history", "/operations/history", null, null, 200);
+        check(api, "operator", "GET", "/operations/providers", "/operations/providers", null, null, 200);
         harness.gateway().awaitAudit(java.time.Duration.ofSeconds(20));
         check(api, "operator", "GET", "/audit/marks", "/audit/marks", null, null, 200);
         check(api, "operator", "POST", "/audit/extract", "/audit/extract", "text/plain", "198407092389".getBytes(StandardCharsets.UTF_8), 200);

@@ -95,6 +95,8 @@ class PolicyRulesTest {
         expected.put(MessageType.ACUTE_DECISION_HANDOVER, List.of("10 kap. 2 § OSL"));
         expected.put(MessageType.HANDOVER_CONFIRMATION, List.of("10 kap. 2 § OSL"));
         expected.put(MessageType.TRANSFER_TAKEN_OVER, List.of("51 kap. 21 § SFB"));
+        expected.put(MessageType.PROVIDER_REFERRAL, List.of("24 § LSS"));
+        expected.put(MessageType.REVOCATION_FOLLOW_UP, List.of(memo));
         for (MessageType type : MessageType.values()) {
             assertEquals(expected.get(type), rules.of(type).legalBasis(), type.name());
         }
