@@ -213,8 +213,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The recipient answered (CONTACT_CONFIRMATION, HANDOVER_CONFIRMATION, TRANSFER_TAKEN_OVER): its clocks for that message stop. */
-    private int stopFollowUp(String messageId, String partyId, String senderId, String by, String outcome) throws Exception {
-        int stopped = management.removeFollowUps(messageId, partyId, senderId);
+    private int stopFollowUp(String messageId, String partyId, String senderId, String recipientId, Set<String> types, String by,
+            String outcome) throws Exception {
+        int stopped = management.removeFollowUps(messageId, partyId, senderId, recipientId, types);
         management.removeReceived(messageId, partyId, senderId);
         if (stopped > 0) {
             java.util.Map<String, Object> closed = new java.util.HashMap<>(java.util.Map.of("recipient", partyId, "messageId", messageId,
@@ -293,7 +294,7 @@ public final class Gateway implements AutoCloseable {
         permits = new se.assistansbryggan.delivery.BrokerPermits(brokerAccess);
         registry.bind("policyEngine", new PolicyEngine(policy, directory, clock, permits));
         registry.bind("transformer", new Transformer(signingKey, clock));
-        registry.bind("deliverer", new Deliverer(handoff, this::stopFollowUp));
+        registry.bind("deliverer", new Deliverer(handoff, this::stopFollowUp, policy));
         watch = new BrokerWatch(new BrokerManagement(brokerAccess), config.duration("gateway.operations.broker-watch"), clock).start()
                 .keepingHistory(config.duration("gateway.operations.history-every"));
         Receipts receipts = new Receipts(signingKey, audit, metrics, clock);

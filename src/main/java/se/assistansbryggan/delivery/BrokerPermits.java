@@ -12,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import se.assistansbryggan.message.Organisationsnummer;
 import se.assistansbryggan.message.PermitStatus;
 
@@ -21,19 +19,18 @@ import se.assistansbryggan.message.PermitStatus;
  * The providers' permit statuses, kept in the broker: one message per provider on the last-value
  * queue {@value #QUEUE} (keyed by organisation number), written in the transaction that accepts
  * IVO's PERMIT_REVOCATION, so every gateway instance sees the same statuses and they survive
- * restarts. Read by browsing, at most every {@value #FRESH_MILLIS} ms.
+ * restarts. Read by browsing when a message concerns a provider, and for operators.
  */
 public final class BrokerPermits implements PermitStatus.Register, AutoCloseable {
     public static final String QUEUE = "gateway.permits";
-    private static final Logger LOG = LoggerFactory.getLogger(BrokerPermits.class);
-    private static final long FRESH_MILLIS = 1_000;
     private final ActiveMQConnectionFactory factory;
     private Connection connection;
-    private Map<Organisationsnummer, PermitStatus> known = Map.of();
-    private long readAt;
 
     public BrokerPermits(BrokerAccess broker) {
         this.factory = broker.factory();
+        // a read the broker does not answer fails within seconds, not after the client's 30 s default
+        this.factory.setCallTimeout(5_000);
+        this.factory.setCallFailoverTimeout(5_000);
     }
 
     /** The message that records a provider's status, to be committed with the revocation's deliveries. */
@@ -48,34 +45,35 @@ public final class BrokerPermits implements PermitStatus.Register, AutoCloseable
         return new Handoff.Delivery(QUEUE, "", properties, 4, 0);
     }
 
+    /**
+     * The provider's status as the broker holds it now (a browse with a selector, no cache: a
+     * referral accepted just after a revocation, on any instance, is marked). A broker that does
+     * not answer fails the message as BROKER_UNAVAILABLE rather than deliver it unmarked.
+     */
     @Override
     public Optional<PermitStatus> of(Organisationsnummer provider) {
-        return Optional.ofNullable(all().get(provider));
+        try {
+            return read("AbProvider = '" + provider.value() + "'").values().stream().findFirst();
+        } catch (JMSException | RuntimeException e) {
+            dropConnection();
+            throw se.assistansbryggan.message.Refusal.BROKER_UNAVAILABLE.because("the providers' permit statuses could not be read", e);
+        }
     }
 
-    /** Every recorded status, by provider. */
-    public synchronized Map<Organisationsnummer, PermitStatus> all() {
-        if (System.currentTimeMillis() - readAt > FRESH_MILLIS) {
-            try {
-                known = read();
-                readAt = System.currentTimeMillis();
-            } catch (JMSException | RuntimeException e) {
-                // the last statuses read stand until the broker answers again; a lost connection is made anew
-                LOG.warn("the providers' permit statuses could not be read: {}", e.getMessage());
-                closeConnection();
-            }
+    /** Every recorded status, by provider; IllegalStateException when the broker does not answer. */
+    public Map<Organisationsnummer, PermitStatus> all() {
+        try {
+            return read(null);
+        } catch (JMSException | RuntimeException e) {
+            dropConnection();
+            throw new IllegalStateException("the providers' permit statuses could not be read: " + e.getMessage(), e);
         }
-        return known;
     }
 
-    private Map<Organisationsnummer, PermitStatus> read() throws JMSException {
-        if (connection == null) {
-            connection = factory.createConnection();
-            connection.start();
-        }
+    private Map<Organisationsnummer, PermitStatus> read(String selector) throws JMSException {
         Map<Organisationsnummer, PermitStatus> statuses = new LinkedHashMap<>();
-        try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                QueueBrowser browser = session.createBrowser(session.createQueue(QUEUE))) {
+        try (Session session = connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+                QueueBrowser browser = session.createBrowser(session.createQueue(QUEUE), selector)) {
             for (Object o : Collections.list(browser.getEnumeration())) {
                 Message m = (Message) o;
                 Organisationsnummer provider = Organisationsnummer.of(m.getStringProperty("AbProvider"));
@@ -86,6 +84,20 @@ public final class BrokerPermits implements PermitStatus.Register, AutoCloseable
             }
         }
         return Map.copyOf(statuses);
+    }
+
+    /** The shared connection, made on first use; each read has its own session, so reads do not wait on each other. */
+    private synchronized Connection connection() throws JMSException {
+        if (connection == null) {
+            Connection made = factory.createConnection();
+            made.start();
+            connection = made;
+        }
+        return connection;
+    }
+
+    private synchronized void dropConnection() {
+        closeConnection();
     }
 
     private void closeConnection() {

@@ -34,19 +34,24 @@ public final class Deliverer {
     public interface FollowUpClocks {
         /**
          * @param senderId the party whose message (by its id) the clocks follow up
+         * @param recipientId only the clock of this recipient unit (the answering unit), or null for any of the party's
+         * @param types only clocks of these message types (empty: any)
          * @param by the type of the answer that stops them
          * @param outcome what came of it: KONTAKTAD, EJ_NADD or UPPENBART_OBEHOVLIGT (a contact), OVERTAGEN (a handover),
          *     OVERTAGET or EJ_OVERTAGET (a transfer)
          */
-        int stop(String messageId, String partyId, String senderId, String by, String outcome) throws Exception;
+        int stop(String messageId, String partyId, String senderId, String recipientId, java.util.Set<String> types, String by,
+                String outcome) throws Exception;
     }
 
     private final Handoff handoff;
     private final FollowUpClocks clocks;
+    private final se.assistansbryggan.policy.PolicyRules rules;
 
-    public Deliverer(Handoff handoff, FollowUpClocks clocks) {
+    public Deliverer(Handoff handoff, FollowUpClocks clocks, se.assistansbryggan.policy.PolicyRules rules) {
         this.handoff = handoff;
         this.clocks = clocks;
+        this.rules = rules;
     }
 
     public void deliver(@ExchangeProperty(Submission.PROPERTY) Submission submission) {
@@ -76,8 +81,14 @@ public final class Deliverer {
     private void stopClock(Submission submission) {
         try {
             // the confirmation answers the notice its recipient (FK) sent: only that sender's clocks stop
+            // an answer from a named unit closes that unit's clock only; and only clocks of the types this answer answers
+            String unit = submission.header().senderUnit();
+            String answering = unit == null ? null
+                    : submission.sender().id() + "/" + submission.sender().unit(unit).map(se.assistansbryggan.message.Party.Unit::id).orElse(unit);
+            java.util.Set<String> types = rules.of(submission.type()).closesFollowUpOf().stream().map(Enum::name)
+                    .collect(java.util.stream.Collectors.toSet());
             clocks.stop(submission.header().referenceId(), submission.sender().id(),
-                    submission.deliveries().get(0).recipient().party().id(), submission.type().name(), outcome(submission));
+                    submission.deliveries().get(0).recipient().party().id(), answering, types, submission.type().name(), outcome(submission));
         } catch (Exception e) {
             LOG.error("the follow-up clock of {} could not be stopped; it may escalate although {} confirmed contact",
                     submission.header().referenceId(), submission.sender().id(), e);
@@ -173,11 +184,15 @@ public final class Deliverer {
     }
 
     /** An escalation clock where contact must be confirmed, a reminder clock where a date must not pass unnoticed. */
-    private static List<Handoff.FollowUp> followUpsOf(Submission submission) {
+    private List<Handoff.FollowUp> followUpsOf(Submission submission) {
         List<Handoff.FollowUp> clocks = new java.util.ArrayList<>();
+        boolean toParty = rules.of(submission.type()).followUp().map(se.assistansbryggan.policy.PolicyRules.FollowUp::escalatesToParty)
+                .orElse(false);
         for (Submission.Delivery d : submission.deliveries()) {
             if (d.verdict().followUpDue() != null) {
-                clocks.add(new Handoff.FollowUp(d.recipient().id(), d.recipient().party().id(), d.recipient().escalationQueue(),
+                // the unit's escalation queue, or (follow-up-escalation=party) its kommun's, which the kommun's on-call reads
+                clocks.add(new Handoff.FollowUp(d.recipient().id(), d.recipient().party().id(),
+                        toParty ? d.recipient().party().escalationQueue() : d.recipient().escalationQueue(),
                         d.verdict().followUpDue(), ClockKind.ESCALATION, null));
             }
             if (d.verdict().reminder() != null) {

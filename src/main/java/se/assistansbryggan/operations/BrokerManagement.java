@@ -282,10 +282,30 @@ public final class BrokerManagement implements AutoCloseable {
      * confirmed; reminders stay). Clocks of earlier versions name no sender and match any.
      */
     public int removeFollowUps(String messageId, String partyId, String senderId) throws Exception {
-        Object removed = invoke(ResourceNames.QUEUE + se.assistansbryggan.delivery.Handoff.FOLLOW_UPS, "removeMessages",
-                ofMessage(messageId, null) + " AND AbParty = '" + safe(partyId) + "' AND AbClockKind = 'ESCALATION'"
-                        + (senderId == null ? "" : " AND (AbSender = '" + safe(senderId) + "' OR AbSender IS NULL)"));
+        return removeFollowUps(messageId, partyId, senderId, null, java.util.Set.of());
+    }
+
+    /**
+     * Removes the escalation clocks of a message: for this recipient party (and, when given, only the
+     * clock of this recipient unit, e.g. kommun-0180/sdn-farsta), started by this sender, and (when
+     * given) only those of these message types.
+     */
+    public int removeFollowUps(String messageId, String partyId, String senderId, String recipientId, java.util.Set<String> types)
+            throws Exception {
+        String selector = ofMessage(messageId, null) + " AND AbParty = '" + safe(partyId) + "' AND AbClockKind = 'ESCALATION'"
+                + (senderId == null ? "" : " AND (AbSender = '" + safe(senderId) + "' OR AbSender IS NULL)")
+                + (recipientId == null ? "" : " AND AbRecipient = '" + safeRecipient(recipientId) + "'")
+                + (types.isEmpty() ? "" : " AND AbMessageType IN (" + String.join(", ", types.stream().map(t -> "'" + safe(t) + "'").toList()) + ")");
+        Object removed = invoke(ResourceNames.QUEUE + se.assistansbryggan.delivery.Handoff.FOLLOW_UPS, "removeMessages", selector);
         return ((Number) removed).intValue();
+    }
+
+    /** A recipient id (party, or party/unit) fit for a selector. */
+    private static String safeRecipient(String recipientId) {
+        if (!recipientId.matches("[A-Za-z0-9._-]{1,100}(/[A-Za-z0-9._-]{1,100})?")) {
+            throw new IllegalArgumentException("not a recipient id: " + recipientId);
+        }
+        return recipientId;
     }
 
     /**

@@ -98,8 +98,13 @@ public final class OperatorResource {
     @Path("providers")
     public Response providers(@Context HttpServletRequest request) {
         operator(request);
-        Map<se.assistansbryggan.message.Organisationsnummer, se.assistansbryggan.message.PermitStatus> recorded = new java.util.LinkedHashMap<>(
-                permits.get());
+        Map<se.assistansbryggan.message.Organisationsnummer, se.assistansbryggan.message.PermitStatus> recorded;
+        try {
+            recorded = new java.util.LinkedHashMap<>(permits.get());
+        } catch (IllegalStateException brokerSilent) {
+            return Response.status(503).entity(Jsoner.serialize(map("error", "the broker did not answer for the permit statuses")))
+                    .type("application/json").build();
+        }
         List<Map<String, Object>> out = new java.util.ArrayList<>();
         for (se.assistansbryggan.message.Party provider : directory.ofKind(se.assistansbryggan.message.Party.Kind.ANORDNARE)) {
             out.add(provider(provider.orgnr().value(), provider.id(), provider.name(), directory.permitOf(provider).orElse(null),

@@ -39,6 +39,8 @@ public final class PolicyEngine {
     static final String RECIPIENT_IS_BOSATTNINGSKOMMUN = "recipient-is-bosattningskommun";
     static final String RECIPIENT_IS_OWN_ORGANISATION = "recipient-is-own-organisation";
     static final String PROVIDER_PERMIT_STATUS = "provider-permit-status";
+    static final String UNIT_TO_UNIT = "unit-to-unit";
+    static final String SENDER_NAMED = "sender-named-in-message";
     static final String RECIPIENTS_BY_FAN_OUT = "recipients-by-fan-out";
     static final String UNIT_NAMED_BY_SENDER = "unit-named-by-sender";
     static final String UNIT_DECLARED_FOR_TYPE = "unit-declared-for-type";
@@ -77,6 +79,7 @@ public final class PolicyEngine {
         Element root = submission.document().getDocumentElement();
         List<String> applied = new ArrayList<>();
         checkSender(submission, rule, applied);
+        checkSenderNamed(submission, rule, root, applied);
         checkReference(submission, rule, applied);
         checkRefusals(root, rule, applied);
         checkRequiredConsent(root, rule, applied);
@@ -84,7 +87,7 @@ public final class PolicyEngine {
             applied.add(CLOSES_FOLLOW_UP);
         }
         boolean protectedIdentity = submission.family().protectedIdentity(root);
-        List<PermitStatus> providers = providerStatuses(submission, root);
+        List<PermitStatus> providers = rule.marksProviderStatus() ? providerStatuses(submission, root) : List.of();
         if (!providers.isEmpty()) {
             // seed 001: never refused for it (a revoked provider's referral is the alarm that someone is without help), marked
             applied.add(PROVIDER_PERMIT_STATUS);
@@ -115,6 +118,25 @@ public final class PolicyEngine {
                     + submission.sender().family() + " family");
         }
         applied.add(SENDER_WRITES_OWN_FAMILY);
+    }
+
+    /** The party a message names as its own (a referral's provider) is the party that signed it, or SENDER_MISMATCH. */
+    private static void checkSenderNamed(Submission submission, PolicyRules.TypeRule rule, Element root, List<String> applied) {
+        if (rule.senderNamedAt().isEmpty()) {
+            return;
+        }
+        String path = rule.senderNamedAt().get();
+        List<Element> named = Dom.elementsAt(root, path);
+        boolean same;
+        try {
+            same = !named.isEmpty() && Organisationsnummer.of(SchemaValues.tokenValue(named.get(0))).equals(submission.sender().orgnr());
+        } catch (IllegalArgumentException notOne) {
+            same = false;
+        }
+        if (!same) {
+            throw Refusal.SENDER_MISMATCH.because(path + " must be the sender's own organisation number");
+        }
+        applied.add(SENDER_NAMED);
     }
 
     private static void checkReference(Submission submission, PolicyRules.TypeRule rule, List<String> applied) {
@@ -155,11 +177,22 @@ public final class PolicyEngine {
             applied.add(RECIPIENT_FROM_DIRECTORY);
             if (rule.recipientIsOwnOrganisation()) {
                 // seed 004: an acute decision is handed over inside the kommun that made it, never to another
-                if (!recipient.party().equals(submission.sender())) {
+                if (!recipient.party().id().equals(submission.sender().id())) {
                     throw Refusal.RECIPIENT_NOT_ALLOWED.because(submission.type() + " goes to a unit of the sender's own organisation, not to "
                             + recipient.party().id());
                 }
                 applied.add(RECIPIENT_IS_OWN_ORGANISATION);
+            }
+            if (rule.requiresUnits()) {
+                // from one unit to another, each named: a confirmation then closes only the clock of the unit that sends it
+                String from = submission.header().senderUnit();
+                if (from == null) {
+                    throw Refusal.SENDER_NOT_ALLOWED.because(submission.type() + " is sent by a unit, named in the sender's Enhet");
+                }
+                if (recipient.unit() == null || recipient.unit().id().equals(submission.sender().unit(from).map(Party.Unit::id).orElse(from))) {
+                    throw Refusal.RECIPIENT_NOT_ALLOWED.because(submission.type() + " goes to another unit, named in the recipient's Enhet");
+                }
+                applied.add(UNIT_TO_UNIT);
             }
             if (rule.recipientIsBosattningskommun()) {
                 checkBosattningskommun(submission.family().bosattningskommun(root), recipient);

@@ -45,7 +45,8 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
             boolean recipientIsBosattningskommun, boolean recipientIsOwnOrganisation, List<String> legalBasis, boolean reasonsNeedConsent, Optional<String> requiredConsent, boolean requiresReference,
             List<Refusing> refusals, boolean highPriority, Optional<FollowUp> followUp, Optional<Reminder> reminder,
             Optional<Duration> expiresAfter, boolean closesFollowUp,
-            Map<Party.Kind, List<String>> deliver) {}
+            Map<Party.Kind, List<String>> deliver, Set<MessageType> closesFollowUpOf, boolean requiresUnits, Optional<String> senderNamedAt,
+            boolean marksProviderStatus) {}
 
     /** A reminder to every recipient some working days before a date the message carries (a grace period's end). */
     public record Reminder(int workingDays, String path) {
@@ -65,25 +66,25 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
      * carries, or (for tests and special cases) a duration. {@code rule} names it in the verdict.
      */
     public record FollowUp(int workingDays, Duration duration, java.time.LocalTime nextWorkingDayAt, String atTheLatest, String endOf,
-            String rule, Set<Party.Kind> recipients) {
+            String rule, Set<Party.Kind> recipients, boolean escalatesToParty) {
         private static final Pattern NEXT = Pattern.compile("next working day at (\\d{2}:\\d{2})(, at the latest (" + PATH_TEXT + "))?");
         private static final Pattern END = Pattern.compile("until the end of (" + PATH_TEXT + "), else (\\d+) working days?");
 
-        static FollowUp parse(MessageType type, String text, String rule, Set<Party.Kind> recipients) {
+        static FollowUp parse(MessageType type, String text, String rule, Set<Party.Kind> recipients, boolean toParty) {
             Matcher days = Pattern.compile("(\\d+) working days?").matcher(text);
             if (days.matches()) {
-                return new FollowUp(Integer.parseInt(days.group(1)), null, null, null, null, rule, recipients);
+                return new FollowUp(Integer.parseInt(days.group(1)), null, null, null, null, rule, recipients, toParty);
             }
             Matcher next = NEXT.matcher(text);
             if (next.matches()) {
-                return new FollowUp(0, null, java.time.LocalTime.parse(next.group(1)), next.group(3), null, rule, recipients);
+                return new FollowUp(0, null, java.time.LocalTime.parse(next.group(1)), next.group(3), null, rule, recipients, toParty);
             }
             Matcher end = END.matcher(text);
             if (end.matches()) {
-                return new FollowUp(Integer.parseInt(end.group(3)), null, null, null, end.group(1), rule, recipients);
+                return new FollowUp(Integer.parseInt(end.group(3)), null, null, null, end.group(1), rule, recipients, toParty);
             }
             try {
-                return new FollowUp(0, Duration.parse(text), null, null, null, rule, recipients);
+                return new FollowUp(0, Duration.parse(text), null, null, null, rule, recipients, toParty);
             } catch (java.time.format.DateTimeParseException e) {
                 throw new IllegalArgumentException("policy " + type + ".follow-up: expected \"<N> working days\", \"next working day at"
                         + " HH:MM[, at the latest <Path/To/DateTime>]\", \"until the end of <Path/To/Date>, else <N> working days\""
@@ -94,7 +95,8 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
 
     private static final Set<String> KEYS = Set.of("senders", "recipients", "routing", "affected-kommuner", "recipient-is-bosattningskommun", "legal-basis",
             "reasons-need-consent", "requires-consent", "requires-reference", "priority", "follow-up", "follow-up-rule", "remind", "expires-after",
-            "closes-follow-up", "recipient-is-own-organisation", "follow-up-recipients");
+            "closes-follow-up", "recipient-is-own-organisation", "follow-up-recipients", "follow-up-escalation", "closes-follow-up-of",
+            "requires-units", "sender-named-at", "mark-provider-status");
     private static final String PATH_TEXT = "[A-Z][A-Za-z]*(/[A-Z][A-Za-z]*)*";
     private static final Pattern PATH = Pattern.compile(PATH_TEXT);
     private static final Pattern REFUSE = Pattern.compile("([A-Z_]+) when (" + PATH.pattern() + ") = (\\S+)");
@@ -143,11 +145,17 @@ public record PolicyRules(Map<MessageType, TypeRule> types) {
                 "high".equals(optional(p, type, "priority").orElse("normal")),
                 optional(p, type, "follow-up").map(text -> FollowUp.parse(type, text,
                         optional(p, type, "follow-up-rule").orElse("contact-follow-up"),
-                        optional(p, type, "follow-up-recipients").isPresent() ? kinds(p, type, "follow-up-recipients") : recipients)),
+                        optional(p, type, "follow-up-recipients").isPresent() ? kinds(p, type, "follow-up-recipients") : recipients,
+                        "party".equals(optional(p, type, "follow-up-escalation").orElse("recipient")))),
                 optional(p, type, "remind").map(text -> Reminder.parse(type, text)),
                 optional(p, type, "expires-after").map(Duration::parse),
                 Boolean.parseBoolean(optional(p, type, "closes-follow-up").orElse("false")),
-                deliver(p, type, recipients));
+                deliver(p, type, recipients),
+                optional(p, type, "closes-follow-up-of").map(list -> Arrays.stream(list.split("\\s*,\\s*")).map(MessageType::valueOf)
+                        .collect(Collectors.toUnmodifiableSet())).orElse(Set.of()),
+                Boolean.parseBoolean(optional(p, type, "requires-units").orElse("false")),
+                optional(p, type, "sender-named-at").map(path -> path(type, path)),
+                Boolean.parseBoolean(optional(p, type, "mark-provider-status").orElse("true")));
     }
 
     private static List<Refusing> refusals(Properties p, MessageType type) {

@@ -128,7 +128,9 @@ public final class PolicyTable {
         rule.followUp().ifPresent(f -> out.add("mottagaren svarar (" + f.rule() + ") " + (f.duration() != null ? "inom " + f.duration()
                 : f.nextWorkingDayAt() != null ? "senast nästa vardag kl. " + f.nextWorkingDayAt()
                         + (f.atTheLatest() == null ? "" : " eller när " + f.atTheLatest() + " passeras, om det är tidigare")
-                : "inom " + f.workingDays() + " arbetsdagar") + ", annars eskalering"));
+                : f.endOf() != null ? "före utgången av " + f.endOf() + " (utan den inom " + f.workingDays() + " arbetsdagar)"
+                : "inom " + f.workingDays() + " arbetsdagar") + ", annars eskalering"
+                + (f.recipients().size() < 4 ? " (" + kinds(f.recipients()) + ")" : "")));
         rule.reminder().ifPresent(r -> out.add("påminnelse " + r.workingDays() + " arbetsdagar före " + r.path()));
         rule.expiresAfter().ifPresent(e -> out.add("ohämtat efter " + e + " till utgångskön"));
         return String.join("\n", out);

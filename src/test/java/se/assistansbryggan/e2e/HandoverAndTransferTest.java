@@ -55,7 +55,7 @@ class HandoverAndTransferTest {
     void an_acute_decision_not_taken_over_before_it_ends_escalates_to_the_unit_even_across_a_restart() throws Exception {
         try (GatewayHarness harness = new GatewayHarness(dir.resolve("data")).start(settings)) {
             // the decision ends in three seconds, long before the next working day at 10:00: its end is the deadline
-            String id = handOver(harness, STOCKHOLM, "0180", Instant.now().plusSeconds(3));
+            String id = handOver(harness, STOCKHOLM, "0180", Instant.now().plusSeconds(5));
             QueueReader.Received delivered = awaitOn(harness, "kommun.0180.sdn-farsta");
             assertEquals(id, delivered.messageId());
             assertTrue(delivered.rules().contains("handover-follow-up") && delivered.rules().contains("recipient-is-own-organisation"),
@@ -64,7 +64,8 @@ class HandoverAndTransferTest {
             assertTrue(operator(harness).followUps().body().contains(id), "operators see the open clock");
             harness.restart(settings);
 
-            Document escalation = SecureXml.parse(awaitOn(harness, "kommun.0180.sdn-farsta.escalations").text()
+            // to the kommun's escalation queue, which its on-call reads; the escalation names the unit that did not answer
+            Document escalation = SecureXml.parse(awaitOn(harness, "kommun.0180.escalations").text()
                     .getBytes(StandardCharsets.UTF_8));
             Element root = escalation.getDocumentElement();
             assertEquals("Eskalering", root.getLocalName());
@@ -87,7 +88,11 @@ class HandoverAndTransferTest {
             assertTrue(open.contains(id) && open.contains(String.valueOf(due.toEpochMilli())), "due " + due + ": " + open);
             harness.restart(settings);
 
-            Receipt confirmed = confirmHandover(harness, id);
+            Receipt otherUnit = confirmHandover(harness, id, "sdn-sodermalm");
+            assertEquals("ACCEPTED", otherUnit.status(), otherUnit.code());
+            assertTrue(operator(harness).followUps().body().contains(id), "another unit's confirmation does not close Farsta's clock");
+            drain(harness, "kommun.0180.trygghetsjour");
+            Receipt confirmed = confirmHandover(harness, id, "sdn-farsta");
             assertEquals("ACCEPTED", confirmed.status(), confirmed.code());
             assertFalse(operator(harness).followUps().body().contains(id), "the confirmation closed the clock");
             QueueReader.Received back = awaitOn(harness, "kommun.0180.trygghetsjour");
@@ -97,6 +102,24 @@ class HandoverAndTransferTest {
             assertTrue(trail.lines().anyMatch(l -> l.contains("\"event\":\"FOLLOW_UP_CLOSED\"") && l.contains(id)
                     && l.contains("\"by\":\"HANDOVER_CONFIRMATION\"") && l.contains("\"outcome\":\"OVERTAGEN\"")), trail);
         }
+    }
+
+    @Test
+    void a_handover_is_from_a_unit_to_another_unit() throws Exception {
+        try (GatewayHarness harness = new GatewayHarness(dir.resolve("data")).start(settings)) {
+            Document fromNoUnit = handoverDocument(STOCKHOLM, "0180", Instant.now().plusSeconds(3600));
+            Element fran = Dom.child(Dom.child(fromNoUnit.getDocumentElement(), "Meddelande"), "Fran");
+            fran.removeChild(Dom.child(fran, "Enhet"));
+            assertEquals("SENDER_NOT_ALLOWED", post(harness, fromNoUnit).code());
+            Document toItself = handoverDocument(STOCKHOLM, "0180", Instant.now().plusSeconds(3600));
+            Dom.child(Dom.child(Dom.child(toItself.getDocumentElement(), "Meddelande"), "Till"), "Enhet").setTextContent("trygghetsjour");
+            assertEquals("RECIPIENT_NOT_ALLOWED", post(harness, toItself).code());
+            assertEquals(0, harness.gateway().broker().totalMessages(), () -> "nothing stored: " + harness.gateway().broker().nonEmptyQueues());
+        }
+    }
+
+    private static Receipt post(GatewayHarness harness, Document document) throws Exception {
+        return Receipt.parse(harness.clientAs("kommun-0180").post(MessageSigner.sign(document, GatewayHarness.key("kommun-0180"))).body());
     }
 
     @Test
@@ -126,8 +149,9 @@ class HandoverAndTransferTest {
 
             Path quick = dir.resolve("policy-answered.properties");
             Files.writeString(quick, Files.readString(Path.of(settings.get("gateway.policy"))).replace("DECISION_TRANSFER.follow-up=PT2S",
-                    "DECISION_TRANSFER.follow-up=PT6S"));
+                    "DECISION_TRANSFER.follow-up=PT15S"));
             harness.restart(Map.of("gateway.policy", quick.toString()));
+            long sent = System.currentTimeMillis();
             String answered = transfer(harness);
             harness.restart(Map.of("gateway.policy", quick.toString()));
             Document answer = FamilyGoldenTest.golden(MessageType.TRANSFER_TAKEN_OVER, SchemaFamily.FK);
@@ -140,7 +164,7 @@ class HandoverAndTransferTest {
             Element besked = Dom.child(SecureXml.parse(toMalmo.text().getBytes(StandardCharsets.UTF_8)).getDocumentElement(), "Besked");
             assertEquals("2026-12-01", Dom.text(besked, "AssistansersattningFran"), "the kommun learns the day FK took over");
             assertFalse(operator(harness).followUps().body().contains(answered), "the answer closed the transfer's clock");
-            Thread.sleep(7000); // past the transfer's deadline: a stopped clock does not fire
+            Thread.sleep(Math.max(0, sent + 16_000 - System.currentTimeMillis())); // past the transfer's deadline: a stopped clock does not fire
             try (QueueReader reader = harness.reader()) {
                 assertEquals(Optional.empty(), reader.receive("fk.escalations", 500));
             }
@@ -168,10 +192,12 @@ class HandoverAndTransferTest {
         return handover;
     }
 
-    private static Receipt confirmHandover(GatewayHarness harness, String handoverId) throws Exception {
+    private static Receipt confirmHandover(GatewayHarness harness, String handoverId, String fromUnit) throws Exception {
         Document confirmation = FamilyGoldenTest.golden(MessageType.HANDOVER_CONFIRMATION, SchemaFamily.KOMMUN);
         MessageSigner.stampFresh(confirmation);
-        Dom.child(Dom.child(confirmation.getDocumentElement(), "Meddelande"), "Referens").setTextContent(handoverId);
+        Element meddelande = Dom.child(confirmation.getDocumentElement(), "Meddelande");
+        Dom.child(meddelande, "Referens").setTextContent(handoverId);
+        Dom.child(Dom.child(meddelande, "Fran"), "Enhet").setTextContent(fromUnit);
         return Receipt.parse(harness.clientAs("kommun-0180").post(MessageSigner.sign(confirmation, GatewayHarness.key("kommun-0180"))).body());
     }
 
@@ -182,6 +208,14 @@ class HandoverAndTransferTest {
                 GatewayHarness.key("kommun-1280"))).body());
         assertEquals("ACCEPTED", receipt.status(), receipt.code());
         return receipt.messageId();
+    }
+
+    private static void drain(GatewayHarness harness, String queue) throws Exception {
+        try (QueueReader reader = harness.reader()) {
+            while (reader.receive(queue, 500).isPresent()) {
+                // what came before
+            }
+        }
     }
 
     private static OperatorClient operator(GatewayHarness harness) {

@@ -46,11 +46,11 @@ class ProviderTest {
     Map<String, String> settings;
 
     @BeforeEach
-    void a_policy_whose_revocation_clock_is_three_seconds() throws Exception {
+    void a_policy_whose_revocation_clock_is_eight_seconds() throws Exception {
         Path policy = dir.resolve("policy.properties");
         Files.writeString(policy, Files.readString(Path.of("config/policy.properties")).replace(
                 "PERMIT_REVOCATION.follow-up=until the end of Tillstandsbeslut/AnstandTill, else 5 working days",
-                "PERMIT_REVOCATION.follow-up=PT3S"));
+                "PERMIT_REVOCATION.follow-up=PT8S"));
         settings = Map.of("gateway.policy", policy.toString());
     }
 
@@ -123,6 +123,20 @@ class ProviderTest {
                 assertEquals(Optional.empty(), reader.receive("kommun.1480.escalations", 2000), "Göteborg confirmed: no escalation");
                 assertEquals(Optional.empty(), reader.receive("fk.escalations", 500), "FK gets a reminder, not this clock");
             }
+        }
+    }
+
+    @Test
+    void a_provider_refers_only_in_its_own_name() throws Exception {
+        try (GatewayHarness harness = new GatewayHarness(dir.resolve("data")).start()) {
+            Document referral = FamilyGoldenTest.golden(MessageType.PROVIDER_REFERRAL, SchemaFamily.KOMMUN);
+            MessageSigner.stampFresh(referral);
+            Dom.child(Dom.child(Dom.child(referral.getDocumentElement(), "Hanvisning"), "Anordnare"), "Organisationsnummer")
+                    .setTextContent("556900-4566");
+            Receipt refused = Receipt.parse(harness.clientAs("anordnare-prov").post(MessageSigner.sign(referral,
+                    GatewayHarness.key("anordnare-prov"))).body());
+            assertEquals("SENDER_MISMATCH", refused.code());
+            assertEquals(0, harness.gateway().broker().totalMessages());
         }
     }
 
