@@ -87,8 +87,12 @@ public final class Deliverer {
                     : submission.sender().id() + "/" + submission.sender().unit(unit).map(se.assistansbryggan.message.Party.Unit::id).orElse(unit);
             java.util.Set<String> types = rules.of(submission.type()).closesFollowUpOf().stream().map(Enum::name)
                     .collect(java.util.stream.Collectors.toSet());
-            clocks.stop(submission.header().referenceId(), submission.sender().id(),
-                    submission.deliveries().get(0).recipient().party().id(), answering, types, submission.type().name(), outcome(submission));
+            // the answered message's sender is among the answer's recipients (the other a fan-out answer like REVOCATION_FOLLOW_UP
+            // reaches has no clock of that message id and type to stop)
+            for (String answered : submission.deliveries().stream().map(d -> d.recipient().party().id()).distinct().toList()) {
+                clocks.stop(submission.header().referenceId(), submission.sender().id(), answered, answering, types, submission.type().name(),
+                        outcome(submission));
+            }
         } catch (Exception e) {
             LOG.error("the follow-up clock of {} could not be stopped; it may escalate although {} confirmed contact",
                     submission.header().referenceId(), submission.sender().id(), e);

@@ -51,7 +51,7 @@ public final class Escalations {
                             + " assistansanordnare utan dröjsmål.",
                     "Återkallelsen %s togs emot av kommunens system, men kommunen har inte bekräftat att de assistansberättigade"
                             + " informerats: informera dem utan dröjsmål."),
-            "ACUTE_DECISION_HANDOVER", new Ground("10 kap. 2 § OSL",
+            "ACUTE_DECISION_HANDOVER", new Ground("9 § 2 LSS",
                     "Enheten har inte bekräftat att den tagit över det akuta beslutet i meddelandet %s inom fristen (nästa vardag kl. 10,"
                             + " eller när beslutet upphör). Den enskilde kan stå utan beslut: ta över ärendet utan dröjsmål.",
                     "Meddelandet %s togs emot av enhetens system, men ingen har bekräftat att det akuta beslutet tagits över."

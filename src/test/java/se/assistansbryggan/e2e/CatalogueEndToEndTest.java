@@ -56,7 +56,7 @@ class CatalogueEndToEndTest extends SharedGateway {
                 Arguments.of(MessageType.HANDOVER_CONFIRMATION, "kommun-0180", List.of("kommun.0180.trygghetsjour")),
                 Arguments.of(MessageType.TRANSFER_TAKEN_OVER, "fk", List.of("kommun.1280")),
                 Arguments.of(MessageType.PROVIDER_REFERRAL, "anordnare-prov", List.of("kommun.0180")),
-                Arguments.of(MessageType.REVOCATION_FOLLOW_UP, "kommun-0180", List.of("ivo")));
+                Arguments.of(MessageType.REVOCATION_FOLLOW_UP, "kommun-0180", List.of("ivo", "fk")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -60,7 +60,7 @@ class HandoverAndTransferTest {
             assertEquals(id, delivered.messageId());
             assertTrue(delivered.rules().contains("handover-follow-up") && delivered.rules().contains("recipient-is-own-organisation"),
                     delivered.rules());
-            assertEquals("10 kap. 2 § OSL", delivered.legalBasis());
+            assertEquals("9 § 2 LSS", delivered.legalBasis());
             assertTrue(operator(harness).followUps().body().contains(id), "operators see the open clock");
             harness.restart(settings);
 

@@ -92,8 +92,8 @@ class PolicyRulesTest {
                 MessageType.PERMIT_REVOCATION, List.of(memo),
                 MessageType.UNLICENSED_PROVIDER_REPORT, List.of(memo),
                 MessageType.CONTACT_CONFIRMATION, List.of("förslag till 8 b § LSS")));
-        expected.put(MessageType.ACUTE_DECISION_HANDOVER, List.of("10 kap. 2 § OSL"));
-        expected.put(MessageType.HANDOVER_CONFIRMATION, List.of("10 kap. 2 § OSL"));
+        expected.put(MessageType.ACUTE_DECISION_HANDOVER, List.of("9 § 2 LSS"));
+        expected.put(MessageType.HANDOVER_CONFIRMATION, List.of("9 § 2 LSS"));
         expected.put(MessageType.TRANSFER_TAKEN_OVER, List.of("51 kap. 21 § SFB"));
         expected.put(MessageType.PROVIDER_REFERRAL, List.of("24 § LSS"));
         expected.put(MessageType.REVOCATION_FOLLOW_UP, List.of(memo));
