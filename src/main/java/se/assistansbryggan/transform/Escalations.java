@@ -69,15 +69,8 @@ public final class Escalations {
     private static Document escalation(DueClock due, Recipient recipient) {
         SchemaFamily family = recipient.party().family();
         Ground ground = GROUNDS.getOrDefault(due.type(), CONTACT);
-        Document doc = SecureXml.newDocument();
-        Element root = doc.createElementNS(family.namespace(), "Eskalering");
-        // declared as an attribute, so the canonical form the signature covers carries it too
-        root.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns", family.namespace());
-        doc.appendChild(root);
-        Elements.add(root, family, "Id", UUID.randomUUID().toString());
-        Elements.add(root, family, "AvserMeddelande", due.messageId());
-        Elements.add(root, family, "Typ", due.type());
-        root.appendChild(Elements.party(doc, family, "Till", recipient.party(), recipient.unit()));
+        Element root = about("Eskalering", due, recipient);
+        Document doc = root.getOwnerDocument();
         Elements.add(root, family, "Frist", due.due().toString()); // an Instant's text always has its seconds, as xs:dateTime needs
         if (due.receivedAt() != null) {
             Elements.add(root, family, family == SchemaFamily.KOMMUN ? "MottagetAvKommunen" : "Mottaget",
@@ -88,11 +81,11 @@ public final class Escalations {
         return doc;
     }
 
-    /** Seed 001: the grace period after a revoked permit ends on {@code due.date()}; payment to the provider must stop. */
-    private static Document reminder(DueClock due, Recipient recipient) {
+    /** The root both start with, in the recipient's family: a new id, the message it is about, its type, and to whom. */
+    private static Element about(String name, DueClock due, Recipient recipient) {
         SchemaFamily family = recipient.party().family();
         Document doc = SecureXml.newDocument();
-        Element root = doc.createElementNS(family.namespace(), "Paminnelse");
+        Element root = doc.createElementNS(family.namespace(), name);
         // declared as an attribute, so the canonical form the signature covers carries it too
         root.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns", family.namespace());
         doc.appendChild(root);
@@ -100,6 +93,14 @@ public final class Escalations {
         Elements.add(root, family, "AvserMeddelande", due.messageId());
         Elements.add(root, family, "Typ", due.type());
         root.appendChild(Elements.party(doc, family, "Till", recipient.party(), recipient.unit()));
+        return root;
+    }
+
+    /** Seed 001: the grace period after a revoked permit ends on {@code due.date()}; payment to the provider must stop. */
+    private static Document reminder(DueClock due, Recipient recipient) {
+        SchemaFamily family = recipient.party().family();
+        Element root = about("Paminnelse", due, recipient);
+        Document doc = root.getOwnerDocument();
         Elements.add(root, family, "Datum", due.date());
         Elements.add(root, family, "Text", "Anståndet enligt meddelandet " + due.messageId() + " (" + due.type()
                 + ") löper ut " + due.date() + ". Utbetalning till anordnaren får inte fortsätta efter det.");
