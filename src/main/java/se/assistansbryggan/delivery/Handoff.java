@@ -58,7 +58,9 @@ public final class Handoff implements AutoCloseable {
     public Handoff(BrokerAccess broker, Duration retention, String auditQueue) throws JMSException {
         this.factory = broker.factory();
         this.auditQueue = auditQueue;
-        // the queues exist (made at start); asking the broker about them on every send costs round trips
+        // the queues exist (made at start): each session asks the broker about a queue once and keeps the answer
+        // (a new destination object per send cost two round trips per queue and message, and the broker a walk of
+        // every address for each)
         this.factory.setCacheDestinations(true);
         // a sender waits for its receipt: a commit the broker does not answer (a primary that died
         // mid-call) becomes BROKER_UNAVAILABLE within seconds, not after the client's 30 s default;
@@ -104,7 +106,7 @@ public final class Handoff implements AutoCloseable {
                 TextMessage message = tx.session.createTextMessage(delivery.body());
                 delivery.properties().forEach((k, v) -> setProperty(message, k, v));
                 message.setStringProperty(DUPLICATE_ID, key + "/" + delivery.queue());
-                tx.producer.send(queue(delivery.queue()), message, DeliveryMode.PERSISTENT,
+                tx.producer.send(tx.session.createQueue(delivery.queue()), message, DeliveryMode.PERSISTENT,
                         delivery.priority(), delivery.timeToLiveMillis());
             }
             for (FollowUp followUp : followUps) {
@@ -123,7 +125,7 @@ public final class Handoff implements AutoCloseable {
                 clock.setLongProperty("AbDue", followUp.due().toEpochMilli());
                 clock.setLongProperty(PullQueue.SCHEDULED, followUp.due().toEpochMilli());
                 clock.setStringProperty(DUPLICATE_ID, key + "/" + followUp.targetQueue() + "/" + followUp.kind());
-                tx.producer.send(queue(FOLLOW_UPS), clock, DeliveryMode.PERSISTENT, 4, 0);
+                tx.producer.send(tx.session.createQueue(FOLLOW_UPS), clock, DeliveryMode.PERSISTENT, 4, 0);
             }
             TextMessage record = tx.session.createTextMessage(receiptXml);
             record.setStringProperty("AbMessageId", messageId);
@@ -131,8 +133,8 @@ public final class Handoff implements AutoCloseable {
             record.setStringProperty("AbContentDigest", Base64.getEncoder().encodeToString(contentDigest));
             record.setStringProperty(DUPLICATE_ID, key);
             // duplicate detection is per address: the same id always lands in the same bucket
-            tx.producer.send(queue(receiptQueue(messageId)), record, DeliveryMode.PERSISTENT, 4, retentionMillis);
-            tx.producer.send(queue(auditQueue), AuditWriter.events(tx.session, auditEvents), DeliveryMode.PERSISTENT, 4, 0);
+            tx.producer.send(tx.session.createQueue(receiptQueue(messageId)), record, DeliveryMode.PERSISTENT, 4, retentionMillis);
+            tx.producer.send(tx.session.createQueue(auditQueue), AuditWriter.events(tx.session, auditEvents), DeliveryMode.PERSISTENT, 4, 0);
             tx.session.commit();
         } catch (JMSException e) {
             if (isDuplicate(e)) {
@@ -221,10 +223,6 @@ public final class Handoff implements AutoCloseable {
         return RECEIPT_QUEUES;
     }
 
-
-    private static jakarta.jms.Queue queue(String name) {
-        return org.apache.activemq.artemis.api.jms.ActiveMQJMSClient.createQueue(name);
-    }
 
     private static boolean isDuplicate(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
