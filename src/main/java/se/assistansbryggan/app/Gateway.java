@@ -117,6 +117,7 @@ public final class Gateway implements AutoCloseable {
         camel = new DefaultCamelContext();
         camel.getCamelContextExtension().setName("assistansbryggan");
         bindStations(camel.getRegistry(), policy);
+        camel.getCamelContextExtension().addInterceptStrategy(new StationCpu(metrics));
         PluginHelper.getRoutesLoader(camel).loadRoutes(routeResources());
         // the trail is checked against the broker's mark before any door opens
         auditWriter = new AuditWriter(brokerAccess, audit, signingKey.privateKey(), new AuditWriter.Settings(
@@ -286,7 +287,8 @@ public final class Gateway implements AutoCloseable {
         signingKey = KeyMaterial.fromPkcs12(config.path("gateway.signing.keystore"),
                 config.secret("gateway.signing.keystore.password"));
         int maxBytes = config.integer("gateway.intake.max-bytes");
-        registry.bind("channels", new Channels(maxBytes));
+        Channels channels = new Channels(maxBytes);
+        registry.bind("channels", channels);
         registry.bind("schemaGuard", new SchemaGuard(maxBytes));
         registry.bind("signatureVerifier", new SignatureVerifier(paths));
         registry.bind("identityBinder", new IdentityBinder(paths, directory, clock,
@@ -300,7 +302,7 @@ public final class Gateway implements AutoCloseable {
         Receipts receipts = new Receipts(signingKey, audit, metrics, clock);
         ClientGate gate = new ClientGate(paths);
         pullApi = new PullResource(pull, management, directory, audit, gate, receipts);
-        https.guard(receipts, gate, directory, metrics);
+        https.guard(receipts, gate, directory, metrics, camel, channels);
         registry.bind("receipts", receipts);
         consoleSessions = new ConsoleSessions(ConsoleSessions.parseUsers(config.getOrEmpty("gateway.operations.console-users")),
                 new String(config.secret("gateway.operations.console-secret")).getBytes(StandardCharsets.UTF_8),
@@ -343,6 +345,11 @@ public final class Gateway implements AutoCloseable {
 
     public PartyDirectory directory() {
         return directory;
+    }
+
+    /** The gateway's metrics (what /metrics exports), read by the benchmark too. */
+    public GatewayMetrics metrics() {
+        return metrics;
     }
 
     @Override

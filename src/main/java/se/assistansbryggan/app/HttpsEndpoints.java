@@ -82,10 +82,12 @@ final class HttpsEndpoints implements AutoCloseable {
     /**
      * The guards every request on the intake listener passes before a door sees it, outermost
      * first: the body ceiling (a declared oversize is refused unread), the bulkhead per party, and
-     * the body read without a worker. Refusals from them are signed by {@code receipts}. The
+     * the body read without a worker; then the plain door ({@link PostDoor}) takes {@code POST
+     * /messages} into the intake route. Refusals from them are signed by {@code receipts}. The
      * console's listener reads bodies without a worker too, under its own small ceiling.
      */
-    void guard(Receipts receipts, ClientGate gate, PartyDirectory directory, GatewayMetrics metrics) {
+    void guard(Receipts receipts, ClientGate gate, PartyDirectory directory, GatewayMetrics metrics, CamelContext camel,
+            se.assistansbryggan.intake.Channels channels) {
         HttpRefusals refusals = new HttpRefusals(receipts);
         int limit = config.integer("gateway.intake.max-bytes");
         // POST carries the document alone; a SOAP envelope around it may be a little larger (limit + 1 on POST: the
@@ -104,8 +106,10 @@ final class HttpsEndpoints implements AutoCloseable {
                 new PartyBulkhead.Limits(config.integer("gateway.https.in-flight-per-party"), ownLimits),
                 config.duration("gateway.https.retry-after"));
         Duration bodyTimeout = config.duration("gateway.https.body-timeout");
-        // CXF chains them last to first: the last one here sees the request first
-        intake.setHandlers(List.of(new BodyPrefetch(bodyTimeout, limit, refusals), bulkhead, ceiling));
+        // CXF chains them last to first: the last one here sees the request first; POST /messages is answered by the
+        // plain door once its body is read, everything else goes on to CXF
+        intake.setHandlers(List.of(new PostDoor(camel, channels, refusals, limit), new BodyPrefetch(bodyTimeout, limit, refusals),
+                bulkhead, ceiling));
         if (console != null) {
             console.setHandlers(List.of(new BodyPrefetch(bodyTimeout, SMALL_BODY, refusals),
                     new BodyCeiling(path -> SMALL_BODY, SMALL_BODY, null)));
@@ -165,6 +169,9 @@ final class HttpsEndpoints implements AutoCloseable {
         post.setAddress(base() + "/messages");
         post.setResourceClasses(MessageResource.class);
         post.setBindingStyle(BindingStyle.SimpleConsumer);
+        // the body is already read (BodyPrefetch) and every station is synchronous: no continuation is asked of the
+        // servlet layer, which refused one with an exception (stack trace and all) on every request
+        post.setSynchronous(true);
         return post;
     }
 

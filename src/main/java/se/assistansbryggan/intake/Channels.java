@@ -33,8 +33,16 @@ public final class Channels {
     public void fromPost(Exchange exchange) throws IOException {
         InputStream body = exchange.getIn().getBody(InputStream.class);
         byte[] bytes = body == null ? new byte[0] : body.readNBytes(maxBytes + 1);
-        begin(exchange, "post", bytes);
-        String contentType = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, "", String.class);
+        fromPostRequest(exchange, bytes, clientChain(exchange), exchange.getIn().getHeader(Exchange.CONTENT_TYPE, "", String.class));
+    }
+
+    /**
+     * The plain door's request as intake takes it, from whichever server read it: the body (at
+     * most one byte past the limit), the TLS client's chain (its certificate first) and the
+     * declared content type.
+     */
+    public void fromPostRequest(Exchange exchange, byte[] body, List<X509Certificate> clientChain, String contentType) {
+        begin(exchange, "post", body, clientChain);
         exchange.getProperty(Submission.PROPERTY, Submission.class).declaredContentType(contentType);
     }
 
@@ -45,7 +53,7 @@ public final class Channels {
     }
 
     public void fromSoap(Exchange exchange) {
-        begin(exchange, "soap", soapDocument(exchange));
+        begin(exchange, "soap", soapDocument(exchange), clientChain(exchange));
     }
 
     /** The document inside the Inlamning wrapper; a body that cannot be read gives nothing, which intake refuses. */
@@ -66,15 +74,14 @@ public final class Channels {
         exchange.getMessage().setBody(new CxfPayload<SoapHeader>(null, List.of(receipt.getDocumentElement())));
     }
 
-    private static void begin(Exchange exchange, String channel, byte[] bytes) {
-        List<X509Certificate> chain = clientChain(exchange);
+    private static void begin(Exchange exchange, String channel, byte[] bytes, List<X509Certificate> chain) {
         Submission submission = new Submission(channel, chain.isEmpty() ? null : chain.get(0));
         submission.presentedIssuers(chain.isEmpty() ? List.of() : chain.subList(1, chain.size()));
         exchange.setProperty(Submission.PROPERTY, submission);
         exchange.getMessage().setBody(bytes);
     }
 
-    /** The TLS client's certificate chain as it presented it: its certificate first, then its issuing CAs. */
+    /** The TLS client's certificate chain as it presented it to CXF: its certificate first, then its issuing CAs. */
     private static List<X509Certificate> clientChain(Exchange exchange) {
         var cxf = exchange.getIn().getHeader(CxfConstants.CAMEL_CXF_MESSAGE, org.apache.cxf.message.Message.class);
         TLSSessionInfo tls = cxf == null ? null : cxf.get(TLSSessionInfo.class);

@@ -26,6 +26,7 @@ public final class GatewayMetrics {
     private final Supplier<Map<String, Long>> queueDepths;
     private volatile long depthsReadAt;
     private final RecentRefusals recent = new RecentRefusals();
+    private final Map<String, Counter> stationCpu = new ConcurrentHashMap<>();
     private static final java.util.Set<String> PER_QUEUE = java.util.Set.of("artemis.message.count", "artemis.consumer.count");
     /** A client's temporary reply queue: a new name every connection, never a series of its own. */
     private static final java.util.regex.Pattern TEMPORARY =
@@ -125,6 +126,23 @@ public final class GatewayMetrics {
     /** A recipient was reminded of a date in a message (a grace period's end). */
     public void reminded() {
         Counter.builder("bryggan_reminders").register(registry).increment();
+    }
+
+    /**
+     * CPU a station used on a request's thread (intake, trust, policy, transform, delivery): where
+     * the gateway's time goes per message, for operators and the benchmark. Stations are few and
+     * fixed by the code, so the label stays bounded.
+     */
+    public void stationCpu(String station, long nanos) {
+        stationCpu.computeIfAbsent(station, s -> Counter.builder("bryggan_station_cpu_seconds").baseUnit("seconds")
+                .description("CPU used by a station on request threads").tag("station", s).register(registry)).increment(nanos / 1e9);
+    }
+
+    /** CPU used so far by each station, in nanoseconds (read by the benchmark). */
+    public Map<String, Long> stationCpu() {
+        Map<String, Long> used = new java.util.TreeMap<>();
+        stationCpu.forEach((station, counter) -> used.put(station, Math.round(counter.count() * 1e9)));
+        return used;
     }
 
     /** The registry, for the broker's metrics to join. */

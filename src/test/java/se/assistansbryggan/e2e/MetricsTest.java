@@ -34,6 +34,12 @@ class MetricsTest {
             assertTrue(metrics.contains("bryggan_received_total{channel=\"post\"} 2.0"), metrics);
             assertTrue(metrics.contains("bryggan_open_follow_ups 1.0"), metrics);
             assertTrue(metrics.contains("bryggan_intake_latency_seconds_count 2"), metrics);
+            // where the CPU goes: each station the accepted message passed, metered on the request's thread
+            for (String station : java.util.List.of("intake", "trust", "policy", "transform", "delivery")) {
+                var used = java.util.regex.Pattern.compile("bryggan_station_cpu_seconds_total\\{station=\"" + station + "\"} ([0-9.E-]+)")
+                        .matcher(metrics);
+                assertTrue(used.find() && Double.parseDouble(used.group(1)) > 0, station + ": " + metrics);
+            }
             // beside the gateway's own: the JVM's and the embedded broker's, in the same registry
             assertTrue(metrics.contains("jvm_memory_used_bytes{") && metrics.contains("jvm_gc_pause_seconds") && metrics.contains("process_cpu_usage")
                     && metrics.contains("jvm_threads_live_threads"), metrics);

@@ -102,13 +102,18 @@ class TransportTest extends SharedGateway.LeavesNoTrace {
     }
 
     /** Sends request headers and no body over mutual TLS as FK; the whole answer, read until the gateway closes. */
-    private static String headersOnly(String request) throws Exception {
+    static String headersOnly(String request) throws Exception {
+        return raw(request.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Sends these bytes over mutual TLS as FK; the whole answer, read until the gateway closes. */
+    static String raw(byte[] request) throws Exception {
         SSLContext context = GatewayClient.sslContext(GatewayHarness.CERTS.resolve("fk.p12"),
                 GatewayHarness.CERTS.resolve("truststore.p12"), GatewayHarness.PASSWORD);
         URI base = URI.create(harness.gateway().baseUrl());
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(request);
             socket.getOutputStream().flush();
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
