@@ -44,19 +44,42 @@ public final class Benchmark {
     static final int OPEN_SECONDS = Integer.getInteger("bench.open.seconds", 10);
     /** Enough for the closed loop at 1,600/s and both open loops (the report says when the closed loop ran out). */
     static final int PRESIGNED = Integer.getInteger("bench.messages", CLOSED_SECONDS * 1_600 + 2 * OPEN_RATE * OPEN_SECONDS);
+    /**
+     * Reads how busy the JIT is: the CPU of its compiler threads (Linux), else the compilations'
+     * elapsed time (an upper bound: a compilation waiting for a core counts as compiling).
+     */
+    record JitReading(Map<String, JvmThreads.Used> threads, long compilationMillis) {
+        static JitReading now() {
+            return new JitReading(JvmThreads.cpu(), ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
+        }
+
+        /** Nanoseconds the JIT used since {@code before}. */
+        long since(JitReading before) {
+            if (threads.isEmpty()) {
+                return (compilationMillis - before.compilationMillis) * 1_000_000L;
+            }
+            // a compiler thread that started since has no reading before; one that ended is not counted (the JVM ends
+            // them when their queue runs dry, so they had little left to do)
+            return JvmThreads.since(before.threads, threads).getOrDefault(JvmThreads.JIT, 0L);
+        }
+    }
+
     /** The fewest messages the warm-up sends, however soon the JIT seems settled. */
     static final int WARM_UP = Integer.getInteger("bench.warmup", 10_000);
     static final int WARM_UP_SENDERS = Integer.getInteger("bench.warmup.senders", 8);
-    static final int WARM_UP_MAX_SECONDS = Integer.getInteger("bench.warmup.max.seconds", 50);
-    static final int WARM_UP_FULL_MAX_SECONDS = Integer.getInteger("bench.warmup.full.max.seconds", 15);
-    /** Signed for the warm-up: enough for both stages' time caps (about 450/s, then 1,000/s). */
-    static final int WARM_UP_MESSAGES = Integer.getInteger("bench.warmup.messages", 38_000);
+    /** Long enough for the JIT to settle on a slow machine (seen here: 130 s, then 35 s at full load). */
+    static final int WARM_UP_MAX_SECONDS = Integer.getInteger("bench.warmup.max.seconds", 180);
+    static final int WARM_UP_FULL_MAX_SECONDS = Integer.getInteger("bench.warmup.full.max.seconds", 60);
+    /** Signed for the warm-up: enough for both stages (seen: 30,000 and 16,000 before they settled). */
+    static final int WARM_UP_MESSAGES = Integer.getInteger("bench.warmup.messages", 60_000);
     static final int JIT_WINDOW_SECONDS = 5;
     static final int JIT_SETTLED_PERCENT = 5;
     static final int TRANSFERS = Integer.getInteger("bench.transfers", 5_000);
     static final int RESENDS = Integer.getInteger("bench.resends", 20);
     static final int FAN_OUTS = Integer.getInteger("bench.fanouts", 5);
     private static final AtomicInteger SENDER_IDS = new AtomicInteger();
+    /** The gateway's metrics, whose station counters say where its CPU went in each phase. */
+    private static volatile se.assistansbryggan.metrics.GatewayMetrics gatewayMetrics;
     /** Named, so the load generator's CPU can be told from the gateway's. */
     static final java.util.concurrent.ThreadFactory SENDER_THREADS = r -> new Thread(r, "bench-sender-" + SENDER_IDS.incrementAndGet());
 
@@ -92,6 +115,7 @@ public final class Benchmark {
     @SuppressWarnings("unchecked")
     private static void run(GatewayConfig config, Path out, Map<String, Object> report) throws Exception {
         try (Gateway gateway = new Gateway(config, Clock.systemUTC()).start()) {
+            gatewayMetrics = gateway.metrics();
             System.out.println("signing " + (WARM_UP_MESSAGES + PRESIGNED) + " messages of " + Traffic.MIX.stream().map(k -> k.type().name())
                     .distinct().toList() + " and " + TRANSFERS + " DECISION_TRANSFER ahead of time …");
             List<Traffic.Message> messages = Traffic.presign(PRESIGNED, Traffic.MIX);
@@ -105,13 +129,23 @@ public final class Benchmark {
             AtomicInteger next = new AtomicInteger();
             // signed ahead like the rest (signing as it went took a third of a core from the gateway and the JIT);
             // dropped after the warm-up, so they do not count in the heap measured later
-            report.put("warmUp", warmUp(clients, Traffic.presign(WARM_UP_MESSAGES, Traffic.MIX), accepted));
+            List<Traffic.Message> warmUpMessages = Traffic.presign(WARM_UP_MESSAGES, Traffic.MIX);
+            System.out.println("warming up until the JIT has settled (at most " + (WARM_UP_MAX_SECONDS + WARM_UP_FULL_MAX_SECONDS)
+                    + " s) …");
+            AtomicInteger warmUpNext = new AtomicInteger();
+            Map<String, Object> warmUp = new LinkedHashMap<>();
+            warmUp.put("gentle", warmUpStage(clients, warmUpMessages, warmUpNext, accepted, WARM_UP_SENDERS, WARM_UP_MAX_SECONDS, WARM_UP));
             // warm, before the measured phases fill the heap; each revocation's copies land on every queue, the
-            // consumers' too, so its ids are left out of the exactly-once count (one id, many queues)
+            // consumers' too, so its ids are left out of the exactly-once count (one id, many queues). Between the
+            // warm-up's stages: its new paths made the JIT drop and recompile code the closed loop runs (seen: the
+            // JIT settled at the end of the warm-up, then busy through the closed loop), the full stage settles it again
             Map<String, Object> fanOut = Traffic.fanOutToEveryKommun(gateway, FAN_OUTS);
             @SuppressWarnings("unchecked")
             Set<String> fanOutIds = new java.util.HashSet<>((List<String>) fanOut.remove("ids"));
             report.put("fanOutToEveryKommun", fanOut);
+            warmUp.put("full", warmUpStage(clients, warmUpMessages, warmUpNext, accepted, SENDERS, WARM_UP_FULL_MAX_SECONDS, 0));
+            report.put("warmUp", warmUp);
+            warmUpMessages = null;
             Histogram closed = closedLoop(clients, messages, next, accepted, report);
             // what the recipients' consumers had yet to read when the closed loop ended: if it grew, the
             // figure above is not one the broker can sustain with its consumers keeping up
@@ -158,6 +192,8 @@ public final class Benchmark {
         limits.put("verificationsPerSecondPerCore", round(verifies));
         limits.put("signaturesByGatewayPerMessage", 2);
         limits.put("cryptoLimitMessagesPerSecond", round(cryptoLimit));
+        // what the cryptography of one message costs one core: the yardstick for the gateway's CPU per message
+        limits.put("cryptoMsPerMessage", round(1000 * (1 / verifies + 2 / signs)));
         limits.put("rsa2048SignaturesPerSecondPerCore", round(rsaSigns));
         limits.put("cryptoLimitWithAnRsa2048GatewayKey", round(rsaCryptoLimit));
         limits.put("brokerDurableSendsPerSecond16Producers", round(broker));
@@ -165,27 +201,16 @@ public final class Benchmark {
     }
 
     /**
-     * Warms up until the JIT has settled: the gateway's path runs through a lot of library code
+     * A warm-up stage: sends until the JIT has settled. The gateway's path runs through a lot of library code
      * (CXF, Camel, Artemis, Santuario, Xerces) and C2 keeps compiling it for a minute or more under
      * load (profiled: a quarter of the CPU), so a fixed count measured the compiler, not the
      * gateway. First with {@link #WARM_UP_SENDERS} senders: a saturated machine leaves the compiler
      * threads a small share of the CPU among dozens of busy workers, and they then take minutes.
      * Then with as many senders as the closed loop, whose contention takes paths of its own (seen:
      * a fifth of the CPU compiling in the closed loop after a settled first stage). Each stage
-     * stops when compilation used under {@value #JIT_SETTLED_PERCENT} % of a core over the last
-     * {@value #JIT_WINDOW_SECONDS} s, or at its time cap.
+     * stops when the compiler threads used under {@value #JIT_SETTLED_PERCENT} % of a core over the
+     * last {@value #JIT_WINDOW_SECONDS} s, or at its time cap; the report says which.
      */
-    private static Map<String, Object> warmUp(Map<String, GatewayClient> clients, List<Traffic.Message> messages, Set<String> accepted)
-            throws Exception {
-        System.out.println("warming up until the JIT has settled (at most " + (WARM_UP_MAX_SECONDS + WARM_UP_FULL_MAX_SECONDS)
-                + " s) …");
-        AtomicInteger next = new AtomicInteger();
-        Map<String, Object> warmUp = new LinkedHashMap<>();
-        warmUp.put("gentle", warmUpStage(clients, messages, next, accepted, WARM_UP_SENDERS, WARM_UP_MAX_SECONDS, WARM_UP));
-        warmUp.put("full", warmUpStage(clients, messages, next, accepted, SENDERS, WARM_UP_FULL_MAX_SECONDS, 0));
-        return warmUp;
-    }
-
     private static Map<String, Object> warmUpStage(Map<String, GatewayClient> clients, List<Traffic.Message> messages, AtomicInteger next,
             Set<String> accepted, int senderCount, int maxSeconds, int minMessages) throws Exception {
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
@@ -195,14 +220,13 @@ public final class Benchmark {
                 record(post(clients, messages.get(i)), accepted, new AtomicInteger(), new AtomicInteger());
             }
         });
-        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         long start = System.nanoTime();
         double jitPercent = 100;
         while (!stop.get()) {
-            long before = jit.getTotalCompilationTime();
+            JitReading before = JitReading.now();
             long windowStart = System.nanoTime();
             TimeUnit.SECONDS.sleep(JIT_WINDOW_SECONDS);
-            jitPercent = 100.0 * (jit.getTotalCompilationTime() - before) / ((System.nanoTime() - windowStart) / 1e6);
+            jitPercent = 100.0 * JitReading.now().since(before) / (System.nanoTime() - windowStart);
             boolean settled = jitPercent < JIT_SETTLED_PERCENT && next.get() - first >= minMessages;
             stop.set(settled || next.get() >= messages.size() || System.nanoTime() - start > maxSeconds * 1_000_000_000L);
         }
@@ -359,6 +383,9 @@ public final class Benchmark {
         ratios.put("ofCryptoLimit", round(throughput / ((Number) limits.get("cryptoLimitMessagesPerSecond")).doubleValue()));
         ratios.put("ofCryptoLimitWithAnRsa2048GatewayKey",
                 round(throughput / ((Number) limits.get("cryptoLimitWithAnRsa2048GatewayKey")).doubleValue()));
+        // the gateway's CPU per message in multiples of the cryptography it must do per message (target: at most 3)
+        ratios.put("gatewayCpuPerMessageInCryptoPerMessage", round(((Number) closed.get("gatewayCpuMsPerMessage")).doubleValue()
+                / ((Number) limits.get("cryptoMsPerMessage")).doubleValue()));
         ratios.put("ofBrokerLimit", round(throughput / ((Number) limits.get("brokerDurableSendsPerSecond16Producers")).doubleValue()));
         report.put("ratios", ratios);
     }
@@ -374,7 +401,10 @@ public final class Benchmark {
         r.put("p99ms", ms(h.getValueAtPercentile(99)));
         r.put("maxMs", ms(h.getMaxValue()));
         long gatewayCpu = (Long) usage.remove("gatewayCpuNanos");
+        @SuppressWarnings("unchecked")
+        var shares = (java.util.function.IntFunction<Map<String, Object>>) usage.remove("cpuShares");
         r.putAll(usage);
+        r.put("gatewayCpuMsPerMessageBy", shares.apply(ok));
         double perMessage = ok == 0 ? 0 : gatewayCpu / 1e6 / ok;
         r.put("gatewayCpuMsPerMessage", round(perMessage));
         // the gateway alone on this machine's cores, were the generator elsewhere
@@ -387,16 +417,19 @@ public final class Benchmark {
      * senders and the HTTP client's), so the gateway's share per message can be told apart; and the
      * heap (peak, and what the last collection left).
      */
-    private record Usage(long cpuNanos, long wallNanos, Map<Long, Long> threadCpu, long jitMillis, long gcMillis) {
+    private record Usage(long cpuNanos, long wallNanos, Map<Long, Long> threadCpu, JitReading jit, long gcMillis, CpuShares shares) {
         static Usage start() {
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
                 pool.resetPeakUsage();
             }
-            return new Usage(cpu(), System.nanoTime(), generatorThreads(), jit(), gc());
+            long cpu = cpu();
+            return new Usage(cpu, System.nanoTime(), generatorThreads(), JitReading.now(), gc(), CpuShares.now(gatewayMetrics, cpu));
         }
 
         Map<String, Object> stop() {
-            long total = cpu() - cpuNanos;
+            long cpuNow = cpu();
+            CpuShares end = CpuShares.now(gatewayMetrics, cpuNow);
+            long total = cpuNow - cpuNanos;
             long generator = 0;
             for (Map.Entry<Long, Long> now : generatorThreads().entrySet()) {
                 generator += now.getValue() - threadCpu.getOrDefault(now.getKey(), 0L);
@@ -411,18 +444,15 @@ public final class Benchmark {
             double wallMillis = (System.nanoTime() - wallNanos) / 1e6;
             usage.put("cpuPercent", round(busy * 100));
             // the compiler still at work means the figure is not yet the steady state
-            usage.put("jitPercentOfCpu", round(100 * (jit() - jitMillis) / wallMillis / Runtime.getRuntime().availableProcessors()));
+            usage.put("jitPercentOfCpu", round(100 * JitReading.now().since(jit) / 1e6 / wallMillis / Runtime.getRuntime().availableProcessors()));
             usage.put("gcPercentOfTime", round(100 * (gc() - gcMillis) / wallMillis));
             usage.put("generatorShareOfCpuPercent", round(100.0 * generator / Math.max(1, total)));
             usage.put("gatewayCpuNanos", total - generator);
+            usage.put("cpuShares", (java.util.function.IntFunction<Map<String, Object>>) messages -> end.since(shares, messages));
             usage.put("peakHeapMB", peak / (1024 * 1024));
             usage.put("heapAfterGcMB", live / (1024 * 1024));
             usage.put("maxHeapMB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
             return usage;
-        }
-
-        private static long jit() {
-            return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         }
 
         private static long gc() {

@@ -20,7 +20,7 @@ final class Markdown {
         row(md, "open loop (fixed rate)", open);
         Map<String, Object> misbehaving = (Map<String, Object>) report.get("whileOneMisbehaves");
         row(md, "open loop while one party misbehaves", (Map<String, Object>) misbehaving.get("wellBehaved"));
-        md.append("\n| mode | generator share of CPU % | gateway CPU ms per message | gateway alone, projected /s | JIT % of CPU (upper bound: compiler threads' busy time) | GC % of time (pauses) |\n");
+        md.append("\n| mode | generator share of CPU % | gateway CPU ms per message | gateway alone, projected /s | JIT % of CPU (compiler threads' CPU) | GC % of time (pauses) |\n");
         md.append("|---|---|---|---|---|---|\n");
         for (var mode : java.util.List.of(Map.entry("closed loop", closed), Map.entry("open loop", open), Map.entry(
                 "open loop while one party misbehaves", (Map<String, Object>) misbehaving.get("wellBehaved")))) {
@@ -30,6 +30,14 @@ final class Markdown {
                     .append(mode.getValue().get("jitPercentOfCpu")).append(" | ")
                     .append(mode.getValue().get("gcPercentOfTime")).append(" |\n");
         }
+        md.append("\nWhere the gateway's CPU went, ms per accepted message (stations metered on the request threads; "
+                + "the other parts by thread; the generator's threads left out):\n\n| part | closed loop | open loop |\n|---|---|---|\n");
+        Map<String, Object> closedBy = (Map<String, Object>) closed.get("gatewayCpuMsPerMessageBy");
+        Map<String, Object> openBy = (Map<String, Object>) open.get("gatewayCpuMsPerMessageBy");
+        closedBy.forEach((part, ms) -> md.append("| ").append(part).append(" | ").append(ms).append(" | ")
+                .append(openBy.getOrDefault(part, "")).append(" |\n"));
+        md.append("| cryptography a message needs (one verification, two signatures; measured) | ")
+                .append(limits.get("cryptoMsPerMessage")).append(" | |\n");
         md.append("\nWhile one party misbehaved (").append(misbehaving.get("misbehavingParty")).append(" kept ")
                 .append(misbehaving.get("slowRequestsKeptOpen")).append(" requests open, each body a byte every 200 ms, three times its share of ")
                 .append(misbehaving.get("itsShare")).append("), the others sent at the open loop's rate; it was answered, by HTTP status (then waiting Retry-After): ")
@@ -41,7 +49,8 @@ final class Markdown {
                     + "(raise -Dbench.messages).\n");
         }
         Map<String, Object> warmUp = (Map<String, Object>) report.get("warmUp");
-        md.append("\nWarm-up before measuring (until the JIT settles):");
+        md.append("\nWarm-up before measuring (until the JIT settles: its compiler threads under 5 % of a core for 5 s; "
+                + "the PERMIT_REVOCATION fan-out between the stages):");
         for (var stage : warmUp.values()) {
             Map<String, Object> st = (Map<String, Object>) stage;
             md.append(" ").append(st.get("messages")).append(" messages from ").append(st.get("senders")).append(" senders in ")
@@ -53,7 +62,8 @@ final class Markdown {
         md.append("\n| limit measured in this run | value |\n|---|---|\n");
         limits.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
         md.append("\n| ratio | value |\n|---|---|\n");
-        ratios.forEach((k, v) -> md.append("| closed-loop throughput ").append(k).append(" | ").append(v).append(" |\n"));
+        ratios.forEach((k, v) -> md.append("| closed loop: ").append(k.startsWith("of") ? "throughput " + k : k).append(" | ")
+                .append(v).append(" |\n"));
         Map<String, Object> transfer = (Map<String, Object>) report.get("transfer2026");
         md.append("\nThe 2026 transfer: ").append(transfer.get("accepted")).append(" of ").append(transfer.get("messages"))
                 .append(" DECISION_TRANSFER accepted and delivered in ").append(transfer.get("seconds")).append(" s (")
