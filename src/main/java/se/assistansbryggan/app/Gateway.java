@@ -295,7 +295,7 @@ public final class Gateway implements AutoCloseable {
                 config.duration("gateway.replay.clock-skew"), config.duration("gateway.replay.max-age")));
         permits = new se.assistansbryggan.delivery.BrokerPermits(brokerAccess);
         registry.bind("policyEngine", new PolicyEngine(policy, directory, clock, permits));
-        registry.bind("transformer", new Transformer(signingKey, clock));
+        registry.bind("transformer", new Transformer(signingKey, clock, config.flag("gateway.transform.validate-output")));
         registry.bind("deliverer", new Deliverer(handoff, this::stopFollowUp, policy));
         watch = new BrokerWatch(new BrokerManagement(brokerAccess), config.duration("gateway.operations.broker-watch"), clock).start()
                 .keepingHistory(config.duration("gateway.operations.history-every"));
