@@ -81,7 +81,20 @@ public final class Benchmark {
     /** The gateway's metrics, whose station counters say where its CPU went in each phase. */
     private static volatile se.assistansbryggan.metrics.GatewayMetrics gatewayMetrics;
     /** Named, so the load generator's CPU can be told from the gateway's. */
-    static final java.util.concurrent.ThreadFactory SENDER_THREADS = r -> new Thread(r, "bench-sender-" + SENDER_IDS.incrementAndGet());
+    static final java.util.concurrent.ThreadFactory SENDER_THREADS = r -> generatorThread(r, "bench-sender-" + SENDER_IDS.incrementAndGet());
+    /** The CPU of the generator's threads that have ended: a phase's senders end before its CPU is read. */
+    static final java.util.concurrent.atomic.LongAdder ENDED_GENERATOR_CPU = new java.util.concurrent.atomic.LongAdder();
+
+    /** A thread of the load generator, which adds what it used to {@link #ENDED_GENERATOR_CPU} when it ends. */
+    static Thread generatorThread(Runnable work, String name) {
+        return new Thread(() -> {
+            try {
+                work.run();
+            } finally {
+                ENDED_GENERATOR_CPU.add(Math.max(0, ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()));
+            }
+        }, name);
+    }
 
     public static void main(String[] args) throws Exception {
         Path out = Traffic.results();
@@ -417,23 +430,35 @@ public final class Benchmark {
      * senders and the HTTP client's), so the gateway's share per message can be told apart; and the
      * heap (peak, and what the last collection left).
      */
-    private record Usage(long cpuNanos, long wallNanos, Map<Long, Long> threadCpu, JitReading jit, long gcMillis, CpuShares shares) {
+    private record Usage(long cpuNanos, long wallNanos, Map<Long, Long> threadCpu, long endedGenerator, JitReading jit, long gcMillis,
+            CpuShares shares) {
         static Usage start() {
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
                 pool.resetPeakUsage();
             }
             long cpu = cpu();
-            return new Usage(cpu, System.nanoTime(), generatorThreads(), JitReading.now(), gc(), CpuShares.now(gatewayMetrics, cpu));
+            return new Usage(cpu, System.nanoTime(), generatorThreads(), ENDED_GENERATOR_CPU.sum(), JitReading.now(), gc(),
+                    CpuShares.now(gatewayMetrics, cpu));
         }
 
         Map<String, Object> stop() {
             long cpuNow = cpu();
             CpuShares end = CpuShares.now(gatewayMetrics, cpuNow);
             long total = cpuNow - cpuNanos;
+            Map<Long, Long> generatorNow = generatorThreads();
             long generator = 0;
-            for (Map.Entry<Long, Long> now : generatorThreads().entrySet()) {
+            for (Map.Entry<Long, Long> now : generatorNow.entrySet()) {
                 generator += now.getValue() - threadCpu.getOrDefault(now.getKey(), 0L);
             }
+            // the generator's threads that ended in the phase: all they used, less what they had used before it
+            long ended = ENDED_GENERATOR_CPU.sum() - endedGenerator;
+            for (Map.Entry<Long, Long> then : threadCpu.entrySet()) {
+                if (!generatorNow.containsKey(then.getKey())) {
+                    ended -= then.getValue();
+                }
+            }
+            generator += Math.max(0, ended);
+            long endedInPhase = Math.max(0, ended);
             double busy = total / (double) (System.nanoTime() - wallNanos) / Runtime.getRuntime().availableProcessors();
             long peak = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                     .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
@@ -448,7 +473,7 @@ public final class Benchmark {
             usage.put("gcPercentOfTime", round(100 * (gc() - gcMillis) / wallMillis));
             usage.put("generatorShareOfCpuPercent", round(100.0 * generator / Math.max(1, total)));
             usage.put("gatewayCpuNanos", total - generator);
-            usage.put("cpuShares", (java.util.function.IntFunction<Map<String, Object>>) messages -> end.since(shares, messages));
+            usage.put("cpuShares", (java.util.function.IntFunction<Map<String, Object>>) messages -> end.since(shares, messages, endedInPhase));
             usage.put("peakHeapMB", peak / (1024 * 1024));
             usage.put("heapAfterGcMB", live / (1024 * 1024));
             usage.put("maxHeapMB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
@@ -468,7 +493,7 @@ public final class Benchmark {
             java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             Map<Long, Long> cpu = new java.util.HashMap<>();
             for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-                if (info != null && (info.getThreadName().startsWith("bench-") || info.getThreadName().startsWith("HttpClient-"))) {
+                if (info != null && CpuShares.part(info.getThreadName()) == null) {
                     cpu.put(info.getThreadId(), Math.max(0, threads.getThreadCpuTime(info.getThreadId())));
                 }
             }

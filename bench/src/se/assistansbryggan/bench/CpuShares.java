@@ -14,9 +14,9 @@ import se.assistansbryggan.metrics.GatewayMetrics;
  * native threads (JIT compiler, GC) as what the process used beyond its Java threads.
  */
 final class CpuShares {
-    /** What a thread does, by its name; null for the load generator (senders, HTTP client, consumers). */
+    /** What a thread does, by its name; null for the load generator (senders, HTTP client, consumers, main, which drives them). */
     static String part(String thread) {
-        if (thread.startsWith("bench-") || thread.startsWith("HttpClient-")) {
+        if (thread.startsWith("bench-") || thread.startsWith("HttpClient-") || thread.equals("main")) {
             return null;
         }
         if (thread.startsWith("XNIO-") && thread.contains(" I/O-")) {
@@ -56,11 +56,12 @@ final class CpuShares {
     }
 
     /**
-     * CPU ms per accepted message since {@code before}, by part: the stations on the request
+     * CPU ms per accepted message since {@code before}, by part ({@code endedGenerator}: what the
+     * generator's threads that ended in the phase used in it, left out too): the stations on the request
      * threads, the rest of those threads (HTTP, CXF, Camel: the door), the other threads by kind,
      * and the JVM's own threads; the generator's are left out.
      */
-    Map<String, Object> since(CpuShares before, int messages) {
+    Map<String, Object> since(CpuShares before, int messages, long endedGenerator) {
         Map<String, Long> parts = new LinkedHashMap<>();
         long javaThreads = 0;
         for (ThreadInfo info : THREADS.getThreadInfo(threadCpu.keySet().stream().mapToLong(Long::longValue).toArray())) {
@@ -89,7 +90,8 @@ final class CpuShares {
         }
         // threads that ended during the phase (compiler threads the JVM stopped) count here, and what /proc counts in
         // ticks and the JVM in nanoseconds differs by a little
-        parts.put("JVM: the rest (threads that ended, rounding)", Math.max(0, processCpu - before.processCpu - javaThreads - jvmThreads));
+        parts.put("JVM: the rest (threads that ended, rounding)",
+                Math.max(0, processCpu - before.processCpu - javaThreads - jvmThreads - endedGenerator));
         Map<String, Object> perMessage = new LinkedHashMap<>();
         parts.entrySet().stream().filter(e -> e.getValue() != null).sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .forEach(e -> perMessage.put(e.getKey(), Benchmark.round(e.getValue() / 1e6 / Math.max(1, messages))));

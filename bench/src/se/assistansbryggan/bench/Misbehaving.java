@@ -45,7 +45,7 @@ final class Misbehaving {
         CountDownLatch opened = new CountDownLatch(connections);
         Map<String, AtomicInteger> answered = new ConcurrentHashMap<>();
         // named bench-…, so their CPU counts as the generator's
-        ExecutorService threads = Executors.newFixedThreadPool(connections, r -> new Thread(r, "bench-misbehaving-" + THREAD_IDS.incrementAndGet()));
+        ExecutorService threads = Executors.newFixedThreadPool(connections, r -> Benchmark.generatorThread(r, "bench-misbehaving-" + THREAD_IDS.incrementAndGet()));
         for (int i = 0; i < connections; i++) {
             threads.submit(() -> {
                 boolean first = true;

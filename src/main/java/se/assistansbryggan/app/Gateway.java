@@ -314,7 +314,6 @@ public final class Gateway implements AutoCloseable {
         var soap = https.soap(camel);
         soap.getOutFaultInterceptors().add(new se.assistansbryggan.intake.SoapRefusals(receipts));
         registry.bind("soapIntake", soap);
-        registry.bind("postIntake", https.post(camel));
     }
 
     private Resource[] routeResources() throws IOException {

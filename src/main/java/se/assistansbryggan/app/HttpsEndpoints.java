@@ -7,8 +7,6 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.xml.namespace.QName;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.cxf.common.DataFormat;
-import org.apache.camel.component.cxf.jaxrs.BindingStyle;
-import org.apache.camel.component.cxf.jaxrs.CxfRsEndpoint;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
@@ -26,7 +24,6 @@ import se.assistansbryggan.message.Party;
 import se.assistansbryggan.metrics.GatewayMetrics;
 import se.assistansbryggan.trust.ClientGate;
 import se.assistansbryggan.trust.PartyDirectory;
-import se.assistansbryggan.intake.MessageResource;
 import se.assistansbryggan.intake.Receipts;
 import se.assistansbryggan.message.KeyMaterial;
 
@@ -160,19 +157,6 @@ final class HttpsEndpoints implements AutoCloseable {
         soap.setEndpointName(new QName(INTAKE_NS, "IntakePort").toString());
         soap.setDataFormat(DataFormat.PAYLOAD);
         return soap;
-    }
-
-    CxfRsEndpoint post(CamelContext context) {
-        CxfRsEndpoint post = new CxfRsEndpoint();
-        post.setCamelContext(context);
-        post.setBus(bus);
-        post.setAddress(base() + "/messages");
-        post.setResourceClasses(MessageResource.class);
-        post.setBindingStyle(BindingStyle.SimpleConsumer);
-        // the body is already read (BodyPrefetch) and every station is synchronous: no continuation is asked of the
-        // servlet layer, which refused one with an exception (stack trace and all) on every request
-        post.setSynchronous(true);
-        return post;
     }
 
     /** A plain JAX-RS service on the same listener, e.g. the operators' API under /operations. */

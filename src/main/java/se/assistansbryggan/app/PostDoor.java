@@ -19,15 +19,19 @@ import se.assistansbryggan.intake.Channels;
 import se.assistansbryggan.message.Refusal;
 
 /**
- * The plain door, {@code POST /messages}, straight from Undertow into the intake route: the body
- * (already read by {@link BodyPrefetch}) and the TLS client's chain go in, the signed receipt
- * and its status come out. Everything else on the listener (other methods and paths, SOAP, pull,
- * the operators' API) goes on to CXF. Profiled, the JAX-RS door cost more CPU per message than
- * the trust and policy stations together: a resource lookup, interceptor chains, a continuation
- * the servlet layer refused with an exception, and a copy of the body.
+ * The plain door, {@code POST /messages} (the contract {@link se.assistansbryggan.intake.MessageResource}
+ * states, checked against the OpenAPI description), straight from Undertow into the intake route:
+ * the body (already read by {@link BodyPrefetch}) and the TLS client's chain go in, the signed
+ * receipt and its status come out. Another method there is not allowed (405); everything else on
+ * the listener (SOAP, pull, the operators' API) goes on to CXF. It was a CXF JAX-RS endpoint:
+ * profiled, that cost more CPU per message than the trust and policy stations together (a resource
+ * lookup, interceptor chains, a continuation the servlet layer refused with an exception on every
+ * request, a copy of the body).
  */
 final class PostDoor implements CXFUndertowHttpHandler {
     static final String PATH = "/messages";
+    /** No consumer waits on the route while the gateway starts or stops: the door answers at once instead. */
+    private static final String INTAKE = "direct:intake?block=false";
     private final CamelContext camel;
     private final Channels channels;
     private final HttpRefusals refusals;
@@ -49,13 +53,24 @@ final class PostDoor implements CXFUndertowHttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        if (!Methods.POST.equals(exchange.getRequestMethod()) || !PATH.equals(exchange.getRequestPath())) {
+        String path = exchange.getRequestPath();
+        if (!PATH.equals(path) && !(PATH + "/").equals(path)) {
             next.handleRequest(exchange);
+            return;
+        }
+        if (!Methods.POST.equals(exchange.getRequestMethod())) {
+            exchange.setStatusCode(405);
+            exchange.getResponseHeaders().put(Headers.ALLOW, Methods.POST_STRING);
+            exchange.endExchange();
             return;
         }
         if (exchange.isInIoThread()) {
             // parsing, verifying and signing are a worker's, not the connection's I/O thread's
             exchange.dispatch(this);
+            return;
+        }
+        if (!camel.isStarted()) {
+            refusals.send(exchange, Refusal.BROKER_UNAVAILABLE.because("the gateway is starting or stopping"), Map.of("Retry-After", "1"));
             return;
         }
         exchange.startBlocking();
@@ -66,6 +81,11 @@ final class PostDoor implements CXFUndertowHttpHandler {
         channels.fromPostRequest(message, body, clientChain(exchange), contentType == null ? "" : contentType);
         producer().process(message);
         byte[] receipt = message.getMessage().getBody(byte[].class);
+        if (message.getException() instanceof org.apache.camel.component.direct.DirectConsumerNotAvailableException) {
+            // the routes stopped between the check above and the call: nothing was stored
+            refusals.send(exchange, Refusal.BROKER_UNAVAILABLE.because("the gateway is stopping"), Map.of("Retry-After", "1"));
+            return;
+        }
         if (message.isFailed() || receipt == null) {
             // the route answers every refusal itself; only a failure of the refusal's own making reaches here
             refusals.send(exchange, Refusal.INTERNAL_ERROR.because("the intake route gave no receipt", message.getException()), Map.of());
@@ -82,7 +102,7 @@ final class PostDoor implements CXFUndertowHttpHandler {
         if (made == null) {
             synchronized (this) {
                 if (intake == null) {
-                    Producer producer = camel.getEndpoint("direct:intake").createProducer();
+                    Producer producer = camel.getEndpoint(INTAKE).createProducer();
                     producer.start();
                     intake = producer;
                 }

@@ -1,8 +1,5 @@
 package se.assistansbryggan.intake;
 
-import jakarta.ws.rs.core.Response;
-import java.io.IOException;
-import java.io.InputStream;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -19,21 +16,16 @@ import se.assistansbryggan.message.Submission;
 
 /**
  * The two doors into intake: the SOAP service (WSDL {@code schemas/intake.wsdl}, PAYLOAD mode)
- * and the plain {@code POST /messages}. Each turns its request into the raw document bytes plus
- * the TLS client certificate, and the receipt back into its own response. They never refuse:
- * an oversize body is read only to one byte past the limit, and the intake route refuses it.
+ * and the plain {@code POST /messages} (read by the server, {@code app.PostDoor}). Each turns its
+ * request into the raw document bytes plus the TLS client certificate, and the SOAP door the
+ * receipt back into its response. They never refuse: an oversize body is read only to one byte
+ * past the limit, and the intake route refuses it.
  */
 public final class Channels {
     private final int maxBytes;
 
     public Channels(int maxBytes) {
         this.maxBytes = maxBytes;
-    }
-
-    public void fromPost(Exchange exchange) throws IOException {
-        InputStream body = exchange.getIn().getBody(InputStream.class);
-        byte[] bytes = body == null ? new byte[0] : body.readNBytes(maxBytes + 1);
-        fromPostRequest(exchange, bytes, clientChain(exchange), exchange.getIn().getHeader(Exchange.CONTENT_TYPE, "", String.class));
     }
 
     /**
@@ -44,12 +36,6 @@ public final class Channels {
     public void fromPostRequest(Exchange exchange, byte[] body, List<X509Certificate> clientChain, String contentType) {
         begin(exchange, "post", body, clientChain);
         exchange.getProperty(Submission.PROPERTY, Submission.class).declaredContentType(contentType);
-    }
-
-    public void toPost(Exchange exchange) {
-        byte[] receipt = exchange.getMessage().getBody(byte[].class);
-        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
-        exchange.getMessage().setBody(Response.status(status).type("application/xml").entity(receipt).build());
     }
 
     public void fromSoap(Exchange exchange) {

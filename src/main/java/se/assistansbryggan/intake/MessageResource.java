@@ -9,7 +9,9 @@ import java.io.InputStream;
 
 /**
  * {@code POST /messages}: the signed XML document as the body; the signed receipt as the answer.
- * Any content type reaches intake, so that a wrong one gets a signed refusal, not a bare 415.
+ * Any content type reaches intake, so that a wrong one gets a signed refusal, not a bare 415; the
+ * receipt is XML whatever the request accepts. The contract of the plain door ({@code app.PostDoor}
+ * answers it straight from the HTTP server), checked against the OpenAPI description.
  */
 @Path("/")
 public interface MessageResource {

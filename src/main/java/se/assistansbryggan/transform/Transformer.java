@@ -42,8 +42,8 @@ public final class Transformer {
 
     /**
      * @param validateOutput whether each document made is checked against its family's XSD before it
-     *     is signed: the tests do (every type, every lexical form a sender may use, the golden
-     *     files), a production gateway need not pay it per message (gateway.transform.validate-output)
+     *     is signed (gateway.transform.validate-output, on unless turned off: what the policy's
+     *     allow-lists and the directory's names make of a message is only known with them)
      */
     public Transformer(KeyMaterial gatewayKey, Clock clock, boolean validateOutput) {
         this.gatewayKey = gatewayKey;

@@ -11,13 +11,16 @@ import static se.assistansbryggan.e2e.TransportTest.headersOnly;
 /** The plain door, POST /messages, over raw HTTP/1.1 with mutual TLS, as a client that is not ours speaks it. */
 class PlainDoorTest extends SharedGateway {
     /**
-     * The plain door answers POST /messages itself; the rest of what HTTP allows there is still
-     * answered as before (by CXF): another method is not allowed, a trailing slash is the same door.
+     * POST /messages (or /messages/) is the door; another method there is not allowed and says
+     * which is; the receipt is XML whatever the client says it accepts.
      */
     @Test
-    void the_plain_door_answers_post_and_leaves_other_methods_refused() throws Exception {
-        String get = headersOnly("GET /messages HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        assertTrue(get.startsWith("HTTP/1.1 405"), get);
+    void the_plain_door_answers_post_and_refuses_other_methods() throws Exception {
+        for (String method : new String[] {"GET", "PUT", "DELETE"}) {
+            String answer = headersOnly(method + " /messages HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertTrue(answer.startsWith("HTTP/1.1 405"), method + ": " + answer);
+            assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("allow: post"), method + ": " + answer);
+        }
         byte[] signed = GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
         for (String path : new String[] {"/messages", "/messages/"}) {
             byte[] body = path.equals("/messages") ? signed : GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
@@ -35,7 +38,9 @@ class PlainDoorTest extends SharedGateway {
 
     private static String post(String path, byte[] body) throws Exception {
         java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
-        request.writeBytes(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/xml\r\nConnection: close\r\n"
+        // a client that asks for JSON still gets the signed XML receipt: there is no other
+        request.writeBytes(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/xml\r\nAccept: application/json\r\n"
+                + "Connection: close\r\n"
                 + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         request.writeBytes(body);
         return TransportTest.raw(request.toByteArray());
