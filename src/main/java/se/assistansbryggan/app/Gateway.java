@@ -287,7 +287,7 @@ public final class Gateway implements AutoCloseable {
         signingKey = KeyMaterial.fromPkcs12(config.path("gateway.signing.keystore"),
                 config.secret("gateway.signing.keystore.password"));
         int maxBytes = config.integer("gateway.intake.max-bytes");
-        Channels channels = new Channels(maxBytes);
+        Channels channels = new Channels();
         registry.bind("channels", channels);
         registry.bind("schemaGuard", new SchemaGuard(maxBytes));
         registry.bind("signatureVerifier", new SignatureVerifier(paths));

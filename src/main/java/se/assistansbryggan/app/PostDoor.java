@@ -79,13 +79,14 @@ final class PostDoor implements CXFUndertowHttpHandler {
         Exchange message = producer().getEndpoint().createExchange();
         String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
         channels.fromPostRequest(message, body, clientChain(exchange), contentType == null ? "" : contentType);
-        producer().process(message);
-        byte[] receipt = message.getMessage().getBody(byte[].class);
-        if (message.getException() instanceof org.apache.camel.component.direct.DirectConsumerNotAvailableException) {
+        try {
+            producer().process(message);
+        } catch (org.apache.camel.component.direct.DirectConsumerNotAvailableException stopping) {
             // the routes stopped between the check above and the call: nothing was stored
             refusals.send(exchange, Refusal.BROKER_UNAVAILABLE.because("the gateway is stopping"), Map.of("Retry-After", "1"));
             return;
         }
+        byte[] receipt = message.getMessage().getBody(byte[].class);
         if (message.isFailed() || receipt == null) {
             // the route answers every refusal itself; only a failure of the refusal's own making reaches here
             refusals.send(exchange, Refusal.INTERNAL_ERROR.because("the intake route gave no receipt", message.getException()), Map.of());

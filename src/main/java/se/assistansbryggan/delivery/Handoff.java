@@ -60,7 +60,8 @@ public final class Handoff implements AutoCloseable {
         this.auditQueue = auditQueue;
         // the queues exist (made at start): each session asks the broker about a queue once and keeps the answer
         // (a new destination object per send cost two round trips per queue and message, and the broker a walk of
-        // every address for each)
+        // every address for each). A queue an operator removes from a running broker is therefore not noticed by a
+        // session that already knew it: remove a party's queue only with the gateway stopped (README, Operators)
         this.factory.setCacheDestinations(true);
         // a sender waits for its receipt: a commit the broker does not answer (a primary that died
         // mid-call) becomes BROKER_UNAVAILABLE within seconds, not after the client's 30 s default;

@@ -22,11 +22,6 @@ import se.assistansbryggan.message.Submission;
  * past the limit, and the intake route refuses it.
  */
 public final class Channels {
-    private final int maxBytes;
-
-    public Channels(int maxBytes) {
-        this.maxBytes = maxBytes;
-    }
 
     /**
      * The plain door's request as intake takes it, from whichever server read it: the body (at
