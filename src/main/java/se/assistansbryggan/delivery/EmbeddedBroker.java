@@ -63,8 +63,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setSecurityEnabled(true)
                 .addAddressSetting("#", deliverySettings(settings.redelivery()))
                 // the broker keeps a duplicate-id cache per address, its array allocated at full size: 290 kommuner (their
-                // units and escalation queues) at the receipts' size took some 600 MB of heap after one fan-out to all.
-                // A kommun's queue needs only its own day of deliveries; the receipts, which stop a resend, keep theirs.
+                // units and escalation queues) at the receipts' size would take some 600 MB of heap. Deliveries carry no
+                // id (the receipt's stops a resend); a kommun's address needs one only for the clocks' reminders.
                 .addAddressSetting("kommun.#", new AddressSettings().setIDCacheSize(settings.kommunIdCacheSize()))
                 // DLQ.<queue> and EXP.<queue> are made on their first message
                 .addAddressSetting(DEAD_LETTERS, new AddressSettings().setAutoCreateAddresses(true).setAutoCreateQueues(true))

@@ -20,8 +20,9 @@ import se.assistansbryggan.message.ClockKind;
  * recipient's queue, the sender's receipt (kept for resends) and, where the policy says so,
  * the follow-up clock on {@value #FOLLOW_UPS}; the commit returns only when the broker has
  * stored them all. Artemis duplicate detection makes a reused message id fail the
- * commit (the receipt record's duplicate id is the message id; the delivery's is id and
- * recipient), so nothing is ever stored twice, whichever gateway instance sees the retry.
+ * commit (the receipt record's duplicate id is the sender and message id; the transaction
+ * holds the deliveries and clocks too, so the one id decides for them all), so nothing is ever
+ * stored twice, whichever gateway instance sees the retry.
  */
 public final class Handoff implements AutoCloseable {
     /**
@@ -106,7 +107,8 @@ public final class Handoff implements AutoCloseable {
             for (Delivery delivery : deliveries) {
                 TextMessage message = tx.session.createTextMessage(delivery.body());
                 delivery.properties().forEach((k, v) -> setProperty(message, k, v));
-                message.setStringProperty(DUPLICATE_ID, key + "/" + delivery.queue());
+                // no duplicate id of its own: the receipt's below fails the whole transaction on a resend. One per delivery
+                // was a journal record more per recipient and a cache per delivery address (290 kommuner, their units)
                 tx.producer.send(tx.session.createQueue(delivery.queue()), message, DeliveryMode.PERSISTENT,
                         delivery.priority(), delivery.timeToLiveMillis());
             }
@@ -125,15 +127,14 @@ public final class Handoff implements AutoCloseable {
                 }
                 clock.setLongProperty("AbDue", followUp.due().toEpochMilli());
                 clock.setLongProperty(PullQueue.SCHEDULED, followUp.due().toEpochMilli());
-                clock.setStringProperty(DUPLICATE_ID, key + "/" + followUp.targetQueue() + "/" + followUp.kind());
                 tx.producer.send(tx.session.createQueue(FOLLOW_UPS), clock, DeliveryMode.PERSISTENT, 4, 0);
             }
             TextMessage record = tx.session.createTextMessage(receiptXml);
             record.setStringProperty("AbMessageId", messageId);
             record.setStringProperty(SENDER, senderOrgnr);
             record.setStringProperty("AbContentDigest", Base64.getEncoder().encodeToString(contentDigest));
+            // the transaction's one duplicate id; detection is per address: the same id always lands in the same bucket
             record.setStringProperty(DUPLICATE_ID, key);
-            // duplicate detection is per address: the same id always lands in the same bucket
             tx.producer.send(tx.session.createQueue(receiptQueue(messageId)), record, DeliveryMode.PERSISTENT, 4, retentionMillis);
             tx.producer.send(tx.session.createQueue(auditQueue), AuditWriter.events(tx.session, auditEvents), DeliveryMode.PERSISTENT, 4, 0);
             tx.session.commit();
