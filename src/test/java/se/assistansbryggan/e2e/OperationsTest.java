@@ -159,7 +159,9 @@ class OperationsTest {
         assertAudited(event, text);
     }
 
+    /** An operator's action is answered once its audit event is committed to the broker; the trail's writer follows. */
     private static void assertAudited(String event, String text) throws Exception {
+        harness.gateway().awaitAudit(java.time.Duration.ofSeconds(10));
         String trail = Files.readString(data.resolve("audit/trail.jsonl"));
         assertTrue(trail.lines().anyMatch(l -> l.contains("\"event\":\"" + event + "\"") && l.contains(text)), trail);
     }
