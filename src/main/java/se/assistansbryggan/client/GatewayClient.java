@@ -24,9 +24,15 @@ public final class GatewayClient {
     private final URI baseUrl;
 
     public GatewayClient(String baseUrl, Path clientKeystore, Path truststore, char[] password) {
+        this(baseUrl, clientKeystore, truststore, password, null);
+    }
+
+    /** @param executor runs the client's asynchronous work (null: the HTTP client's own pool, whose idle threads end) */
+    public GatewayClient(String baseUrl, Path clientKeystore, Path truststore, char[] password, java.util.concurrent.Executor executor) {
         this.baseUrl = URI.create(baseUrl);
-        this.http = HttpClient.newBuilder().sslContext(sslContext(clientKeystore, truststore, password))
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().sslContext(sslContext(clientKeystore, truststore, password))
+                .connectTimeout(Duration.ofSeconds(10));
+        this.http = (executor == null ? builder : builder.executor(executor)).build();
     }
 
     /** The gateway's answer: status, body and headers (Retry-After on RATE_LIMITED). */
