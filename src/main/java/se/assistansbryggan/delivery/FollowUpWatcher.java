@@ -99,7 +99,11 @@ public final class FollowUpWatcher extends BrokerListener {
             reminder.setStringProperty("AbMessageId", due.messageId());
             reminder.setStringProperty("AbMessageType", due.kind().name());
             reminder.setStringProperty("AbRecipient", due.recipient());
-            reminder.setStringProperty(Handoff.DUPLICATE_ID, due.messageId() + "/" + queue + "/" + due.kind());
+            // a message id is its sender's: two senders' clocks for the same id each send theirs (a clock stored
+            // before clocks named their sender keeps the key it had)
+            String sender = clock.getStringProperty("AbSender");
+            reminder.setStringProperty(Handoff.DUPLICATE_ID,
+                    (sender == null ? "" : sender + "/") + due.messageId() + "/" + queue + "/" + due.kind());
             producer.send(session.createQueue(queue), reminder, DeliveryMode.PERSISTENT, 7, 0);
             // audited in the same transaction: an escalation is never sent without its record, nor recorded twice
             String event = audit.encode(java.util.List.of(new AuditTrail.Event(due.kind() == ClockKind.ESCALATION ? "ESCALATED" : "REMINDED",

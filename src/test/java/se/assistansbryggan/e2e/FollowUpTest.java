@@ -175,6 +175,44 @@ class FollowUpTest {
         }
     }
 
+    /**
+     * Message ids are their sender's: a clock of another sender's message with the same id, escalating
+     * to the same kommun, escalates too, not taken for a duplicate of FK's escalation (each would have
+     * been retried to the dead-letter queue).
+     */
+    @Test
+    void two_senders_clocks_for_the_same_message_id_both_escalate() throws Exception {
+        try (GatewayHarness harness = new GatewayHarness(dir.resolve("data")).start(settings)) {
+            String id = send(harness);
+            var broker = harness.gateway().broker();
+            try (var factory = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(broker.inVmUrl(),
+                    broker.internalUser(), broker.internalPassword()); var connection = factory.createConnection()) {
+                // as a hand-off keeps a clock: Göteborg's message with the id FK used, its escalation due to Stockholm at once
+                var session = connection.createSession(true, jakarta.jms.Session.SESSION_TRANSACTED);
+                var clock = session.createMessage();
+                clock.setStringProperty("AbMessageId", id);
+                clock.setStringProperty("AbSender", "kommun-1480");
+                clock.setStringProperty("AbMessageType", "WITHDRAWAL_NOTICE");
+                clock.setStringProperty("AbRecipient", "kommun-0180");
+                clock.setStringProperty("AbParty", "kommun-0180");
+                clock.setStringProperty("AbTargetQueue", "kommun.0180.escalations");
+                clock.setStringProperty("AbClockKind", "ESCALATION");
+                clock.setLongProperty("AbDue", System.currentTimeMillis());
+                session.createProducer(session.createQueue(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS))
+                        .send(clock, jakarta.jms.DeliveryMode.PERSISTENT, 4, 0);
+                session.commit();
+            }
+            try (QueueReader reader = harness.reader()) {
+                for (int n = 1; n <= 2; n++) {
+                    var escalation = reader.receive("kommun.0180.escalations", 15_000)
+                            .orElseThrow(() -> new AssertionError("no escalation of the second sender's clock"));
+                    assertEquals(id, escalation.messageId());
+                }
+            }
+            assertTrue(broker.depth("DLQ.kommun.0180.escalations") <= 0, "neither was dead-lettered"); // -1: no such queue made
+        }
+    }
+
     private static String revoke(GatewayHarness harness, java.time.LocalDate graceEnds) throws Exception {
         Document revocation = se.assistansbryggan.transform.FamilyGoldenTest.golden(
                 se.assistansbryggan.message.MessageType.PERMIT_REVOCATION, se.assistansbryggan.message.SchemaFamily.FK);
