@@ -72,7 +72,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                 // kept receipts simply vanish when their retention ends; together they take at most a quarter of
                 // the broker's memory and page the rest (they are read only for a resend), so that a day of them
                 // does not push the delivery queues and the follow-up clocks, which live in memory, into paging
-                .addAddressSetting(Handoff.RECEIPTS + ".#", receiptSettings(settings.memoryBytes() / 4 / (Handoff.RECEIPT_BUCKETS + 1)))
+                .addAddressSetting(Handoff.RECEIPTS + ".#", receiptSettings(settings.memoryBytes() / 4 / (Handoff.RECEIPT_BUCKETS + 1),
+                        settings.idCacheSize()))
                 // audit events wait for the trail's writer however long it takes: never dead-lettered, never expired,
                 // offered again at once and in order after a rollback
                 .addAddressSetting("gateway.audit.#", new AddressSettings().setMaxDeliveryAttempts(-1).setRedeliveryDelay(0L))
@@ -147,10 +148,21 @@ public final class EmbeddedBroker implements AutoCloseable {
      * from its pages. The broker's defaults (10 MB page files, twice that read back) are per
      * address and came to several hundred MB over the receipt queues.
      */
-    private static AddressSettings receiptSettings(long share) {
+    private static AddressSettings receiptSettings(long share, int idsInAll) {
         int quarter = (int) Math.max(64 * 1024, share / 4);
         return new AddressSettings().setAutoCreateAddresses(false).setAutoCreateQueues(false).setExpiryAddress(null)
-                .setMaxSizeBytes(share / 2).setPageSizeBytes(quarter).setMaxReadPageBytes(quarter);
+                .setMaxSizeBytes(share / 2).setPageSizeBytes(quarter).setMaxReadPageBytes(quarter)
+                .setIDCacheSize(receiptIds(idsInAll));
+    }
+
+    /**
+     * The duplicate ids one receipt queue remembers: its share of {@code gateway.broker.id-cache-size}
+     * (a message's id is kept with its receipt, the queue chosen by the id), a quarter over for an
+     * uneven spread. Each of the 16 remembering the whole number would let them hold sixteen times
+     * as many ids as the replay window needs, some 200 bytes of heap each once full.
+     */
+    static int receiptIds(int idsInAll) {
+        return Math.max(1_000, idsInAll / Handoff.RECEIPT_BUCKETS * 5 / 4);
     }
 
     private static AddressSettings deliverySettings(BrokerSettings.Redelivery redelivery) {

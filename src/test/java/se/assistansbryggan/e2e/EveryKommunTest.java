@@ -102,6 +102,10 @@ class EveryKommunTest extends SharedGateway {
         // full size, one per address) on any of the 290 kommuner's addresses, nor an id record per delivery
         var caches = ((org.apache.activemq.artemis.core.postoffice.impl.PostOfficeImpl) server.getPostOffice()).getDuplicateIDCaches().keySet().stream().map(Object::toString).toList();
         assertTrue(caches.contains(se.assistansbryggan.delivery.Handoff.receiptQueue(receipt.messageId())), caches.toString());
+        // each receipt queue remembers its sixteenth of the ids (and a quarter over), not all of them
+        assertEquals(harness.gateway().config().integer("gateway.broker.id-cache-size") / 16 * 5 / 4,
+                server.getPostOffice().getDuplicateIDCache(org.apache.activemq.artemis.api.core.SimpleString.of(
+                        se.assistansbryggan.delivery.Handoff.receiptQueue(receipt.messageId()))).getSize());
         assertTrue(caches.stream().noneMatch(address -> address.startsWith("kommun.") || address.equals("fk")
                 || address.equals(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS)), caches.toString());
         try (QueueReader reader = harness.reader()) {
