@@ -50,6 +50,9 @@ public final class Handoff implements AutoCloseable {
 
     private final ActiveMQConnectionFactory factory;
     private final ThreadLocal<Transacted> sessions = new ThreadLocal<>();
+    /** This instance's hand-offs in flight, by sender and message id; ended when their commit has returned. */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.CountDownLatch> inFlight =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final long retentionMillis;
     private final long legacyUntil;
     private final String auditQueue;
@@ -102,6 +105,35 @@ public final class Handoff implements AutoCloseable {
             java.util.List<Delivery> deliveries, java.util.List<FollowUp> followUps, String auditEvents)
             throws JMSException, AlreadyStored {
         String key = senderOrgnr + "/" + messageId;
+        java.util.concurrent.CountDownLatch mine = new java.util.concurrent.CountDownLatch(1);
+        for (java.util.concurrent.CountDownLatch other; (other = inFlight.putIfAbsent(key, mine)) != null; ) {
+            // the broker adds a transaction's duplicate id to its cache once the transaction is stored: the same message
+            // sent twice at once (a retry on a second connection) would pass its check twice. The second waits for the
+            // first, and then meets its id
+            awaitEnd(other);
+        }
+        try {
+            commitTransaction(key, messageId, senderOrgnr, contentDigest, receiptXml, deliveries, followUps, auditEvents);
+        } finally {
+            inFlight.remove(key, mine);
+            mine.countDown();
+        }
+    }
+
+    private static void awaitEnd(java.util.concurrent.CountDownLatch handoff) throws JMSException {
+        try {
+            if (!handoff.await(2 * CALL_TIMEOUT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                throw new JMSException("a hand-off of the same message is still waiting for the broker");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JMSException("interrupted while the same message was handed off");
+        }
+    }
+
+    private void commitTransaction(String key, String messageId, String senderOrgnr, byte[] contentDigest, String receiptXml,
+            java.util.List<Delivery> deliveries, java.util.List<FollowUp> followUps, String auditEvents)
+            throws JMSException, AlreadyStored {
         Transacted tx = session();
         try {
             for (Delivery delivery : deliveries) {

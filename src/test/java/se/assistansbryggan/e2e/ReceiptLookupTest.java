@@ -27,6 +27,39 @@ class ReceiptLookupTest {
     @TempDir
     Path data;
 
+    /**
+     * The same message sent twice at once (a client retrying on a second connection before the first
+     * answered) is delivered once: the broker adds a transaction's duplicate id to its cache only when
+     * the transaction is stored, so two hand-offs of one id in flight together would both pass its check.
+     */
+    @Test
+    void the_same_message_sent_twice_at_once_is_delivered_once() throws Exception {
+        try (GatewayHarness harness = new GatewayHarness(data).start()) {
+            int pairs = 30;
+            java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                for (int i = 0; i < pairs; i++) {
+                    byte[] notice = GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
+                    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+                    java.util.concurrent.Callable<Receipt> send = () -> {
+                        together.await();
+                        return Receipt.parse(harness.clientAs("fk").post(notice).body());
+                    };
+                    var first = two.submit(send);
+                    var second = two.submit(send);
+                    Receipt a = first.get();
+                    Receipt b = second.get();
+                    assertEquals("ACCEPTED", a.status(), a.code());
+                    assertEquals("ACCEPTED", b.status(), b.code());
+                    assertEquals(a.receiptId(), b.receiptId(), "both answered with the one receipt");
+                }
+            } finally {
+                two.shutdownNow();
+            }
+            assertEquals(pairs, harness.gateway().broker().depth("kommun.0180"), "each message delivered once");
+        }
+    }
+
     @Test
     void receipts_are_spread_over_their_queues_and_every_resend_gets_its_own_original_receipt() throws Exception {
         try (GatewayHarness harness = new GatewayHarness(data).start()) {
