@@ -247,7 +247,7 @@ public final class Gateway implements AutoCloseable {
         }
         management = new BrokerManagement(brokerAccess);
         pull = new PullQueue(brokerAccess, config.duration("gateway.pull.visibility-timeout"));
-        return new Handoff(brokerAccess, retention, AuditWriter.queue(audit.instance()));
+        return new Handoff(brokerAccess, broker == null ? null : broker.server(), retention, AuditWriter.queue(audit.instance()));
     }
 
     /**

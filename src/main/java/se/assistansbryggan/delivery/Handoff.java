@@ -56,10 +56,23 @@ public final class Handoff implements AutoCloseable {
     private final long retentionMillis;
     private final long legacyUntil;
     private final String auditQueue;
+    /** The embedded broker's own sessions, when the broker is in this JVM; null with an external broker. */
+    private final ServerSends local;
     private Connection connection;
     private int generation;
 
+    /** A hand-off to an external broker, over JMS. */
     public Handoff(BrokerAccess broker, Duration retention, String auditQueue) throws JMSException {
+        this(broker, null, retention, auditQueue);
+    }
+
+    /**
+     * A hand-off to the broker in this JVM: transactions go to {@code server} on the calling thread
+     * (receipt lookups still browse over JMS).
+     */
+    public Handoff(BrokerAccess broker, org.apache.activemq.artemis.core.server.ActiveMQServer server, Duration retention,
+            String auditQueue) throws JMSException {
+        this.local = server == null ? null : new ServerSends(server, broker.user(), broker.password(), CALL_TIMEOUT_MILLIS);
         this.factory = broker.factory();
         this.auditQueue = auditQueue;
         // the queues exist (made at start): each session asks the broker about a queue once and keeps the answer
@@ -134,41 +147,59 @@ public final class Handoff implements AutoCloseable {
     private void commitTransaction(String key, String messageId, String senderOrgnr, byte[] contentDigest, String receiptXml,
             java.util.List<Delivery> deliveries, java.util.List<FollowUp> followUps, String auditEvents)
             throws JMSException, AlreadyStored {
+        List<Outgoing> outgoing = new java.util.ArrayList<>(deliveries.size() + followUps.size() + 2);
+        for (Delivery delivery : deliveries) {
+            // no duplicate id of its own: the receipt's below fails the whole transaction on a resend. One per delivery
+            // was a journal record more per recipient and a cache per delivery address (290 kommuner, their units)
+            outgoing.add(new Outgoing(delivery.queue(), delivery.body(), delivery.properties(), java.util.Map.of(),
+                    delivery.priority(), delivery.timeToLiveMillis()));
+        }
+        for (FollowUp followUp : followUps) {
+            java.util.Map<String, String> clock = new java.util.HashMap<>();
+            clock.put("AbMessageId", messageId);
+            // the id is the sender's: a clock is stopped for this sender's message, not another's with the same id
+            clock.put("AbSender", deliveries.get(0).properties().get("AbSender"));
+            clock.put("AbMessageType", deliveries.get(0).properties().get("AbMessageType"));
+            clock.put("AbRecipient", followUp.recipient());
+            clock.put("AbParty", followUp.party());
+            clock.put("AbTargetQueue", followUp.targetQueue());
+            clock.put("AbClockKind", followUp.kind().name());
+            if (followUp.date() != null) {
+                clock.put("AbDate", followUp.date().toString());
+            }
+            long due = followUp.due().toEpochMilli();
+            outgoing.add(new Outgoing(FOLLOW_UPS, null, clock, java.util.Map.of("AbDue", due, PullQueue.SCHEDULED, due), 4, 0));
+        }
+        outgoing.add(new Outgoing(receiptQueue(messageId), receiptXml, java.util.Map.of(
+                "AbMessageId", messageId,
+                SENDER, senderOrgnr,
+                "AbContentDigest", Base64.getEncoder().encodeToString(contentDigest),
+                // the transaction's one duplicate id; detection is per address: the same id always lands in the same bucket
+                DUPLICATE_ID, key), java.util.Map.of(), 4, retentionMillis));
+        outgoing.add(new Outgoing(auditQueue, auditEvents, AuditWriter.eventProperties(), java.util.Map.of(), 4, 0));
+        if (local != null) {
+            local.commit(outgoing);
+        } else {
+            commitOverJms(outgoing);
+        }
+    }
+
+    /** One message of a hand-off's transaction: a text message, or one without a body ({@code text} null). */
+    record Outgoing(String queue, String text, java.util.Map<String, String> strings, java.util.Map<String, Long> longs,
+            int priority, long timeToLiveMillis) {}
+
+    private void commitOverJms(List<Outgoing> outgoing) throws JMSException, AlreadyStored {
         Transacted tx = session();
         try {
-            for (Delivery delivery : deliveries) {
-                TextMessage message = tx.session.createTextMessage(delivery.body());
-                delivery.properties().forEach((k, v) -> setProperty(message, k, v));
-                // no duplicate id of its own: the receipt's below fails the whole transaction on a resend. One per delivery
-                // was a journal record more per recipient and a cache per delivery address (290 kommuner, their units)
-                tx.producer.send(tx.session.createQueue(delivery.queue()), message, DeliveryMode.PERSISTENT,
-                        delivery.priority(), delivery.timeToLiveMillis());
-            }
-            for (FollowUp followUp : followUps) {
-                Message clock = tx.session.createMessage();
-                clock.setStringProperty("AbMessageId", messageId);
-                // the id is the sender's: a clock is stopped for this sender's message, not another's with the same id
-                clock.setStringProperty("AbSender", deliveries.get(0).properties().get("AbSender"));
-                clock.setStringProperty("AbMessageType", deliveries.get(0).properties().get("AbMessageType"));
-                clock.setStringProperty("AbRecipient", followUp.recipient());
-                clock.setStringProperty("AbParty", followUp.party());
-                clock.setStringProperty("AbTargetQueue", followUp.targetQueue());
-                clock.setStringProperty("AbClockKind", followUp.kind().name());
-                if (followUp.date() != null) {
-                    clock.setStringProperty("AbDate", followUp.date().toString());
+            for (Outgoing out : outgoing) {
+                Message message = out.text() == null ? tx.session.createMessage() : tx.session.createTextMessage(out.text());
+                out.strings().forEach((k, v) -> setProperty(message, k, v));
+                for (var property : out.longs().entrySet()) {
+                    message.setLongProperty(property.getKey(), property.getValue());
                 }
-                clock.setLongProperty("AbDue", followUp.due().toEpochMilli());
-                clock.setLongProperty(PullQueue.SCHEDULED, followUp.due().toEpochMilli());
-                tx.producer.send(tx.session.createQueue(FOLLOW_UPS), clock, DeliveryMode.PERSISTENT, 4, 0);
+                tx.producer.send(tx.session.createQueue(out.queue()), message, DeliveryMode.PERSISTENT, out.priority(),
+                        out.timeToLiveMillis());
             }
-            TextMessage record = tx.session.createTextMessage(receiptXml);
-            record.setStringProperty("AbMessageId", messageId);
-            record.setStringProperty(SENDER, senderOrgnr);
-            record.setStringProperty("AbContentDigest", Base64.getEncoder().encodeToString(contentDigest));
-            // the transaction's one duplicate id; detection is per address: the same id always lands in the same bucket
-            record.setStringProperty(DUPLICATE_ID, key);
-            tx.producer.send(tx.session.createQueue(receiptQueue(messageId)), record, DeliveryMode.PERSISTENT, 4, retentionMillis);
-            tx.producer.send(tx.session.createQueue(auditQueue), AuditWriter.events(tx.session, auditEvents), DeliveryMode.PERSISTENT, 4, 0);
             tx.session.commit();
         } catch (JMSException e) {
             if (isDuplicate(e)) {

@@ -1,0 +1,185 @@
+package se.assistansbryggan.delivery;
+
+import jakarta.jms.JMSException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.io.IOCallback;
+import org.apache.activemq.artemis.core.management.impl.ManagementRemotingConnection;
+import org.apache.activemq.artemis.core.message.impl.CoreMessage;
+import org.apache.activemq.artemis.core.persistence.CoreMessageObjectPools;
+import org.apache.activemq.artemis.core.persistence.OperationContext;
+import org.apache.activemq.artemis.core.persistence.StorageManager;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.ServerSession;
+import org.apache.activemq.artemis.utils.UUIDGenerator;
+
+/**
+ * A hand-off's transaction given to the embedded broker on the calling thread, through a broker
+ * session of its own: the same session, security check, routing, duplicate detection, paging and
+ * journal as a JMS client's, without the in-VM transport between them. Over that transport each
+ * message and the commit went through two more threads on the way in and one on the way out (at
+ * 300 messages a second the wake-ups cost more than the broker's work). The messages are the ones
+ * a JMS producer would have made: text or empty, durable, with a message id, priority and expiry.
+ */
+final class ServerSends {
+    private final ActiveMQServer server;
+    private final String user;
+    private final String password;
+    private final long timeoutMillis;
+    /** One broker session per hand-off thread, as the JMS path keeps one JMS session per thread. */
+    private final ThreadLocal<Open> sessions = new ThreadLocal<>();
+
+    ServerSends(ActiveMQServer server, String user, String password, long timeoutMillis) {
+        this.server = server;
+        this.user = user;
+        this.password = password;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /** A thread's broker session, and the storage of the broker run it was opened in (a restarted broker has new storage). */
+    private record Open(ServerSession session, OperationContext context, StorageManager storage, CoreMessageObjectPools pools) {}
+
+    /**
+     * Routes the messages in one transaction and returns when the broker has stored them all (its
+     * journal and page files synced), as a JMS commit does.
+     *
+     * @throws Handoff.AlreadyStored when the broker's duplicate detection refused the transaction
+     * @throws JMSException when the broker could not store it (nothing of it is kept)
+     */
+    void commit(List<Handoff.Outgoing> outgoing) throws JMSException, Handoff.AlreadyStored {
+        StorageManager storage = server.getStorageManager();
+        if (!server.isActive() || storage == null) {
+            throw new JMSException("the embedded broker is not running");
+        }
+        Open open = null;
+        try {
+            open = session(storage);
+            storage.setContext(open.context());
+            long now = System.currentTimeMillis();
+            for (Handoff.Outgoing out : outgoing) {
+                open.session().send(message(out, now, storage, open.pools()), false, null);
+            }
+            open.session().commit();
+            CompletableFuture<Void> stored = new CompletableFuture<>();
+            storage.afterCompleteOperations(new IOCallback() {
+                @Override
+                public void done() {
+                    stored.complete(null);
+                }
+
+                @Override
+                public void onError(int code, String message) {
+                    stored.completeExceptionally(new IllegalStateException("the broker could not store the hand-off: " + message));
+                }
+            });
+            stored.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            if (isDuplicate(e)) {
+                throw new Handoff.AlreadyStored(e);
+            }
+            discard(open);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            JMSException failed = new JMSException(e instanceof TimeoutException
+                    ? "the broker did not store the hand-off within " + timeoutMillis + " ms" : String.valueOf(cause.getMessage()));
+            failed.setLinkedException(cause instanceof Exception x ? x : e);
+            failed.initCause(cause);
+            throw failed;
+        } finally {
+            storage.clearContext();
+        }
+    }
+
+    private static Message message(Handoff.Outgoing out, long now, StorageManager storage, CoreMessageObjectPools pools) {
+        CoreMessage message = new CoreMessage(storage.generateID(), encodedSize(out));
+        message.setType(out.text() == null ? Message.DEFAULT_TYPE : Message.TEXT_TYPE);
+        message.setDurable(true);
+        message.setTimestamp(now);
+        message.setPriority((byte) out.priority());
+        message.setUserID(UUIDGenerator.getInstance().generateUUID());
+        if (out.timeToLiveMillis() > 0) {
+            message.setExpiration(now + out.timeToLiveMillis());
+        }
+        out.strings().forEach(message::putStringProperty);
+        out.longs().forEach(message::putLongProperty);
+        if (out.text() != null) {
+            message.getBodyBuffer().writeNullableSimpleString(SimpleString.of(out.text()));
+        }
+        message.setAddress(out.queue());
+        message.setRoutingType(RoutingType.ANYCAST);
+        message.getEncodeSize();
+        // kept as the broker keeps a message it received: its encoding alone, the properties read from it when asked
+        // for (names and short values from the pools). The message as built holds its properties a second time, as
+        // objects: twice the heap for each follow-up clock, which waits in memory for days
+        CoreMessage received = new CoreMessage(pools);
+        received.receiveBuffer(message.getBuffer().copy(0, message.getBuffer().writerIndex()));
+        return received;
+    }
+
+    /**
+     * What the message takes encoded (two bytes a character, as the broker stores text), with room to
+     * spare: the broker keeps the buffer as made, and one that had to grow on encoding would be kept at
+     * up to twice its size (a follow-up clock waits for days) and counted so against its memory.
+     */
+    private static int encodedSize(Handoff.Outgoing out) {
+        int chars = out.queue().length() + (out.text() == null ? 0 : out.text().length());
+        for (var property : out.strings().entrySet()) {
+            chars += property.getKey().length() + (property.getValue() == null ? 0 : property.getValue().length());
+        }
+        for (String key : out.longs().keySet()) {
+            chars += key.length() + 8;
+        }
+        int properties = out.strings().size() + out.longs().size();
+        return 2 * chars + 16 * properties + 256;
+    }
+
+    private Open session(StorageManager storage) throws Exception {
+        Open open = sessions.get();
+        if (open != null && open.storage() != storage) {
+            discard(open);
+            open = null;
+        }
+        if (open == null) {
+            ManagementRemotingConnection connection = new ManagementRemotingConnection();
+            String validated = server.validateUser(user, password, connection, null);
+            OperationContext context = server.newOperationContext();
+            ServerSession session = server.createSession("handoff-" + UUIDGenerator.getInstance().generateStringUUID(),
+                    user, password, Integer.MAX_VALUE, connection, false, false, false, false, null, connection.callback,
+                    false, context, Map.of(), null, validated, false);
+            open = new Open(session, context, storage, new CoreMessageObjectPools());
+            sessions.set(open);
+        }
+        return open;
+    }
+
+    /** Drops a session that failed (its transaction rolled back); the next hand-off on this thread opens another. */
+    private void discard(Open open) {
+        sessions.remove();
+        if (open != null) {
+            try {
+                open.session().rollback(false);
+                open.session().close(false);
+            } catch (Exception ignored) {
+                // the broker is going or gone; the session goes with it
+            }
+        }
+    }
+
+    private static boolean isDuplicate(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

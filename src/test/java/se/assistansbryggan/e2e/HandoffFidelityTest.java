@@ -1,0 +1,91 @@
+package se.assistansbryggan.e2e;
+
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.assistansbryggan.delivery.BrokerAccess;
+import se.assistansbryggan.delivery.EmbeddedBroker;
+import se.assistansbryggan.delivery.Handoff;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The embedded broker takes a hand-off on the caller's thread, below JMS: a consumer reads what it
+ * stored as any JMS message (text, properties, priority, expiry, persistence, an id), a text
+ * beyond the journal's record size included (the broker keeps it as a large message), and a
+ * resent id fails the whole transaction, leaving nothing.
+ */
+class HandoffFidelityTest {
+    @TempDir
+    Path data;
+
+    @Test
+    void a_consumer_reads_what_the_hand_off_stored_as_a_jms_producer_would_have_sent_it() throws Exception {
+        try (GatewayHarness harness = new GatewayHarness(data).start()) {
+            EmbeddedBroker broker = harness.gateway().broker();
+            BrokerAccess access = new BrokerAccess(broker.inVmUrl(), broker.internalUser(), broker.internalPassword());
+            // the "audit events" go to a kommun's queue here, where this test reads them, not to the trail's writer
+            try (Handoff handoff = new Handoff(access, broker.server(), Duration.ofHours(1), "kommun.1480")) {
+                String id = UUID.randomUUID().toString();
+                // 600,000 bytes as the broker stores text: more than one journal record takes
+                String longText = "<Dokument>" + "å".repeat(300_000) + "</Dokument>";
+                long before = System.currentTimeMillis();
+                handoff.commit("202100-5489", id, new byte[] {1, 2, 3}, "<Kvittens/>",
+                        List.of(new Handoff.Delivery("kommun.0180", longText, Map.of("AbMessageId", id, "AbSender", "fk"), 7, 3_600_000),
+                                new Handoff.Delivery("kommun.0180", "<Kort/>", Map.of("AbMessageId", id, "AbSender", "fk"), 4, 0)),
+                        List.of(), "[\"events\"]");
+
+                try (var files = java.nio.file.Files.walk(data)) {
+                    assertTrue(files.anyMatch(f -> f.getParent().endsWith("large-messages") && f.toString().endsWith(".msg")),
+                            "the long text kept as a large message");
+                }
+
+                ActiveMQConnectionFactory factory = access.factory();
+                try (Connection connection = factory.createConnection()) {
+                    connection.start();
+                    Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    MessageConsumer consumer = session.createConsumer(session.createQueue("kommun.0180"));
+                    // the higher priority first, as the broker orders them
+                    TextMessage big = (TextMessage) consumer.receive(5000);
+                    assertNotNull(big);
+                    assertEquals(longText, big.getText());
+                    assertEquals(id, big.getStringProperty("AbMessageId"));
+                    assertEquals("fk", big.getStringProperty("AbSender"));
+                    assertEquals(7, big.getJMSPriority());
+                    assertEquals(DeliveryMode.PERSISTENT, big.getJMSDeliveryMode());
+                    assertNotNull(big.getJMSMessageID());
+                    assertTrue(big.getJMSTimestamp() >= before, "a timestamp of the hand-off");
+                    assertTrue(big.getJMSExpiration() >= before + 3_600_000 && big.getJMSExpiration() <= System.currentTimeMillis() + 3_600_000,
+                            "expires an hour after the hand-off: " + big.getJMSExpiration());
+                    TextMessage small = (TextMessage) consumer.receive(5000);
+                    assertEquals("<Kort/>", small.getText());
+                    assertEquals(0, small.getJMSExpiration());
+                    assertEquals(4, small.getJMSPriority());
+                    Message events = session.createConsumer(session.createQueue("kommun.1480")).receive(5000);
+                    assertEquals("[\"events\"]", ((TextMessage) events).getText());
+                }
+                assertTrue(handoff.storedReceipt("202100-5489", id).isPresent());
+
+                // the same sender and id again: refused as already stored, and nothing of the transaction kept
+                assertThrows(Handoff.AlreadyStored.class, () -> handoff.commit("202100-5489", id, new byte[] {1, 2, 3}, "<Kvittens/>",
+                        List.of(new Handoff.Delivery("kommun.0180", "<Igen/>", Map.of("AbMessageId", id), 4, 0)), List.of(), "[\"again\"]"));
+                assertEquals(0, broker.depth("kommun.0180"));
+                assertEquals(0, broker.depth("kommun.1480"));
+            }
+        }
+    }
+}
