@@ -69,7 +69,7 @@ public final class SchemaGuard {
         if (parsed.invalid() != null) {
             throw Refusal.SCHEMA_INVALID.because(withoutValues(parsed.invalid().getMessage()));
         }
-        everyDateTimeHasAZone(root, root.getLocalName());
+        everyDateTimeHasAZone(root);
         if (type == MessageType.CONTACT_CONFIRMATION) {
             contactSaysHow(root);
         }
@@ -92,15 +92,25 @@ public final class SchemaGuard {
     }
 
     /** An xs:dateTime without a time zone names no instant, wherever it stands: the sender's to fix, with the field named. */
-    private static void everyDateTimeHasAZone(Element element, String path) {
-        for (Element child : Dom.elements(element)) {
-            String at = path + "/" + child.getLocalName();
-            if (SchemaValues.kind(child) == SchemaValues.Kind.DATE_TIME) {
-                SchemaValues.dateTimeValue(child, at);
-            } else {
-                everyDateTimeHasAZone(child, at);
+    private static void everyDateTimeHasAZone(Element element) {
+        for (org.w3c.dom.Node node = element.getFirstChild(); node != null; node = node.getNextSibling()) {
+            if (node instanceof Element child) {
+                if (SchemaValues.kind(child) == SchemaValues.Kind.DATE_TIME) {
+                    SchemaValues.dateTimeValue(child, path(child));
+                } else {
+                    everyDateTimeHasAZone(child);
+                }
             }
         }
+    }
+
+    /** An element's path from the root ("Beslut/Period/Fran"), made only for a refusal that names it. */
+    private static String path(Element element) {
+        StringBuilder path = new StringBuilder(element.getLocalName());
+        for (org.w3c.dom.Node up = element.getParentNode(); up instanceof Element parent; up = parent.getParentNode()) {
+            path.insert(0, parent.getLocalName() + "/");
+        }
+        return path.toString();
     }
 
     private static void checkContentType(String declared) {
