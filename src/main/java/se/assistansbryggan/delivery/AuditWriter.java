@@ -104,12 +104,12 @@ public final class AuditWriter extends BrokerListener {
         return queue.startsWith("gateway.audit.") && queue.endsWith(".mark");
     }
 
-    /** The message carrying encoded audit events (see {@link AuditTrail#encode}) to the writer. */
     /** The properties of a message of audit events: a source id of its own, so that a redelivered one is written once. */
     static java.util.Map<String, String> eventProperties() {
         return java.util.Map.of(SOURCE, UUID.randomUUID().toString());
     }
 
+    /** The message carrying encoded audit events (see {@link AuditTrail#encode}) to the writer. */
     public static TextMessage events(Session session, String encodedEvents) throws JMSException {
         TextMessage message = session.createTextMessage(encodedEvents);
         message.setStringProperty(SOURCE, UUID.randomUUID().toString());

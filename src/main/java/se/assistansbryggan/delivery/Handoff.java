@@ -177,7 +177,7 @@ public final class Handoff implements AutoCloseable {
                 // the transaction's one duplicate id; detection is per address: the same id always lands in the same bucket
                 DUPLICATE_ID, key), java.util.Map.of(), 4, retentionMillis));
         outgoing.add(new Outgoing(auditQueue, auditEvents, AuditWriter.eventProperties(), java.util.Map.of(), 4, 0));
-        if (local != null) {
+        if (local != null && ServerSends.carries(outgoing)) {
             local.commit(outgoing);
         } else {
             commitOverJms(outgoing);
@@ -208,7 +208,8 @@ public final class Handoff implements AutoCloseable {
             }
             discard(tx);
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error too: no message of this transaction may go with the thread's next one
             discard(tx);
             throw e;
         }
@@ -372,6 +373,9 @@ public final class Handoff implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (local != null) {
+            local.close();
+        }
         if (connection != null) {
             closeQuietly(connection);
         }
