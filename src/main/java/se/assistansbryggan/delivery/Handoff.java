@@ -16,10 +16,12 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import se.assistansbryggan.message.ClockKind;
 
 /**
- * The transactional hand-off to the broker. One JMS transaction holds the message for the
+ * The transactional hand-off to the broker. One broker transaction holds the message for the
  * recipient's queue, the sender's receipt (kept for resends) and, where the policy says so,
  * the follow-up clock on {@value #FOLLOW_UPS}; the commit returns only when the broker has
- * stored them all. Artemis duplicate detection makes a reused message id fail the
+ * stored them all. On the embedded broker the transaction is a broker session's of the calling
+ * thread ({@link ServerSends}); on an external broker, and for a text the JMS client sends as a
+ * large message, a JMS session's. Artemis duplicate detection makes a reused message id fail the
  * commit (the receipt record's duplicate id is the sender and message id; the transaction
  * holds the deliveries and clocks too, so the one id decides for them all), so nothing is ever
  * stored twice, whichever gateway instance sees the retry.

@@ -47,17 +47,20 @@ class HandoffFidelityTest {
                 long before = System.currentTimeMillis();
                 java.time.Instant due = java.time.Instant.ofEpochMilli(before + 3_600_000);
                 handoff.commit("202100-5489", id, new byte[] {1, 2, 3}, "<Kvittens/>",
-                        List.of(new Handoff.Delivery("kommun.0180", text, Map.of("AbMessageId", id, "AbSender", "fk"), 7, 3_600_000),
-                                new Handoff.Delivery("kommun.0180", "<Kort/>", Map.of("AbMessageId", id, "AbSender", "fk"), 4, 0)),
+                        // the lower priority first: the broker offers the higher one first all the same
+                        List.of(new Handoff.Delivery("kommun.0180", "<Kort/>", Map.of("AbMessageId", id, "AbSender", "fk"), 4, 0),
+                                new Handoff.Delivery("kommun.0180", text, Map.of("AbMessageId", id, "AbSender", "fk"), 7, 3_600_000)),
                         List.of(new Handoff.FollowUp("kommun-0180", "kommun-0180", "kommun.0180", due,
                                 se.assistansbryggan.message.ClockKind.values()[0], null)), "[\"events\"]");
+                List<String> sessions = handoffSessions(broker);
+                assertEquals(1, sessions.size(), "taken by a broker session of this thread's own, not over JMS: " + sessions);
+                String handoffSession = sessions.get(0);
 
                 ActiveMQConnectionFactory factory = access.factory();
                 try (Connection connection = factory.createConnection()) {
                     connection.start();
                     Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                     MessageConsumer consumer = session.createConsumer(session.createQueue("kommun.0180"));
-                    // the higher priority first, as the broker orders them
                     TextMessage big = (TextMessage) consumer.receive(5000);
                     assertNotNull(big);
                     assertEquals(text, big.getText());
@@ -91,17 +94,23 @@ class HandoffFidelityTest {
                 // the same sender and id again: refused as already stored, and nothing of the transaction kept (read below:
                 // a queue's count right after a commit may not show a message yet, so the queues are read, not counted)
                 assertThrows(Handoff.AlreadyStored.class, () -> handoff.commit("202100-5489", id, new byte[] {1, 2, 3}, "<Kvittens/>",
-                        List.of(new Handoff.Delivery("kommun.0180", "<Igen/>", Map.of("AbMessageId", id), 4, 0)), List.of(), "[\"again\"]"));
+                        List.of(new Handoff.Delivery("kommun.0180", "<Igen/>", Map.of("AbMessageId", id), 4, 0)),
+                        List.of(new Handoff.FollowUp("kommun-0180", "kommun-0180", "kommun.0180", due.plusSeconds(60),
+                                se.assistansbryggan.message.ClockKind.values()[0], null)), "[\"again\"]"));
+                assertEquals(1, broker.server().locateQueue(Handoff.FOLLOW_UPS).getScheduledMessages().size(), "no second clock");
+                assertEquals(1, keptReceipts(access, id), "no second receipt");
 
                 // the same thread hands off again after the refusal, in the same broker session: only the new message arrives
                 String next = UUID.randomUUID().toString();
                 handoff.commit("202100-5489", next, new byte[] {4}, "<Kvittens/>",
                         List.of(new Handoff.Delivery("kommun.0180", "<Nasta/>", Map.of("AbMessageId", next), 4, 0)), List.of(), "[\"next\"]");
+                assertEquals(List.of(handoffSession), handoffSessions(broker), "the thread's session, kept after the refusal");
                 // a text the JMS client sends as a large message (over 100 KiB as the broker stores text) goes over JMS, kept so
                 String last = UUID.randomUUID().toString();
                 String large = "<Dokument>" + "å".repeat(60_000) + "</Dokument>";
                 handoff.commit("202100-5489", last, new byte[] {5}, "<Kvittens/>",
                         List.of(new Handoff.Delivery("kommun.0180", large, Map.of("AbMessageId", last), 4, 0)), List.of(), "[\"last\"]");
+                assertEquals(List.of(handoffSession), handoffSessions(broker), "no broker session of its own for the JMS path");
                 try (var files = java.nio.file.Files.list(data.resolve("large-messages"))) {
                     assertEquals(1, files.filter(f -> f.toString().endsWith(".msg")).count(), "kept as a large message");
                 }
@@ -122,6 +131,26 @@ class HandoffFidelityTest {
                     assertNull(events.receive(1000), "no events of the refused transaction");
                 }
             }
+            assertEquals(List.of(), handoffSessions(broker), "closed with the hand-off");
+        }
+    }
+
+    /** The names of the broker sessions hand-offs opened on the broker's side. */
+    private static List<String> handoffSessions(EmbeddedBroker broker) {
+        return broker.server().getSessions().stream().map(org.apache.activemq.artemis.core.server.ServerSession::getName)
+                .filter(name -> name.startsWith("handoff-")).sorted().toList();
+    }
+
+    /** How many receipts are kept for this message id (on its bucket). */
+    private static int keptReceipts(BrokerAccess access, String id) throws Exception {
+        try (Connection connection = access.factory().createConnection()) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            var found = session.createBrowser(session.createQueue(Handoff.receiptQueue(id)), "AbMessageId = '" + id + "'").getEnumeration();
+            int count = 0;
+            for (; found.hasMoreElements(); found.nextElement()) {
+                count++;
+            }
+            return count;
         }
     }
 }
