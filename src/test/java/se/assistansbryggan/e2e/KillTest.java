@@ -169,9 +169,8 @@ class KillTest {
     private static Map<String, Integer> drain(String url, String user, String password) throws Exception {
         Map<String, Integer> seen = new HashMap<>();
         try (QueueReader stockholm = new QueueReader(url, user, password)) {
-            for (Optional<QueueReader.Received> r = stockholm.receive("kommun.0180", 3000); r.isPresent();
-                    r = stockholm.receive("kommun.0180", 3000)) {
-                seen.merge(r.get().messageId(), 1, Integer::sum);
+            for (QueueReader.Received r : stockholm.drain("kommun.0180", 3000)) {
+                seen.merge(r.messageId(), 1, Integer::sum);
             }
         }
         return seen;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -149,9 +150,13 @@ class LexicalFormsPropertyTest {
 
     private static Map<String, List<String>> delivered(String messageId) throws Exception {
         Map<String, List<String>> delivered = new LinkedHashMap<>();
+        // the receipt comes once the transaction is stored; the broker puts its messages on their queues a moment later.
+        // One wait for all six queues, then each read to its end: waiting on each empty queue in turn took most of
+        // this test's minute
+        TimeUnit.MILLISECONDS.sleep(100);
         try (QueueReader reader = harness.reader()) {
             for (String queue : QUEUES) {
-                for (var r = reader.receive(queue, 50); r.isPresent(); r = reader.receive(queue, 50)) {
+                for (var r = reader.receiveNow(queue); r.isPresent(); r = reader.receiveNow(queue)) {
                     if (messageId.equals(r.get().messageId())) {
                         List<String> values = new ArrayList<>(List.of("rules=" + r.get().rules(), "legal=" + r.get().legalBasis()));
                         values.addAll(typedValues(r.get().text()));
