@@ -49,7 +49,8 @@ final class Markdown {
                     + "(raise -Dbench.messages).\n");
         }
         Map<String, Object> warmUp = (Map<String, Object>) report.get("warmUp");
-        md.append("\nWarm-up before measuring (until the JIT settles: its compiler threads under 5 % of a core for 5 s; "
+        md.append("\nWarm-up before measuring (until the JIT settles: its compiler threads under 5 % of a core in each of two 5 s windows in a row, the "
+                + "senders running the closed loop's own loop; "
                 + "the PERMIT_REVOCATION fan-out between the stages):");
         for (var stage : warmUp.values()) {
             Map<String, Object> st = (Map<String, Object>) stage;
