@@ -43,7 +43,32 @@ public final class SchemaValues {
             throw new IllegalStateException("no schema type for " + element.getLocalName()
                     + ": only documents from the validating parser are decided on");
         }
-        for (Kind kind : new Kind[] {Kind.BOOLEAN, Kind.DATE, Kind.DATE_TIME, Kind.DECIMAL, Kind.TOKEN, Kind.NORMALIZED_STRING}) {
+        String name = type.getTypeName();
+        if (name == null || name.startsWith("#")) {
+            return kindOf(type); // an anonymous type (none in schemas/ today) has no name to remember it by
+        }
+        // a named type's value space is the type's own: worked out once, not by walking its derivations for every element
+        // of every message (a tenth of intake's CPU)
+        var named = KINDS.computeIfAbsent(Objects.requireNonNullElse(type.getTypeNamespace(), ""),
+                ns -> new java.util.concurrent.ConcurrentHashMap<>());
+        Kind kind = named.get(name);
+        if (kind == null) {
+            kind = kindOf(type);
+            named.put(name, kind);
+        }
+        return kind;
+    }
+
+    /**
+     * The kind of each named schema type met so far, by namespace and name. Each schema family has a
+     * namespace of its own and its one version in this gateway, so a name there names one type.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.ConcurrentHashMap<String, Kind>> KINDS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Kind[] DECIDED = {Kind.BOOLEAN, Kind.DATE, Kind.DATE_TIME, Kind.DECIMAL, Kind.TOKEN, Kind.NORMALIZED_STRING};
+
+    private static Kind kindOf(TypeInfo type) {
+        for (Kind kind : DECIDED) {
             String name = builtIn(kind);
             if ((XS.equals(type.getTypeNamespace()) && name.equals(type.getTypeName())) || type.isDerivedFrom(XS, name, DERIVED)) {
                 return kind;
