@@ -67,11 +67,14 @@ public final class Benchmark {
     /** The fewest messages the warm-up sends, however soon the JIT seems settled. */
     static final int WARM_UP = Integer.getInteger("bench.warmup", 10_000);
     static final int WARM_UP_SENDERS = Integer.getInteger("bench.warmup.senders", 8);
-    /** Long enough for the JIT to settle on a slow machine (seen here: 130 s, then 35 s at full load). */
+    /**
+     * Long enough for the JIT to settle on a slow machine (seen here with two quiet windows asked: 131 s, then
+     * more than 60 s at full load).
+     */
     static final int WARM_UP_MAX_SECONDS = Integer.getInteger("bench.warmup.max.seconds", 180);
-    static final int WARM_UP_FULL_MAX_SECONDS = Integer.getInteger("bench.warmup.full.max.seconds", 60);
-    /** Signed for the warm-up: enough for both stages (seen: 30,000 and 16,000 before they settled). */
-    static final int WARM_UP_MESSAGES = Integer.getInteger("bench.warmup.messages", 80_000);
+    static final int WARM_UP_FULL_MAX_SECONDS = Integer.getInteger("bench.warmup.full.max.seconds", 120);
+    /** Signed for the warm-up: enough for both stages (seen: 44,700 and more than 29,800), held outside the heap until it ends. */
+    static final int WARM_UP_MESSAGES = Integer.getInteger("bench.warmup.messages", 100_000);
     static final int JIT_WINDOW_SECONDS = 5;
     static final int JIT_SETTLED_PERCENT = 5;
     /** Consecutive windows the JIT must stay under {@link #JIT_SETTLED_PERCENT} for a stage to count as settled. */
