@@ -9,7 +9,7 @@ import jakarta.jms.TextMessage;
 import java.util.Optional;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
-/** A consumer's side: reads one message from a party's queue over JMS (Artemis Core protocol). */
+/** A consumer's side: reads messages from a party's queue over JMS (Artemis Core protocol). */
 public final class QueueReader implements AutoCloseable {
     private final ActiveMQConnectionFactory factory;
     private final Connection connection;

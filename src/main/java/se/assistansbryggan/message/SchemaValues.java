@@ -61,7 +61,8 @@ public final class SchemaValues {
 
     /**
      * The kind of each named schema type met so far, by namespace and name. Each schema family has a
-     * namespace of its own and its one version in this gateway, so a name there names one type.
+     * namespace of its own and its one version in this gateway, so a name there names one type (a schema
+     * made for a test must not reuse a family's namespace for types of its own).
      */
     private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.ConcurrentHashMap<String, Kind>> KINDS =
             new java.util.concurrent.ConcurrentHashMap<>();
