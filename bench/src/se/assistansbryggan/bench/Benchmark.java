@@ -73,8 +73,11 @@ public final class Benchmark {
      */
     static final int WARM_UP_MAX_SECONDS = Integer.getInteger("bench.warmup.max.seconds", 180);
     static final int WARM_UP_FULL_MAX_SECONDS = Integer.getInteger("bench.warmup.full.max.seconds", 120);
-    /** Signed for the warm-up: enough for both stages (seen: 44,700 and more than 29,800), held outside the heap until it ends. */
-    static final int WARM_UP_MESSAGES = Integer.getInteger("bench.warmup.messages", 100_000);
+    /**
+     * Signed for the warm-up: enough for both stages at their caps as seen here (44,700 messages in the first
+     * stage's 131 s, some 500/s in the second), held outside the heap (about 500 MB) until the warm-up ends.
+     */
+    static final int WARM_UP_MESSAGES = Integer.getInteger("bench.warmup.messages", 120_000);
     static final int JIT_WINDOW_SECONDS = 5;
     static final int JIT_SETTLED_PERCENT = 5;
     /** Consecutive windows the JIT must stay under {@link #JIT_SETTLED_PERCENT} for a stage to count as settled. */
@@ -247,11 +250,13 @@ public final class Benchmark {
         int first = next.get();
         // the closed loop's own sender loop, latency recorder included: code the warm-up never ran was compiled in the
         // measured closed loop (seen: 0.1 to 0.4 ms of JIT per message after a warm-up that had settled)
-        ExecutorService senders = startSenders(senderCount, closedLoopSender(clients, messages, messages.size(), next, () -> !stop.get(),
-                new Recorder(3), accepted, new AtomicInteger(), new AtomicInteger()));
+        // no deadline of its own: the stage ends when the loop below sets stop
+        ExecutorService senders = startSenders(senderCount, closedLoopSender(clients, messages, messages.size(), next, stop,
+                System.nanoTime() + Long.MAX_VALUE / 2, new Recorder(3), accepted, new AtomicInteger(), new AtomicInteger()));
         long start = System.nanoTime();
         double jitPercent = 100;
         int quietWindows = 0;
+        String end = "running";
         while (!stop.get()) {
             JitReading before = JitReading.now();
             long windowStart = System.nanoTime();
@@ -259,8 +264,14 @@ public final class Benchmark {
             jitPercent = 100.0 * JitReading.now().since(before) / (System.nanoTime() - windowStart);
             quietWindows = jitPercent < JIT_SETTLED_PERCENT ? quietWindows + 1 : 0;
             // quiet over one window was sometimes a lull: C2 went on with the next method soon after
-            boolean settled = quietWindows >= JIT_QUIET_WINDOWS && next.get() - first >= minMessages;
-            stop.set(settled || next.get() >= messages.size() || System.nanoTime() - start > maxSeconds * 1_000_000_000L);
+            if (quietWindows >= JIT_QUIET_WINDOWS && next.get() - first >= minMessages) {
+                end = "settled";
+            } else if (next.get() >= messages.size()) {
+                end = "ran out of messages";
+            } else if (System.nanoTime() - start > maxSeconds * 1_000_000_000L) {
+                end = "time cap";
+            }
+            stop.set(!end.equals("running"));
         }
         senders.awaitTermination(1, TimeUnit.MINUTES);
         // every sender took one index it did not send when it saw the stop
@@ -271,19 +282,22 @@ public final class Benchmark {
         stage.put("seconds", round((System.nanoTime() - start) / 1e9));
         stage.put("jitPercentOfOneCoreAtTheEnd", round(jitPercent));
         stage.put("quietWindowsAtTheEnd", quietWindows);
-        stage.put("settled", quietWindows >= JIT_QUIET_WINDOWS);
+        stage.put("settled", end.equals("settled"));
+        stage.put("ended", end);
         return stage;
     }
 
     /**
-     * What a sender of the closed loop does (and of the warm-up, so the JIT has compiled it): posts the next
-     * message, below {@code limit}, while {@code goOn} holds, and records its latency.
+     * What a sender of the closed loop does (and of the warm-up, so the JIT has compiled the very code the
+     * closed loop runs, its condition included): posts the next message, below {@code limit}, until
+     * {@code stop} is set or {@code deadline} (a {@link System#nanoTime()}) has passed, and records its latency.
      */
     private static SenderLoop closedLoopSender(Map<String, GatewayClient> clients, List<Traffic.Message> messages, int limit,
-            AtomicInteger next, java.util.function.BooleanSupplier goOn, Recorder recorder, Set<String> accepted, AtomicInteger ok,
+            AtomicInteger next, java.util.concurrent.atomic.AtomicBoolean stop, long deadline, Recorder recorder, Set<String> accepted,
+            AtomicInteger ok,
             AtomicInteger refused) {
         return () -> {
-            for (int i = next.getAndIncrement(); i < limit && goOn.getAsBoolean(); i = next.getAndIncrement()) {
+            for (int i = next.getAndIncrement(); i < limit && !stop.get() && System.nanoTime() - deadline < 0; i = next.getAndIncrement()) {
                 long t0 = System.nanoTime();
                 try {
                     record(post(clients, messages.get(i)), accepted, ok, refused);
@@ -305,7 +319,7 @@ public final class Benchmark {
         Usage usage = Usage.start();
         long start = System.nanoTime();
         startSenders(SENDERS, closedLoopSender(clients, messages, messages.size() - OPEN_RATE * OPEN_SECONDS, next,
-                () -> System.nanoTime() < end, recorder, accepted, ok, refused)).awaitTermination(5, TimeUnit.MINUTES);
+                new java.util.concurrent.atomic.AtomicBoolean(), end, recorder, accepted, ok, refused)).awaitTermination(5, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
         // every sender took one index it did not send when it stopped
         next.addAndGet(-SENDERS);

@@ -49,14 +49,15 @@ final class Markdown {
                     + "(raise -Dbench.messages).\n");
         }
         Map<String, Object> warmUp = (Map<String, Object>) report.get("warmUp");
-        md.append("\nWarm-up before measuring (until the JIT settles: its compiler threads under 5 % of a core in each of two 5 s windows in a row, the "
-                + "senders running the closed loop's own loop; "
-                + "the PERMIT_REVOCATION fan-out between the stages):");
+        md.append("\nWarm-up before measuring (until the JIT settles: its compiler threads under ").append(Benchmark.JIT_SETTLED_PERCENT)
+                .append(" % of a core in each of ").append(Benchmark.JIT_QUIET_WINDOWS).append(" windows of ").append(Benchmark.JIT_WINDOW_SECONDS)
+                .append(" s in a row, the senders running the closed loop's own loop; the PERMIT_REVOCATION fan-out between the stages):");
         for (var stage : warmUp.values()) {
             Map<String, Object> st = (Map<String, Object>) stage;
             md.append(" ").append(st.get("messages")).append(" messages from ").append(st.get("senders")).append(" senders in ")
                     .append(st.get("seconds")).append(" s, the JIT at ").append(st.get("jitPercentOfOneCoreAtTheEnd"))
-                    .append(" % of a core at the end (").append(Boolean.TRUE.equals(st.get("settled")) ? "settled" : "time cap").append(");");
+                    .append(" % of a core at the end (").append(st.getOrDefault("ended", Boolean.TRUE.equals(st.get("settled")) ? "settled" : "time cap"))
+                    .append(");");
         }
         md.setLength(md.length() - 1);
         md.append(".\n");
