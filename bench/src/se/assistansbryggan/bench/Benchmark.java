@@ -177,6 +177,14 @@ public final class Benchmark {
             report.put("fanOutToEveryKommun", fanOut);
             warmUp.put("full", warmUpStage(clients, warmUpMessages, warmUpNext, accepted, SENDERS, WARM_UP_FULL_MAX_SECONDS, 0));
             report.put("warmUp", warmUp);
+            // what the broker holds when the measured phases begin: its and the collector's cost per message grow with it,
+            // and a longer warm-up leaves more (runs are comparable only at a like state)
+            Map<String, Object> held = new LinkedHashMap<>();
+            held.put("acceptedBefore", accepted.size());
+            held.put("receiptsKept", se.assistansbryggan.delivery.Handoff.receiptQueues().stream()
+                    .mapToLong(q -> Math.max(0, gateway.broker().depth(q))).sum());
+            held.put("followUpClocksOpen", gateway.broker().depth(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS));
+            report.put("heldWhenMeasuringBegan", held);
             warmUpMessages = null;
             Histogram closed = closedLoop(clients, messages, next, accepted, report);
             // what the recipients' consumers had yet to read when the closed loop ended: if it grew, the

@@ -42,6 +42,11 @@ final class Markdown {
                 .append(misbehaving.get("slowRequestsKeptOpen")).append(" requests open, each body a byte every 200 ms, three times its share of ")
                 .append(misbehaving.get("itsShare")).append("), the others sent at the open loop's rate; it was answered, by HTTP status (then waiting Retry-After): ")
                 .append(misbehaving.get("misbehavingPartyAnsweredByStatus")).append(".\n");
+        Map<String, Object> held = (Map<String, Object>) report.get("heldWhenMeasuringBegan");
+        md.append("\nWhen the closed loop began, after the warm-up: ").append(held.get("acceptedBefore"))
+                .append(" messages accepted, ").append(held.get("receiptsKept")).append(" receipts kept (most paged to disk), ")
+                .append(held.get("followUpClocksOpen")).append(" follow-up clocks open (in memory). What the broker holds adds to "
+                        + "its and the collector's CPU per message.\n");
         md.append("\nDeliveries the consumers had not yet read when the closed loop ended: ")
                 .append(closed.get("deliveriesNotYetReadAtTheEnd")).append(".\n");
         if (Boolean.TRUE.equals(closed.get("ranOutOfPresignedMessages"))) {
