@@ -184,6 +184,9 @@ public final class Benchmark {
             held.put("receiptsKept", se.assistansbryggan.delivery.Handoff.receiptQueues().stream()
                     .mapToLong(q -> Math.max(0, gateway.broker().depth(q))).sum());
             held.put("followUpClocksOpen", gateway.broker().depth(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS));
+            held.put("receiptQueuesPaging", se.assistansbryggan.delivery.Handoff.receiptQueues().stream()
+                    .filter(q -> paging(gateway, q)).count());
+            held.put("followUpClocksPaging", paging(gateway, se.assistansbryggan.delivery.Handoff.FOLLOW_UPS));
             report.put("heldWhenMeasuringBegan", held);
             warmUpMessages = null;
             Histogram closed = closedLoop(clients, messages, next, accepted, report);
@@ -405,6 +408,17 @@ public final class Benchmark {
         }
         senders.shutdown();
         return senders;
+    }
+
+    /** Whether the broker pages the address of this name to disk (its messages beyond its share of memory). */
+    private static boolean paging(Gateway gateway, String address) {
+        try {
+            var store = gateway.broker().server().getPagingManager()
+                    .getPageStore(org.apache.activemq.artemis.api.core.SimpleString.of(address));
+            return store != null && store.isPaging();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot ask the broker whether " + address + " pages", e);
+        }
     }
 
     /** Deliveries on the recipients' queues the consumers have not read yet. */

@@ -44,9 +44,11 @@ final class Markdown {
                 .append(misbehaving.get("misbehavingPartyAnsweredByStatus")).append(".\n");
         Map<String, Object> held = (Map<String, Object>) report.get("heldWhenMeasuringBegan");
         md.append("\nWhen the closed loop began, after the warm-up: ").append(held.get("acceptedBefore"))
-                .append(" messages accepted, ").append(held.get("receiptsKept")).append(" receipts kept (most paged to disk), ")
-                .append(held.get("followUpClocksOpen")).append(" follow-up clocks open (in memory). What the broker holds adds to "
-                        + "its and the collector's CPU per message.\n");
+                .append(" messages accepted, ").append(held.get("receiptsKept")).append(" receipts kept (")
+                .append(held.get("receiptQueuesPaging")).append(" of their ").append(se.assistansbryggan.delivery.Handoff.receiptQueues().size())
+                .append(" queues paging to disk), ").append(held.get("followUpClocksOpen")).append(" follow-up clocks open (")
+                .append(Boolean.TRUE.equals(held.get("followUpClocksPaging")) ? "paging to disk" : "in memory")
+                .append("). What the broker holds may add to its and the collector's CPU per message.\n");
         md.append("\nDeliveries the consumers had not yet read when the closed loop ended: ")
                 .append(closed.get("deliveriesNotYetReadAtTheEnd")).append(".\n");
         if (Boolean.TRUE.equals(closed.get("ranOutOfPresignedMessages"))) {
