@@ -175,14 +175,6 @@ public final class Benchmark {
             @SuppressWarnings("unchecked")
             Set<String> fanOutIds = new java.util.HashSet<>((List<String>) fanOut.remove("ids"));
             report.put("fanOutToEveryKommun", fanOut);
-            // the open loop's pace, unmeasured, before the full stage: at 300/s the broker takes branches a saturated
-            // machine does not (a consumer waiting for each message, a journal sync per commit), and C2 recompiled its
-            // delivery and paging paths for them in the measured open loop (JFR: 11 s of compiling in its 10 s,
-            // QueueImpl.deliver the largest; 0.47-0.68 ms of JIT per open-loop message in two runs). Seen before the
-            // full stage, they are in the profiles the full stage's compilations are made from
-            Map<String, Object> paced = new LinkedHashMap<>();
-            openLoop(clients, warmUpMessages, warmUpNext, accepted, paced, "warmUpAtTheOpenLoopsRate");
-            report.putAll(paced);
             warmUp.put("full", warmUpStage(clients, warmUpMessages, warmUpNext, accepted, SENDERS, WARM_UP_FULL_MAX_SECONDS, 0));
             report.put("warmUp", warmUp);
             // what the broker holds when the measured phases begin: its and the collector's cost per message grow with it,
@@ -358,8 +350,7 @@ public final class Benchmark {
     /** The open loop at {@link #OPEN_RATE} for {@link #OPEN_SECONDS}, its result under {@code key}. */
     static Histogram openLoop(Map<String, GatewayClient> clients, List<Traffic.Message> messages, AtomicInteger next, Set<String> accepted,
             Map<String, Object> report, String key) throws Exception {
-        System.out.println((key.startsWith("warmUp") ? "warm-up at the open loop's rate: " : "open loop: ") + OPEN_RATE
-                + " messages/s for " + OPEN_SECONDS + " s …");
+        System.out.println("open loop: " + OPEN_RATE + " messages/s for " + OPEN_SECONDS + " s …");
         Recorder recorder = new Recorder(3);
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();

@@ -58,8 +58,7 @@ final class Markdown {
         Map<String, Object> warmUp = (Map<String, Object>) report.get("warmUp");
         md.append("\nWarm-up before measuring (until the JIT settles: its compiler threads under ").append(Benchmark.JIT_SETTLED_PERCENT)
                 .append(" % of a core in each of ").append(Benchmark.JIT_QUIET_WINDOWS).append(" windows of ").append(Benchmark.JIT_WINDOW_SECONDS)
-                .append(" s in a row, the senders running the closed loop's own loop; between the stages the PERMIT_REVOCATION fan-out and ")
-                .append(Benchmark.OPEN_SECONDS).append(" s at the open loop's rate, unmeasured):");
+                .append(" s in a row, the senders running the closed loop's own loop; the PERMIT_REVOCATION fan-out between the stages):");
         for (var stage : warmUp.values()) {
             Map<String, Object> st = (Map<String, Object>) stage;
             md.append(" ").append(st.get("messages")).append(" messages from ").append(st.get("senders")).append(" senders in ")
