@@ -39,6 +39,12 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static final String EXPIRED = "ExpiryQueue";
     public static final String DEAD_LETTER_PREFIX = "DLQ.";
     public static final String EXPIRY_PREFIX = "EXP.";
+    /**
+     * The expiry address of messages that simply go when their time is up. Not null: address
+     * settings merge with less specific matches, so a null took the expiry queue of {@code #} and
+     * expired receipts piled up on {@code EXP.gateway.receipts.<n>}. An empty one drops them.
+     */
+    private static final SimpleString DROPPED = SimpleString.of("");
     static final String GATEWAY_ROLE = "gateway";
 
     private final EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
@@ -78,7 +84,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 // offered again at once and in order after a rollback
                 .addAddressSetting("gateway.audit.#", new AddressSettings().setMaxDeliveryAttempts(-1).setRedeliveryDelay(0L))
                 // a pull acknowledgement no clock took simply goes when it expires
-                .addAddressSetting(Handoff.RECEIVED, new AddressSettings().setExpiryAddress(null).setDeadLetterAddress(null));
+                .addAddressSetting(Handoff.RECEIVED, new AddressSettings().setExpiryAddress(DROPPED));
         // a copy of every dead letter for the audit trail; the dead letter itself stays for the operators
         config.addDivertConfiguration(new org.apache.activemq.artemis.core.config.DivertConfiguration()
                 .setName("dead-letter-audit").setAddress(DEAD_LETTERS).setForwardingAddress(DeadLetterWatcher.EVENTS)
@@ -150,7 +156,7 @@ public final class EmbeddedBroker implements AutoCloseable {
      */
     private static AddressSettings receiptSettings(long share, int idsInAll) {
         int quarter = (int) Math.max(64 * 1024, share / 4);
-        return new AddressSettings().setAutoCreateAddresses(false).setAutoCreateQueues(false).setExpiryAddress(null)
+        return new AddressSettings().setAutoCreateAddresses(false).setAutoCreateQueues(false).setExpiryAddress(DROPPED)
                 .setMaxSizeBytes(share / 2).setPageSizeBytes(quarter).setMaxReadPageBytes(quarter)
                 .setIDCacheSize(receiptIds(idsInAll));
     }

@@ -67,6 +67,8 @@ class ReceiptRetentionTest {
                 assertTrue(pageStore(paging, queue).getNumberOfPages() <= 1, queue + " still holds page files");
             }
             assertEquals(200, harness.gateway().broker().depth("kommun.0180"), "the deliveries stay");
+            assertTrue(harness.gateway().broker().nonEmptyQueues().keySet().stream().noneMatch(q -> q.contains("receipts")),
+                    "expired receipts go, not to an expiry queue: " + harness.gateway().broker().nonEmptyQueues());
         }
     }
 
