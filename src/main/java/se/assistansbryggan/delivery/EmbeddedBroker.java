@@ -80,6 +80,9 @@ public final class EmbeddedBroker implements AutoCloseable {
                 // does not push the delivery queues and the follow-up clocks, which live in memory, into paging
                 .addAddressSetting(Handoff.RECEIPTS + ".#", receiptSettings(settings.memoryBytes() / 4 / (Handoff.RECEIPT_BUCKETS + 1),
                         settings.idCacheSize()))
+                // where a hand-off keeps its receipt until the mover takes it to its bucket (KeptReceipts): a few hundred at
+                // a time, an eighth of the memory before it too pages
+                .addAddressSetting(Handoff.RECENT_RECEIPTS, KeptReceipts.settings(settings.memoryBytes() / 8))
                 // audit events wait for the trail's writer however long it takes: never dead-lettered, never expired,
                 // offered again at once and in order after a rollback
                 .addAddressSetting("gateway.audit.#", new AddressSettings().setMaxDeliveryAttempts(-1).setRedeliveryDelay(0L))

@@ -35,9 +35,14 @@ public final class Handoff implements AutoCloseable {
      */
     public static final String RECEIPTS = "gateway.receipts";
     public static final int RECEIPT_BUCKETS = 16;
+    /**
+     * Where the embedded broker keeps a receipt until it is moved to its bucket with others, so
+     * that a hand-off does not wait for a bucket's page file ({@link KeptReceipts}).
+     */
+    public static final String RECENT_RECEIPTS = RECEIPTS + ".recent";
     private static final List<String> RECEIPT_QUEUES = java.util.stream.Stream.concat(
             java.util.stream.IntStream.range(0, RECEIPT_BUCKETS).mapToObj(bucket -> RECEIPTS + "." + bucket),
-            java.util.stream.Stream.of(RECEIPTS)).toList();
+            java.util.stream.Stream.of(RECENT_RECEIPTS, RECEIPTS)).toList();
     /** Follow-up clocks: one scheduled message per notice awaiting the kommun's confirmation. */
     public static final String FOLLOW_UPS = "gateway.followups";
     /**
@@ -46,9 +51,12 @@ public final class Handoff implements AutoCloseable {
      */
     public static final String RECEIVED = "gateway.followups.received";
     static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+    /** The sender's message id, on every message of a hand-off. */
+    static final String MESSAGE_ID = "AbMessageId";
     /** The organisation number of the sender whose message id a kept receipt answers. */
     static final String SENDER = "AbSenderOrgnr";
     private static final long CALL_TIMEOUT_MILLIS = 5_000;
+    private static final long MOVE_TIMEOUT_MILLIS = 600_000;
 
     private final ActiveMQConnectionFactory factory;
     private final ThreadLocal<Transacted> sessions = new ThreadLocal<>();
@@ -60,6 +68,8 @@ public final class Handoff implements AutoCloseable {
     private final String auditQueue;
     /** The embedded broker's own sessions, when the broker is in this JVM; null with an external broker. */
     private final ServerSends local;
+    /** With the embedded broker: receipts kept on the recent queue first, and moved to their buckets in batches. */
+    private final KeptReceipts kept;
     private Connection connection;
     private int generation;
 
@@ -74,7 +84,17 @@ public final class Handoff implements AutoCloseable {
      */
     public Handoff(BrokerAccess broker, org.apache.activemq.artemis.core.server.ActiveMQServer server, Duration retention,
             String auditQueue) throws JMSException {
-        this.local = server == null ? null : new ServerSends(server, broker.user(), broker.password(), CALL_TIMEOUT_MILLIS);
+        this(broker, server, retention, auditQueue, true, KeptReceipts.LAG_LIMIT);
+    }
+
+    /**
+     * @param moving whether receipts are moved from the recent queue to their buckets in the background
+     *     (a test moves them itself, to see them in each place)
+     * @param lagLimit receipts waiting on the recent queue from which on a hand-off keeps its own in its bucket
+     */
+    Handoff(BrokerAccess broker, org.apache.activemq.artemis.core.server.ActiveMQServer server, Duration retention,
+            String auditQueue, boolean moving, int lagLimit) throws JMSException {
+        this.local = server == null ? null : new ServerSends(server, broker.user(), broker.password(), CALL_TIMEOUT_MILLIS, "handoff-");
         this.factory = broker.factory();
         this.auditQueue = auditQueue;
         // the queues exist (made at start): each session asks the broker about a queue once and keeps the answer
@@ -90,6 +110,11 @@ public final class Handoff implements AutoCloseable {
         this.retentionMillis = retention.toMillis();
         connection();
         this.legacyUntil = legacyExpiry();
+        // last: its thread starts with it. A move waits for the broker as long as it takes (nobody waits for it; a copy
+        // stored after the mover stopped waiting would otherwise be made a second time)
+        this.kept = server == null ? null
+                : new KeptReceipts(server, new ServerSends(server, broker.user(), broker.password(), MOVE_TIMEOUT_MILLIS, "receipt-mover-"),
+                        moving, lagLimit);
     }
 
     /** What one delivery puts on one queue. */
@@ -172,11 +197,21 @@ public final class Handoff implements AutoCloseable {
             long due = followUp.due().toEpochMilli();
             outgoing.add(new Outgoing(FOLLOW_UPS, null, clock, java.util.Map.of("AbDue", due, PullQueue.SCHEDULED, due), 4, 0));
         }
-        outgoing.add(new Outgoing(receiptQueue(messageId), receiptXml, java.util.Map.of(
+        String bucket = receiptQueue(messageId);
+        String receipts = bucket;
+        if (kept != null) {
+            // detection is per address: the recent queue remembers the ids not yet moved, the bucket those moved
+            if (kept.kept(key, bucket)) {
+                throw new AlreadyStored(new IllegalStateException("message id " + messageId + " is kept already"));
+            }
+            receipts = kept.queueFor(bucket);
+        }
+        outgoing.add(new Outgoing(receipts, receiptXml, java.util.Map.of(
                 "AbMessageId", messageId,
                 SENDER, senderOrgnr,
                 "AbContentDigest", Base64.getEncoder().encodeToString(contentDigest),
                 // the transaction's one duplicate id; detection is per address: the same id always lands in the same bucket
+                // (or first on the recent queue, checked above for both)
                 DUPLICATE_ID, key), java.util.Map.of(), 4, retentionMillis));
         outgoing.add(new Outgoing(auditQueue, auditEvents, AuditWriter.eventProperties(), java.util.Map.of(), 4, 0));
         if (local != null && ServerSends.carries(outgoing)) {
@@ -249,7 +284,8 @@ public final class Handoff implements AutoCloseable {
 
     private Optional<StoredReceipt> browseReceipt(String messageId, String selector) throws JMSException {
         try (Session session = connection().createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            for (String queue : List.of(receiptQueue(messageId), RECEIPTS)) {
+            // the recent queue first: the mover deletes a receipt there only once its copy is in the bucket
+            for (String queue : List.of(RECENT_RECEIPTS, receiptQueue(messageId), RECEIPTS)) {
                 try (QueueBrowser browser = session.createBrowser(session.createQueue(queue), selector)) {
                     java.util.Enumeration<?> found = browser.getEnumeration();
                     if (found.hasMoreElements()) {
@@ -371,10 +407,18 @@ public final class Handoff implements AutoCloseable {
         }
     }
 
+    /** The receipts kept on the recent queue and their mover, with the embedded broker (null with an external one). */
+    KeptReceipts keptReceipts() {
+        return kept;
+    }
+
     private record Transacted(Connection connection, Session session, MessageProducer producer) {}
 
     @Override
     public synchronized void close() {
+        if (kept != null) {
+            kept.close();
+        }
         if (local != null) {
             local.close();
         }

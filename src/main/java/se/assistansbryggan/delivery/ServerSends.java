@@ -40,6 +40,7 @@ final class ServerSends {
     private final String user;
     private final String password;
     private final long timeoutMillis;
+    private final String sessionPrefix;
     /** One broker session per hand-off thread, as the JMS path keeps one JMS session per thread. */
     private final ThreadLocal<Open> sessions = new ThreadLocal<>();
     /** Every session open, to be closed with the hand-off. */
@@ -47,7 +48,12 @@ final class ServerSends {
     /** Texts from this size on (in the two bytes a character the broker stores) go over JMS, as large messages. */
     private static final int LARGE_BYTES = org.apache.activemq.artemis.api.core.client.ActiveMQClient.DEFAULT_MIN_LARGE_MESSAGE_SIZE;
 
-    ServerSends(ActiveMQServer server, String user, String password, long timeoutMillis) {
+    /**
+     * @param sessions what the names of its broker sessions begin with (an operator or a test tells
+     *     the hand-offs' sessions from the receipt mover's)
+     */
+    ServerSends(ActiveMQServer server, String user, String password, long timeoutMillis, String sessions) {
+        this.sessionPrefix = sessions;
         this.server = server;
         this.user = user;
         this.password = password;
@@ -75,6 +81,31 @@ final class ServerSends {
      * @throws JMSException when the broker could not store it (nothing of it is kept)
      */
     void commit(List<Handoff.Outgoing> outgoing) throws JMSException, Handoff.AlreadyStored {
+        store((open, now) -> {
+            for (Handoff.Outgoing out : outgoing) {
+                open.session().send(message(out, now, open.pools()), false, null);
+            }
+        });
+    }
+
+    /**
+     * Routes messages the broker already holds, copied (each with the address it is to go to), in
+     * one transaction, and returns when the broker has stored them all.
+     */
+    void commitCopies(List<Message> copies) throws JMSException, Handoff.AlreadyStored {
+        store((open, now) -> {
+            for (Message copy : copies) {
+                open.session().send(copy, false, null);
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface Sends {
+        void into(Open open, long now) throws Exception;
+    }
+
+    private void store(Sends sends) throws JMSException, Handoff.AlreadyStored {
         StorageManager storage = server.getStorageManager();
         if (!server.isActive() || storage == null) {
             throw new JMSException("the embedded broker is not running");
@@ -84,24 +115,9 @@ final class ServerSends {
         try {
             open = session(storage);
             storage.setContext(open.context());
-            long now = System.currentTimeMillis();
-            for (Handoff.Outgoing out : outgoing) {
-                open.session().send(message(out, now, open.pools()), false, null);
-            }
+            sends.into(open, System.currentTimeMillis());
             open.session().commit();
-            CompletableFuture<Void> stored = new CompletableFuture<>();
-            storage.afterCompleteOperations(new IOCallback() {
-                @Override
-                public void done() {
-                    stored.complete(null);
-                }
-
-                @Override
-                public void onError(int code, String message) {
-                    stored.completeExceptionally(new IllegalStateException("the broker could not store the hand-off: " + message));
-                }
-            });
-            stored.get(timeoutMillis, TimeUnit.MILLISECONDS);
+            awaitStored(storage, timeoutMillis);
             ended = true;
         } catch (Exception e) {
             if (isDuplicate(e)) {
@@ -125,6 +141,29 @@ final class ServerSends {
             }
             storage.clearContext();
         }
+    }
+
+    /**
+     * Returns when the broker has stored what this thread's operation context has done so far (its
+     * journal and page files synced).
+     *
+     * @throws TimeoutException after {@code timeoutMillis}, the operations still under way
+     * @throws ExecutionException when the broker could not store them
+     */
+    static void awaitStored(StorageManager storage, long timeoutMillis) throws InterruptedException, ExecutionException, TimeoutException {
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        storage.afterCompleteOperations(new IOCallback() {
+            @Override
+            public void done() {
+                stored.complete(null);
+            }
+
+            @Override
+            public void onError(int code, String message) {
+                stored.completeExceptionally(new IllegalStateException("the broker could not store it: " + message));
+            }
+        });
+        stored.get(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     private static Message message(Handoff.Outgoing out, long now, CoreMessageObjectPools pools) {
@@ -177,7 +216,7 @@ final class ServerSends {
             ManagementRemotingConnection connection = new ManagementRemotingConnection();
             String validated = server.validateUser(user, password, connection, null);
             OperationContext context = server.newOperationContext();
-            ServerSession session = server.createSession("handoff-" + UUIDGenerator.getInstance().generateStringUUID(),
+            ServerSession session = server.createSession(sessionPrefix + UUIDGenerator.getInstance().generateStringUUID(),
                     user, password, Integer.MAX_VALUE, connection, false, false, false, false, null, connection.callback,
                     false, context, Map.of(), null, validated, false);
             open = new Open(session, context, storage, new CoreMessageObjectPools());

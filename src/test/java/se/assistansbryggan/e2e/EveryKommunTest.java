@@ -75,6 +75,7 @@ class EveryKommunTest extends SharedGateway {
                     }
                 };
         var server = harness.gateway().broker().server();
+        harness.awaitReceiptsMoved();
         long heldBefore = harness.gateway().broker().totalMessages();
         long clocksBefore = harness.gateway().broker().depth(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS);
         long receiptsBefore = se.assistansbryggan.delivery.Handoff.receiptQueues().stream()
@@ -93,6 +94,7 @@ class EveryKommunTest extends SharedGateway {
         // nor any unit's queue, clock or kept receipt
         assertEquals(heldBefore, harness.gateway().broker().totalMessages());
         assertEquals(clocksBefore, harness.gateway().broker().depth(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS));
+        harness.awaitReceiptsMoved();
         assertEquals(receiptsBefore, se.assistansbryggan.delivery.Handoff.receiptQueues().stream()
                 .mapToLong(q -> harness.gateway().broker().depth(q)).sum());
 

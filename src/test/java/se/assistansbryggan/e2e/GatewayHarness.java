@@ -88,6 +88,22 @@ final class GatewayHarness implements AutoCloseable {
         return new GatewayClient(gateway.baseUrl(), keystore, CERTS.resolve("truststore.p12"), PASSWORD);
     }
 
+    /**
+     * Waits until the receipt mover has taken every kept receipt to its bucket (it does so every
+     * half second): a test that counts receipts counts each once, on the queue its id belongs to.
+     */
+    void awaitReceiptsMoved() throws InterruptedException {
+        var broker = gateway().broker();
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
+        while (broker.depth(se.assistansbryggan.delivery.Handoff.RECENT_RECEIPTS) > 0 && java.time.Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(0, broker.depth(se.assistansbryggan.delivery.Handoff.RECENT_RECEIPTS),
+                "the receipt mover left receipts on the recent queue");
+        // deleted there after its copy was stored: give the copies' queue a moment to show them
+        Thread.sleep(100);
+    }
+
     QueueReader reader() throws Exception {
         return new QueueReader(gateway.broker().inVmUrl(), gateway.broker().internalUser(), gateway.broker().internalPassword());
     }

@@ -98,6 +98,7 @@ class HandoffFidelityTest {
                         List.of(new Handoff.FollowUp("kommun-0180", "kommun-0180", "kommun.0180", due.plusSeconds(60),
                                 se.assistansbryggan.message.ClockKind.values()[0], null)), "[\"again\"]"));
                 assertEquals(1, broker.server().locateQueue(Handoff.FOLLOW_UPS).getScheduledMessages().size(), "no second clock");
+                harness.awaitReceiptsMoved();
                 assertEquals(1, keptReceipts(access, id), "no second receipt");
 
                 // the same thread hands off again after the refusal, in the same broker session: only the new message arrives
@@ -141,7 +142,7 @@ class HandoffFidelityTest {
                 .filter(name -> name.startsWith("handoff-")).sorted().toList();
     }
 
-    /** How many receipts are kept for this message id (on its bucket). */
+    /** How many receipts are kept for this message id (on its bucket, where the mover has taken it). */
     private static int keptReceipts(BrokerAccess access, String id) throws Exception {
         try (Connection connection = access.factory().createConnection()) {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);

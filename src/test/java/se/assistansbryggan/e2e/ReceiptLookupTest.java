@@ -72,6 +72,7 @@ class ReceiptLookupTest {
                 assertEquals("ACCEPTED", originals.get(i).status());
             }
             EmbeddedBroker broker = harness.gateway().broker();
+            harness.awaitReceiptsMoved();
             long kept = 0;
             int used = 0;
             for (String queue : Handoff.receiptQueues()) {
@@ -97,6 +98,7 @@ class ReceiptLookupTest {
             Receipt original = Receipt.parse(harness.clientAs("fk").post(notice).body());
             assertEquals("ACCEPTED", original.status());
             EmbeddedBroker broker = harness.gateway().broker();
+            harness.awaitReceiptsMoved();
             // as an earlier version kept it: on the single receipt queue
             try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker.inVmUrl(), broker.internalUser(),
                     broker.internalPassword()); Connection connection = factory.createConnection()) {

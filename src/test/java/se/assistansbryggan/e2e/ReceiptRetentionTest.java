@@ -26,7 +26,10 @@ class ReceiptRetentionTest {
                 "gateway.replay.max-age", "PT3S", "gateway.replay.clock-skew", "PT0S", "gateway.broker.expiry-scan-period", "PT1S"))) {
             byte[] notice = GatewayHarness.signedFixture("withdrawal-with-reasons-no-consent.xml", "fk");
             assertEquals("ACCEPTED", Receipt.parse(harness.clientAs("fk").post(notice).body()).status());
-            awaitEmpty(harness, Handoff.receiptQueue(GatewayHarness.messageIdOf(notice)), Duration.ofSeconds(20));
+            harness.awaitReceiptsMoved();
+            assertEquals(1, harness.gateway().broker().depth(Handoff.receiptQueue(GatewayHarness.messageIdOf(notice))),
+                    "kept once, where its id belongs");
+            awaitEmpty(harness, Duration.ofSeconds(20));
 
             harness.restart(Map.of("gateway.replay.max-age", "PT1H"));
 
@@ -85,12 +88,13 @@ class ReceiptRetentionTest {
         return Handoff.receiptQueues().stream().mapToLong(q -> harness.gateway().broker().depth(q)).sum();
     }
 
-    private static void awaitEmpty(GatewayHarness harness, String queue, Duration patience) throws InterruptedException {
-        assertEquals(1, harness.gateway().broker().depth(queue), "the receipt is kept at first");
+    /** The one receipt is kept (on the recent queue, its bucket, or both for a moment while it is moved), then expires. */
+    private static void awaitEmpty(GatewayHarness harness, Duration patience) throws InterruptedException {
+        assertTrue(keptReceipts(harness) >= 1, "the receipt is kept at first");
         Instant deadline = Instant.now().plus(patience);
-        while (harness.gateway().broker().depth(queue) > 0 && Instant.now().isBefore(deadline)) {
+        while (keptReceipts(harness) > 0 && Instant.now().isBefore(deadline)) {
             Thread.sleep(100);
         }
-        assertTrue(harness.gateway().broker().depth(queue) == 0, "the kept receipt did not expire");
+        assertEquals(0, keptReceipts(harness), "the kept receipt did not expire");
     }
 }
