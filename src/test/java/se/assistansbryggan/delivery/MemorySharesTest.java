@@ -50,6 +50,22 @@ class MemorySharesTest {
             assertTrue(paging.getPageStore(SimpleString.of(Handoff.FOLLOW_UPS)).isPaging(), "the clocks page past their share");
             assertEquals(List.of(), paged, "the clocks filled the broker's memory, and other queues paged");
             assertEquals(1_000, server.locateQueue(Handoff.FOLLOW_UPS).getMessageCount(), "every clock kept");
+
+            // one more, due in a moment, written to the clocks' page file behind a day's worth: it fires at its time all the same
+            String soon = UUID.randomUUID().toString();
+            handoff.commit("202100-5489", soon, new byte[] {1}, "<Kvittens/>",
+                    List.of(new Handoff.Delivery("kommun.0180", "<Dokument/>", Map.of("AbMessageId", soon, "AbSender", "fk"), 4, 0)),
+                    List.of(new Handoff.FollowUp("kommun-0180", "kommun-0180", "kommun.0180", java.time.Instant.now().plusSeconds(1),
+                            ClockKind.ESCALATION, null)), "[]");
+            assertTrue(paging.getPageStore(SimpleString.of(Handoff.FOLLOW_UPS)).isPaging());
+            try (var factory = new BrokerAccess(broker.inVmUrl(), broker.internalUser(), broker.internalPassword()).factory();
+                    jakarta.jms.Connection connection = factory.createConnection()) {
+                connection.start();
+                jakarta.jms.Session session = connection.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+                jakarta.jms.Message fired = session.createConsumer(session.createQueue(Handoff.FOLLOW_UPS)).receive(15_000);
+                assertTrue(fired != null, "the paged clock did not fire");
+                assertEquals(soon, fired.getStringProperty("AbMessageId"));
+            }
         }
     }
 }
