@@ -77,7 +77,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .addAddressSetting(EXPIRED, new AddressSettings().setAutoCreateAddresses(true).setAutoCreateQueues(true))
                 // kept receipts simply vanish when their retention ends; together they take at most a quarter of
                 // the broker's memory and page the rest (they are read only for a resend), so that a day of them
-                // does not push the delivery queues and the follow-up clocks, which live in memory, into paging
+                // does not push the delivery queues and the follow-up clocks into paging
                 .addAddressSetting(Handoff.RECEIPTS + ".#", receiptSettings(settings.memoryBytes() / 4 / (Handoff.RECEIPT_BUCKETS + 1),
                         settings.idCacheSize()))
                 // where a hand-off keeps its receipt until the mover takes it to its bucket (KeptReceipts): a few hundred at
@@ -90,7 +90,9 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .addAddressSetting(Handoff.RECEIVED, new AddressSettings().setExpiryAddress(DROPPED))
                 // open follow-up clocks wait for days: past a quarter of the memory they page on their own address, rather
                 // than filling the broker's memory, after which every address pages and each hand-off waits for page syncs
-                // of its deliveries, audit events and receipt (seen in the benchmark with some 50,000 clocks open)
+                // of its deliveries, audit events and receipt (seen in the benchmark with some 50,000 clocks open). Paging
+                // does not take them out of the heap: the broker reads a paged scheduled message back at once and keeps it
+                // in memory, uncounted, until it fires (some 2 KB a clock), so the heap must hold the clocks that are open
                 .addAddressSetting(Handoff.FOLLOW_UPS, new AddressSettings().setMaxSizeBytes(settings.memoryBytes() / 4));
         // a copy of every dead letter for the audit trail; the dead letter itself stays for the operators
         config.addDivertConfiguration(new org.apache.activemq.artemis.core.config.DivertConfiguration()

@@ -134,6 +134,10 @@ final class KeptReceipts implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception | Error e) {
+            if (Thread.currentThread().isInterrupted() || mover.isShutdown()) {
+                // stopped while it waited for the broker: what is left is moved at the next start
+                return;
+            }
             long now = System.currentTimeMillis();
             if (failingSince == 0) {
                 failingSince = now;
@@ -254,24 +258,33 @@ final class KeptReceipts implements AutoCloseable {
 
     @Override
     public void close() {
+        boolean ended = true;
         if (mover != null) {
             mover.shutdown();
             try {
                 if (!mover.awaitTermination(5, TimeUnit.SECONDS)) {
+                    // a move still waiting for the broker: its copies may yet be stored, so no move after it here (the
+                    // next start's mover finds their ids in the buckets and only deletes the originals)
+                    ended = false;
                     mover.shutdownNow();
                     mover.awaitTermination(5, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
+                ended = false;
                 Thread.currentThread().interrupt();
             }
         }
-        if (moving) {
+        if (moving && ended) {
             // what is left goes to the buckets now: a version before this one looks for receipts there only
             try {
-                move();
+                for (int batches = 0; batches < 10 && move() > 0; batches++) {
+                    // at most a batch a move; some thousands may wait
+                }
             } catch (Exception | Error e) {
                 LOG.warn("kept receipts left on {} at stop: this version moves them at its next start", Handoff.RECENT_RECEIPTS, e);
             }
+        } else if (moving && waiting() > 0) {
+            LOG.warn("{} kept receipts left on {} at stop: this version moves them at its next start", waiting(), Handoff.RECENT_RECEIPTS);
         }
         sends.close();
     }

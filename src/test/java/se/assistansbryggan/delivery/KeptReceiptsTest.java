@@ -103,6 +103,28 @@ class KeptReceiptsTest {
     }
 
     @Test
+    void a_stop_moves_what_waits_so_that_an_earlier_version_finds_every_receipt_in_its_bucket() throws Exception {
+        List<String> ids = new ArrayList<>();
+        try (EmbeddedBroker broker = broker()) {
+            try (Handoff handoff = TestBrokers.handoff(broker, KeptReceipts.LAG_LIMIT, true)) {
+                for (int i = 0; i < 3; i++) {
+                    ids.add(UUID.randomUUID().toString());
+                    commit(handoff, ids.get(i));
+                }
+            }
+            assertEquals(0, depthSoon(broker, Handoff.RECENT_RECEIPTS, 0), "nothing left on the recent queue");
+            long inBuckets = 0;
+            for (int tries = 0; tries < 100 && (inBuckets = kept(broker)) != 3; tries++) {
+                Thread.sleep(20);
+            }
+            assertEquals(3, inBuckets, "each in its bucket, once");
+            for (String id : ids) {
+                assertTrue(depthSoon(broker, Handoff.receiptQueue(id), 1) >= 1, id);
+            }
+        }
+    }
+
+    @Test
     void while_too_many_wait_to_be_moved_a_hand_off_keeps_its_receipt_in_its_bucket_and_every_id_stays_stopped() throws Exception {
         try (EmbeddedBroker broker = broker(); Handoff handoff = handoff(broker, 3)) {
             List<String> ids = new ArrayList<>();

@@ -19,7 +19,12 @@ final class TestBrokers {
 
     /** A hand-off to it, its receipts moved only when the test says so. */
     static Handoff handoff(EmbeddedBroker broker, int lagLimit) throws Exception {
+        return handoff(broker, lagLimit, false);
+    }
+
+    /** A hand-off to it, its receipts moved in the background as the gateway's are ({@code moving}), or when the test says so. */
+    static Handoff handoff(EmbeddedBroker broker, int lagLimit, boolean moving) throws Exception {
         return new Handoff(new BrokerAccess(broker.inVmUrl(), broker.internalUser(), broker.internalPassword()), broker.server(),
-                Duration.ofHours(1), "kommun.0180", false, lagLimit);
+                Duration.ofHours(1), "kommun.0180", moving, lagLimit);
     }
 }
