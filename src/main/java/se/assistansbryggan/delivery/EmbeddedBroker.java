@@ -259,8 +259,28 @@ public final class EmbeddedBroker implements AutoCloseable {
                 server().createQueue(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST)
                         .setDurable(true).setAutoCreateAddress(true).setLastValue(AuditWriter.lastValue(queue)), true);
             }
+            removeKeptExpired();
         } catch (Exception e) {
             throw new IllegalStateException("the embedded broker does not start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Versions before 8f8bc56 moved expired receipts and pull acknowledgements to expiry queues
+     * ({@code EXP.gateway.receipts.<n>}, {@code EXP.gateway.followups.received}) and kept them for
+     * good: their time was up, they answer nobody and may name people, so they go.
+     */
+    private void removeKeptExpired() throws Exception {
+        List<String> kept = new ArrayList<>(Handoff.receiptQueues());
+        kept.add(Handoff.RECEIVED);
+        for (String queue : kept) {
+            SimpleString expired = SimpleString.of(EXPIRY_PREFIX + queue);
+            var found = server().locateQueue(expired);
+            if (found != null) {
+                long count = found.getMessageCount();
+                server().destroyQueue(expired, null, false, true);
+                LOG.info("removed {} and the {} expired messages an earlier version kept on it", expired, count);
+            }
         }
     }
 

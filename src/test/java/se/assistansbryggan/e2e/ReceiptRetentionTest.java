@@ -75,6 +75,27 @@ class ReceiptRetentionTest {
         }
     }
 
+    @Test
+    void expired_receipts_an_earlier_version_kept_on_an_expiry_queue_go_at_start() throws Exception {
+        try (GatewayHarness harness = new GatewayHarness(data).start()) {
+            var broker = harness.gateway().broker();
+            // as an earlier version left them: expired receipts moved to ExpiryQueue's EXP.gateway.receipts.3 for good
+            String left = "EXP.gateway.receipts.3";
+            broker.server().createQueue(org.apache.activemq.artemis.api.core.QueueConfiguration.of(left).setAddress("ExpiryQueue")
+                    .setRoutingType(org.apache.activemq.artemis.api.core.RoutingType.ANYCAST).setDurable(true), true);
+            try (var factory = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(broker.inVmUrl(),
+                    broker.internalUser(), broker.internalPassword()); jakarta.jms.Connection connection = factory.createConnection()) {
+                jakarta.jms.Session session = connection.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+                session.createProducer(session.createQueue("ExpiryQueue::" + left)).send(session.createTextMessage("<Kvittens/>"));
+            }
+            assertEquals(1, broker.depth(left));
+
+            harness.restart();
+            assertEquals(-1, harness.gateway().broker().depth(left), "the queue and what it kept are gone");
+            assertEquals(-1, harness.gateway().broker().depth("EXP.gateway.receipts.4"), "none made where there was none");
+        }
+    }
+
     private static org.apache.activemq.artemis.core.paging.PagingStore pageStore(
             org.apache.activemq.artemis.core.paging.PagingManager paging, String queue) {
         try {
