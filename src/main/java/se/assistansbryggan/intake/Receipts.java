@@ -51,7 +51,7 @@ public final class Receipts {
         Submission submission = exchange.getProperty(Submission.PROPERTY, Submission.class);
         String text = "delivered to " + String.join(", ", submission.deliveries().stream().map(d -> d.recipient().name()).toList());
         Document receipt = receipt(submission.messageId().orElseThrow(), StatusTyp.ACCEPTED, null, text, null);
-        submission.receiptMade(new String(SecureXml.serialize(receipt), StandardCharsets.UTF_8));
+        submission.receiptMade(SecureXml.text(receipt));
         // the steps of acceptance are committed with the deliveries, not written after them
         submission.auditMade(audit.encode(steps(submission)));
     }

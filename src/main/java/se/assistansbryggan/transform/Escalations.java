@@ -1,6 +1,5 @@
 package se.assistansbryggan.transform;
 
-import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -36,7 +35,7 @@ public final class Escalations {
         Document document = due.kind() == ClockKind.ESCALATION ? escalation(due, recipient) : reminder(due, recipient);
         SchemaGuard.validate(document);
         XmlSigner.sign(document, gatewayKey);
-        return new String(SecureXml.serialize(document), StandardCharsets.UTF_8);
+        return SecureXml.text(document);
     }
 
     private static final String REVOCATION_MEMO = "underrättelseskyldighet enligt förslag i promemorian Utbetalning av ersättning för personlig assistans endast vid tillstånd (Socialdepartementet 2021)";

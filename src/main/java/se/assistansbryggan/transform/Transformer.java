@@ -1,6 +1,5 @@
 package se.assistansbryggan.transform;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -94,7 +93,7 @@ public final class Transformer {
             }
         }
         XmlSigner.sign(out, gatewayKey);
-        return new String(SecureXml.serialize(out), StandardCharsets.UTF_8);
+        return SecureXml.text(out);
     }
 
     /** Sender and recipient, with their units, as the directory names them, whatever the sender wrote. */
