@@ -36,7 +36,7 @@ final class Markdown {
         Map<String, Object> openBy = (Map<String, Object>) open.get("gatewayCpuMsPerMessageBy");
         closedBy.forEach((part, ms) -> md.append("| ").append(part).append(" | ").append(ms).append(" | ")
                 .append(openBy.getOrDefault(part, "")).append(" |\n"));
-        md.append("| cryptography a message needs (one verification, two signatures; measured) | ")
+        md.append("| cryptography a message needs (one verification, two signatures; measured in one thread's CPU time, parsing left out) | ")
                 .append(limits.get("cryptoMsPerMessage")).append(" | |\n");
         md.append("\nWhile one party misbehaved (").append(misbehaving.get("misbehavingParty")).append(" kept ")
                 .append(misbehaving.get("slowRequestsKeptOpen")).append(" requests open, each body a byte every 200 ms, three times its share of ")
