@@ -3,6 +3,7 @@ package se.assistansbryggan.message;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringWriter;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -121,7 +122,7 @@ public final class SecureXml {
      * UTF-8 (some 27 KB made per call) and the decoding of its bytes back into a string.
      */
     public static String text(Node node) {
-        java.io.StringWriter out = new java.io.StringWriter(4096);
+        StringWriter out = new StringWriter(4096);
         serialize(node, new StreamResult(out));
         return out.toString();
     }
