@@ -183,7 +183,8 @@ public final class Benchmark {
             held.put("acceptedBefore", accepted.size());
             held.put("receiptsKept", se.assistansbryggan.delivery.Handoff.receiptQueues().stream()
                     .mapToLong(q -> Math.max(0, gateway.broker().depth(q))).sum());
-            held.put("followUpClocksOpen", gateway.broker().depth(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS));
+            held.put("followUpClocksOpen", gateway.openFollowUps());
+            held.put("followUpClocksScheduled", gateway.broker().depth(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS));
             held.put("receiptQueuesPaging", se.assistansbryggan.delivery.Handoff.receiptQueues().stream()
                     .filter(q -> paging(gateway, q)).count());
             held.put("followUpClocksPaging", paging(gateway, se.assistansbryggan.delivery.Handoff.FOLLOW_UPS));

@@ -111,7 +111,8 @@ public final class Gateway implements AutoCloseable {
         audit = new AuditTrail(config.path("gateway.data.dir").resolve("audit/trail.jsonl"),
                 config.get("gateway.audit.hmac-secret").getBytes(StandardCharsets.UTF_8), clock, instance());
         // made before the broker, whose metrics join its registry; queue depths come from the watch made after it
-        metrics = new GatewayMetrics(() -> watch == null ? Map.of() : watch.depths(), Handoff.FOLLOW_UPS);
+        metrics = new GatewayMetrics(() -> watch == null ? Map.of() : watch.depths(), Handoff.FOLLOW_UPS,
+                () -> handoff == null || handoff.heldClocks() == null ? 0 : handoff.heldClocks().count());
         handoff = connectBroker(queues());
         https = new HttpsEndpoints(config);
         camel = new DefaultCamelContext();
@@ -216,7 +217,11 @@ public final class Gateway implements AutoCloseable {
     /** The recipient answered (CONTACT_CONFIRMATION, HANDOVER_CONFIRMATION, TRANSFER_TAKEN_OVER): its clocks for that message stop. */
     private int stopFollowUp(String messageId, String partyId, String senderId, String recipientId, Set<String> types, String by,
             String outcome) throws Exception {
-        int stopped = management.removeFollowUps(messageId, partyId, senderId, recipientId, types);
+        se.assistansbryggan.delivery.HeldClocks.ScheduledStop scheduled = () -> management.removeFollowUps(messageId, partyId, senderId,
+                recipientId, types);
+        // with the embedded broker, clocks due later than tomorrow are held and stopped by a marker (HeldClocks)
+        int stopped = handoff.heldClocks() == null ? scheduled.stop()
+                : handoff.heldClocks().stop(messageId, partyId, senderId, recipientId, types, scheduled);
         management.removeReceived(messageId, partyId, senderId);
         if (stopped > 0) {
             java.util.Map<String, Object> closed = new java.util.HashMap<>(java.util.Map.of("recipient", partyId, "messageId", messageId,
@@ -297,7 +302,8 @@ public final class Gateway implements AutoCloseable {
         registry.bind("policyEngine", new PolicyEngine(policy, directory, clock, permits));
         registry.bind("transformer", new Transformer(signingKey, clock, config.flag("gateway.transform.validate-output")));
         registry.bind("deliverer", new Deliverer(handoff, this::stopFollowUp, policy));
-        watch = new BrokerWatch(new BrokerManagement(brokerAccess), config.duration("gateway.operations.broker-watch"), clock).start()
+        watch = new BrokerWatch(new BrokerManagement(brokerAccess), config.duration("gateway.operations.broker-watch"), clock)
+                .countingHeldClocks(handoff.heldClocks() == null ? () -> 0 : handoff.heldClocks()::count).start()
                 .keepingHistory(config.duration("gateway.operations.history-every"));
         Receipts receipts = new Receipts(signingKey, audit, metrics, clock);
         ClientGate gate = new ClientGate(paths);
@@ -310,7 +316,8 @@ public final class Gateway implements AutoCloseable {
         operatorApi = new OperatorResource(management, audit,
                 Set.of(config.getOrEmpty("gateway.operations.operators").split("\\s*;\\s*")), consoleSessions, clock, gate, directory,
                 metrics::refusalsInTheLastHour, config.duration("gateway.operations.attention-age")).withHistory(watch::lastHour)
-                .withPermits(permits::all);
+                .withPermits(permits::all)
+                .withHeldClocks(handoff.heldClocks() == null ? List::of : handoff.heldClocks()::list);
         var soap = https.soap(camel);
         soap.getOutFaultInterceptors().add(new se.assistansbryggan.intake.SoapRefusals(receipts));
         registry.bind("soapIntake", soap);
@@ -340,6 +347,12 @@ public final class Gateway implements AutoCloseable {
     /** The embedded broker, or null when the gateway uses an external one. */
     public EmbeddedBroker broker() {
         return broker;
+    }
+
+    /** Open follow-up clocks: scheduled on the broker, and (with the embedded broker) held for later days. */
+    public long openFollowUps() {
+        var held = handoff.heldClocks();
+        return Math.max(0, broker == null ? 0 : broker.depth(Handoff.FOLLOW_UPS)) + (held == null ? 0 : held.count());
     }
 
     public PartyDirectory directory() {

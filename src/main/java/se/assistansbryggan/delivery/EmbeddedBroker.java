@@ -93,7 +93,13 @@ public final class EmbeddedBroker implements AutoCloseable {
                 // of its deliveries, audit events and receipt (seen in the benchmark with some 50,000 clocks open). Paging
                 // does not take them out of the heap: the broker reads a paged scheduled message back at once and keeps it
                 // in memory, uncounted, until it fires (some 2 KB a clock), so the heap must hold the clocks that are open
-                .addAddressSetting(Handoff.FOLLOW_UPS, new AddressSettings().setMaxSizeBytes(settings.memoryBytes() / 4));
+                .addAddressSetting(Handoff.FOLLOW_UPS, new AddressSettings().setMaxSizeBytes(settings.memoryBytes() / 4))
+                // clocks held for later days (HeldClocks) are plain messages read once, on the day before they are due: past
+                // a megabyte a day's clocks page in small pages, so that a read holds little of them in memory
+                .addAddressSetting(HeldClocks.PREFIX + "#", new AddressSettings().setMaxSizeBytes(1L << 20)
+                        .setPageSizeBytes(256 * 1024).setMaxReadPageBytes(256 * 1024))
+                // a stop's marker goes when its clock can no longer be held
+                .addAddressSetting(HeldClocks.STOPPED, new AddressSettings().setExpiryAddress(DROPPED));
         // a copy of every dead letter for the audit trail; the dead letter itself stays for the operators
         config.addDivertConfiguration(new org.apache.activemq.artemis.core.config.DivertConfiguration()
                 .setName("dead-letter-audit").setAddress(DEAD_LETTERS).setForwardingAddress(DeadLetterWatcher.EVENTS)
@@ -253,6 +259,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             all.addAll(Handoff.receiptQueues());
             all.add(Handoff.FOLLOW_UPS);
             all.add(Handoff.RECEIVED);
+            all.add(HeldClocks.STOPPED);
             all.add(DeadLetterWatcher.EVENTS);
             all.add(BrokerPermits.QUEUE);
             for (String queue : all) {
@@ -318,7 +325,7 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /**
      * Messages held by all recipient, dead-letter, expiry and audit-event queues together (kept
-     * receipts, clocks and the audit trail's mark not counted).
+     * receipts, clocks held or scheduled, their stops' markers and the audit trail's mark not counted).
      */
     public long totalMessages() {
         return server().getPostOffice().getAllBindings()
@@ -326,6 +333,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .filter(b -> !Handoff.receiptQueues().contains(b.getUniqueName().toString()))
                 .filter(b -> !b.getUniqueName().toString().equals(Handoff.FOLLOW_UPS))
                 .filter(b -> !b.getUniqueName().toString().equals(Handoff.RECEIVED))
+                .filter(b -> !b.getUniqueName().toString().startsWith(HeldClocks.PREFIX)
+                        && !b.getUniqueName().toString().equals(HeldClocks.STOPPED))
                 .filter(b -> !AuditWriter.lastValue(b.getUniqueName().toString()))
                 // a client's temporary reply queue holds a management answer for a moment: not a message
                 .filter(b -> !((LocalQueueBinding) b).getQueue().isTemporary())

@@ -70,6 +70,8 @@ public final class Handoff implements AutoCloseable {
     private final ServerSends local;
     /** With the embedded broker: receipts kept on the recent queue first, and moved to their buckets in batches. */
     private final KeptReceipts kept;
+    /** With the embedded broker: clocks due later than tomorrow, held per due day until the day before. */
+    private final HeldClocks held;
     private Connection connection;
     private int generation;
 
@@ -84,16 +86,18 @@ public final class Handoff implements AutoCloseable {
      */
     public Handoff(BrokerAccess broker, org.apache.activemq.artemis.core.server.ActiveMQServer server, Duration retention,
             String auditQueue) throws JMSException {
-        this(broker, server, retention, auditQueue, true, KeptReceipts.LAG_LIMIT);
+        this(broker, server, retention, auditQueue, true, KeptReceipts.LAG_LIMIT, java.time.Clock.systemUTC());
     }
 
     /**
      * @param moving whether receipts are moved from the recent queue to their buckets in the background
      *     (a test moves them itself, to see them in each place)
      * @param lagLimit receipts waiting on the recent queue from which on a hand-off keeps its own in its bucket
+     * @param clock what decides which clocks are held for a later day, and when they are moved to the schedule
+     *     ({@link HeldClocks}, moved in the background when {@code moving})
      */
     Handoff(BrokerAccess broker, org.apache.activemq.artemis.core.server.ActiveMQServer server, Duration retention,
-            String auditQueue, boolean moving, int lagLimit) throws JMSException {
+            String auditQueue, boolean moving, int lagLimit, java.time.Clock clock) throws JMSException {
         this.local = server == null ? null : new ServerSends(server, broker.user(), broker.password(), CALL_TIMEOUT_MILLIS, "handoff-");
         this.factory = broker.factory();
         this.auditQueue = auditQueue;
@@ -115,6 +119,7 @@ public final class Handoff implements AutoCloseable {
         this.kept = server == null ? null
                 : new KeptReceipts(server, new ServerSends(server, broker.user(), broker.password(), MOVE_TIMEOUT_MILLIS, "receipt-mover-"),
                         moving, lagLimit);
+        this.held = server == null ? null : new HeldClocks(broker, server, clock, moving);
     }
 
     /** What one delivery puts on one queue. */
@@ -175,6 +180,7 @@ public final class Handoff implements AutoCloseable {
             java.util.List<Delivery> deliveries, java.util.List<FollowUp> followUps, String auditEvents)
             throws JMSException, AlreadyStored {
         List<Outgoing> outgoing = new java.util.ArrayList<>(deliveries.size() + followUps.size() + 2);
+        List<HeldClocks.Held> holding = new java.util.ArrayList<>();
         for (Delivery delivery : deliveries) {
             // no duplicate id of its own: the receipt's below fails the whole transaction on a resend. One per delivery
             // was a journal record more per recipient and a cache per delivery address (290 kommuner, their units)
@@ -195,7 +201,15 @@ public final class Handoff implements AutoCloseable {
                 clock.put("AbDate", followUp.date().toString());
             }
             long due = followUp.due().toEpochMilli();
-            outgoing.add(new Outgoing(FOLLOW_UPS, null, clock, java.util.Map.of("AbDue", due, PullQueue.SCHEDULED, due), 4, 0));
+            if (held != null && held.holds(followUp.due())) {
+                String clockId = java.util.UUID.randomUUID().toString();
+                clock.put(HeldClocks.CLOCK_ID, clockId);
+                outgoing.add(new Outgoing(held.queueFor(followUp.due()), null, clock, java.util.Map.of("AbDue", due), 4, 0));
+                holding.add(new HeldClocks.Held(clockId, messageId, clock.get("AbSender"), followUp.party(), followUp.recipient(),
+                        clock.get("AbMessageType"), followUp.kind(), due));
+            } else {
+                outgoing.add(new Outgoing(FOLLOW_UPS, null, clock, java.util.Map.of("AbDue", due, PullQueue.SCHEDULED, due), 4, 0));
+            }
         }
         String bucket = receiptQueue(messageId);
         String receipts = bucket;
@@ -214,10 +228,22 @@ public final class Handoff implements AutoCloseable {
                 // (or first on the recent queue, checked above for both)
                 DUPLICATE_ID, key), java.util.Map.of(), 4, retentionMillis));
         outgoing.add(new Outgoing(auditQueue, auditEvents, AuditWriter.eventProperties(), java.util.Map.of(), 4, 0));
-        if (local != null && ServerSends.carries(outgoing)) {
-            local.commit(outgoing);
-        } else {
-            commitOverJms(outgoing);
+        // open before the commit returns, for a confirmation that follows at once to find; forgotten when the broker
+        // refused the transaction (one that failed without saying whether it was stored is forgotten when its day passed)
+        if (!holding.isEmpty()) {
+            held.adding(holding);
+        }
+        try {
+            if (local != null && ServerSends.carries(outgoing)) {
+                local.commit(outgoing);
+            } else {
+                commitOverJms(outgoing);
+            }
+        } catch (AlreadyStored refused) {
+            if (!holding.isEmpty()) {
+                held.notAdded(holding);
+            }
+            throw refused;
         }
     }
 
@@ -407,6 +433,11 @@ public final class Handoff implements AutoCloseable {
         }
     }
 
+    /** The clocks held for later days, with the embedded broker (null with an external one: every clock is scheduled). */
+    public HeldClocks heldClocks() {
+        return held;
+    }
+
     /** The receipts kept on the recent queue and their mover, with the embedded broker (null with an external one). */
     KeptReceipts keptReceipts() {
         return kept;
@@ -418,6 +449,9 @@ public final class Handoff implements AutoCloseable {
     public synchronized void close() {
         if (kept != null) {
             kept.close();
+        }
+        if (held != null) {
+            held.close();
         }
         if (local != null) {
             local.close();

@@ -37,6 +37,15 @@ public final class GatewayMetrics {
      * @param followUpQueue the queue that holds the open follow-up clocks
      */
     public GatewayMetrics(Supplier<Map<String, Long>> queueDepths, String followUpQueue) {
+        this(queueDepths, followUpQueue, () -> 0);
+    }
+
+    /**
+     * @param queueDepths every queue's depth by name, read from the broker when scraped
+     * @param followUpQueue the queue that holds the scheduled follow-up clocks
+     * @param heldClocks the open clocks held for later days besides them
+     */
+    public GatewayMetrics(Supplier<Map<String, Long>> queueDepths, String followUpQueue, java.util.function.LongSupplier heldClocks) {
         this.queueDepths = queueDepths;
         // the embedded broker's own metrics join this registry (artemis_*): per queue only its depth and consumers (never a
         // client's temporary reply queue), nothing per address, the rest broker-wide: 290 kommuner's some six hundred
@@ -56,7 +65,7 @@ public final class GatewayMetrics {
             Counter.builder(counter).register(registry);
         }
         // read from the depths scrape() refreshes first
-        Gauge.builder("bryggan_open_follow_ups", depths, d -> d.getOrDefault(followUpQueue, 0L))
+        Gauge.builder("bryggan_open_follow_ups", depths, d -> d.getOrDefault(followUpQueue, 0L) + heldClocks.getAsLong())
                 .description("follow-up and reminder clocks not yet due or stopped").register(registry);
     }
 

@@ -48,6 +48,14 @@ public final class BrokerWatch implements AutoCloseable {
         this.clock = clock;
     }
 
+    private java.util.function.LongSupplier heldClocks = () -> 0;
+
+    /** Counts the open clocks held for later days with the scheduled ones (their queues' depths count stopped ones too). */
+    public BrokerWatch countingHeldClocks(java.util.function.LongSupplier heldClocks) {
+        this.heldClocks = heldClocks;
+        return this;
+    }
+
     public BrokerWatch start() {
         sampler.scheduleWithFixedDelay(this::sample, 0, every.toMillis(), TimeUnit.MILLISECONDS);
         return this;
@@ -97,7 +105,7 @@ public final class BrokerWatch implements AutoCloseable {
                     followUps = depth;
                 }
             }
-            Point point = new Point(clock.instant(), Math.max(0, total - notWaiting), dead, followUps);
+            Point point = new Point(clock.instant(), Math.max(0, total - notWaiting), dead, followUps + heldClocks.getAsLong());
             lastAnswer = point.at();
             synchronized (history) {
                 history.addLast(point);

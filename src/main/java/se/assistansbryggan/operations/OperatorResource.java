@@ -84,6 +84,14 @@ public final class OperatorResource {
             permits = Map::of;
 
     /** Where the providers' permit statuses come from (the broker). */
+    private java.util.function.Supplier<List<Map<String, Object>>> heldClocks = List::of;
+
+    /** The open clocks held for later days, listed with the scheduled ones. */
+    public OperatorResource withHeldClocks(java.util.function.Supplier<List<Map<String, Object>>> heldClocks) {
+        this.heldClocks = heldClocks;
+        return this;
+    }
+
     public OperatorResource withPermits(
             java.util.function.Supplier<Map<se.assistansbryggan.message.Organisationsnummer, se.assistansbryggan.message.PermitStatus>> permits) {
         this.permits = permits;
@@ -248,7 +256,9 @@ public final class OperatorResource {
     @Path("follow-ups")
     public Response followUps(@Context HttpServletRequest request) throws Exception {
         operator(request);
-        return json(broker.scheduled(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS));
+        List<Map<String, Object>> clocks = new java.util.ArrayList<>(broker.scheduled(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS));
+        clocks.addAll(heldClocks.get());
+        return json(clocks);
     }
 
     @GET

@@ -24,7 +24,12 @@ final class TestBrokers {
 
     /** A hand-off to it, its receipts moved in the background as the gateway's are ({@code moving}), or when the test says so. */
     static Handoff handoff(EmbeddedBroker broker, int lagLimit, boolean moving) throws Exception {
+        return handoff(broker, lagLimit, moving, java.time.Clock.systemUTC());
+    }
+
+    /** A hand-off whose held clocks go by {@code clock}, and are moved to the schedule in the background only when {@code moving}. */
+    static Handoff handoff(EmbeddedBroker broker, int lagLimit, boolean moving, java.time.Clock clock) throws Exception {
         return new Handoff(new BrokerAccess(broker.inVmUrl(), broker.internalUser(), broker.internalPassword()), broker.server(),
-                Duration.ofHours(1), "kommun.0180", moving, lagLimit);
+                Duration.ofHours(1), "kommun.0180", moving, lagLimit, clock);
     }
 }

@@ -146,6 +146,37 @@ class FollowUpTest {
         }
     }
 
+    /**
+     * Under the policy as shipped a notice's clock runs three working days: it is held for its due
+     * day (not scheduled), listed and counted all the same, and the kommun's confirmation stops it
+     * for good, across a restart too.
+     */
+    @Test
+    void a_clock_due_on_a_later_day_is_held_listed_counted_and_stopped_for_good() throws Exception {
+        try (GatewayHarness harness = new GatewayHarness(dir.resolve("data")).start(Map.of())) {
+            String id = send(harness);
+            var broker = harness.gateway().broker();
+            assertEquals(0, broker.depth(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS), "not scheduled yet");
+            assertEquals(1, harness.gateway().openFollowUps());
+            assertTrue(broker.nonEmptyQueues().keySet().stream().anyMatch(q -> q.startsWith(se.assistansbryggan.delivery.HeldClocks.PREFIX)),
+                    broker.nonEmptyQueues().toString());
+            OperatorClient operator = operator(harness);
+            assertTrue(operator.followUps().body().contains(id), "operators see the held clock");
+            assertEquals("ACCEPTED", confirm(harness, id, "kommun-1480", "212000-1355", "1480").status());
+            assertTrue(operator.followUps().body().contains(id), "Göteborg cannot close Stockholm's clock");
+            assertEquals(1, harness.gateway().openFollowUps());
+
+            assertEquals("ACCEPTED", confirm(harness, id, "kommun-0180", "212000-0142", "0180").status());
+            assertFalse(operator.followUps().body().contains(id), "Stockholm's confirmation closed the clock");
+            assertEquals(0, harness.gateway().openFollowUps());
+            assertTrue(harness.auditTrail().lines().anyMatch(l -> l.contains("\"event\":\"FOLLOW_UP_CLOSED\"") && l.contains(id)));
+
+            harness.restart(Map.of());
+            assertEquals(0, harness.gateway().openFollowUps(), "the stop's marker outlives the process");
+            assertFalse(operator(harness).followUps().body().contains(id));
+        }
+    }
+
     /** Seed 001: every recipient of a permit revocation is reminded before its grace period ends; the clock waits in the broker until then. */
     @Test
     void a_permit_revocation_reminds_every_recipient_before_the_grace_period_ends() throws Exception {

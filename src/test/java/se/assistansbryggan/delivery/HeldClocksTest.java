@@ -1,0 +1,210 @@
+package se.assistansbryggan.delivery;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.assistansbryggan.message.ClockKind;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Clocks due later than tomorrow wait on a plain queue per due day, and are moved to the broker's
+ * schedule the day before: every clock kept, at its time, once; a stopped one dropped, also after
+ * a restart. The hand-off's clock is set here to stand days apart from the broker's.
+ */
+class HeldClocksTest {
+    private static final long DAY = 86_400_000L;
+    @TempDir
+    Path data;
+
+    /** A clock that stands where the test puts it. */
+    private static final class Settable extends Clock {
+        volatile Instant now = Instant.now();
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private static String handOff(Handoff handoff, Instant due, ClockKind kind, String type) throws Exception {
+        String id = UUID.randomUUID().toString();
+        handoff.commit("202100-5489", id, new byte[] {1}, "<Kvittens/>",
+                List.of(new Handoff.Delivery("kommun.0180", "<Dokument/>", Map.of("AbMessageId", id, "AbSender", "fk",
+                        "AbMessageType", type), 4, 0)),
+                List.of(new Handoff.FollowUp("kommun-0180", "kommun-0180", "kommun.0180.escalations", due, kind, null)), "[]");
+        return id;
+    }
+
+    private static long scheduled(EmbeddedBroker broker) {
+        return broker.server().locateQueue(Handoff.FOLLOW_UPS).getScheduledCount();
+    }
+
+    @Test
+    void a_clock_due_after_tomorrow_is_held_and_moved_to_the_schedule_the_day_before_with_all_it_says() throws Exception {
+        Settable clock = new Settable();
+        try (EmbeddedBroker broker = TestBrokers.started(data, 8L << 20);
+                Handoff handoff = TestBrokers.handoff(broker, KeptReceipts.LAG_LIMIT, false, clock)) {
+            HeldClocks held = handoff.heldClocks();
+            Instant soon = clock.now.plus(Duration.ofHours(2));
+            handOff(handoff, soon, ClockKind.ESCALATION, "WITHDRAWAL_NOTICE");
+            assertEquals(1, scheduled(broker), "a clock due by tomorrow is scheduled at once");
+
+            Instant due = clock.now.plus(Duration.ofDays(5));
+            String id = handOff(handoff, due, ClockKind.ESCALATION, "WITHDRAWAL_NOTICE");
+            String queue = HeldClocks.PREFIX + due.atZone(ZoneOffset.UTC).toLocalDate();
+            assertEquals(1, broker.depth(queue), "held on its day's queue");
+            assertEquals(1, scheduled(broker));
+            assertEquals(1, held.count());
+            assertEquals(id, held.list().get(0).get("messageId"));
+            assertEquals(String.valueOf(due.toEpochMilli()), held.list().get(0).get("due"));
+
+            clock.now = clock.now.plus(Duration.ofDays(2));
+            assertEquals(0, held.promote(), "three days before: still held");
+            clock.now = clock.now.plus(Duration.ofDays(2));
+            assertEquals(1, held.promote(), "the day before: moved");
+            assertEquals(0, broker.depth(queue));
+            assertEquals(0, held.count());
+            assertEquals(2, scheduled(broker));
+            var moved = broker.server().locateQueue(Handoff.FOLLOW_UPS).getScheduledMessages().stream()
+                    .map(reference -> reference.getMessage()).filter(m -> id.equals(m.getStringProperty("AbMessageId"))).findFirst().orElseThrow();
+            assertEquals(due.toEpochMilli(), moved.getScheduledDeliveryTime());
+            assertEquals(due.toEpochMilli(), moved.getLongProperty("AbDue"));
+            assertEquals("fk", moved.getStringProperty("AbSender"));
+            assertEquals("kommun-0180", moved.getStringProperty("AbParty"));
+            assertEquals("kommun-0180", moved.getStringProperty("AbRecipient"));
+            assertEquals("kommun.0180.escalations", moved.getStringProperty("AbTargetQueue"));
+            assertEquals("ESCALATION", moved.getStringProperty("AbClockKind"));
+            assertEquals("WITHDRAWAL_NOTICE", moved.getStringProperty("AbMessageType"));
+            assertNull(moved.getStringProperty(HeldClocks.CLOCK_ID));
+            assertTrue(moved.isDurable());
+
+            assertEquals(0, held.promote(), "nothing moved twice");
+            assertEquals(2, scheduled(broker));
+            clock.now = clock.now.plus(Duration.ofDays(3));
+            held.promote();
+            assertNull(broker.server().locateQueue(queue), "a past day's emptied queue is removed");
+        }
+    }
+
+    @Test
+    void a_held_clock_moved_late_still_fires_at_its_time() throws Exception {
+        Settable clock = new Settable();
+        clock.now = Instant.now().minus(Duration.ofDays(5)); // the gateway was stopped for days
+        try (EmbeddedBroker broker = TestBrokers.started(data, 8L << 20);
+                Handoff handoff = TestBrokers.handoff(broker, KeptReceipts.LAG_LIMIT, false, clock)) {
+            String id = handOff(handoff, Instant.now().plusSeconds(1), ClockKind.ESCALATION, "WITHDRAWAL_NOTICE");
+            assertEquals(1, handoff.heldClocks().count());
+            assertEquals(0, scheduled(broker));
+            clock.now = Instant.now();
+            assertEquals(1, handoff.heldClocks().promote());
+            try (var factory = new BrokerAccess(broker.inVmUrl(), broker.internalUser(), broker.internalPassword()).factory();
+                    jakarta.jms.Connection connection = factory.createConnection()) {
+                connection.start();
+                jakarta.jms.Session session = connection.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+                jakarta.jms.Message fired = session.createConsumer(session.createQueue(Handoff.FOLLOW_UPS)).receive(15_000);
+                assertNotNull(fired, "the moved clock did not fire");
+                assertEquals(id, fired.getStringProperty("AbMessageId"));
+                assertNull(session.createConsumer(session.createQueue(Handoff.FOLLOW_UPS)).receive(500), "fired once");
+            }
+        }
+    }
+
+    @Test
+    void a_stop_marks_the_held_clocks_it_matches_and_they_are_dropped_also_after_a_restart() throws Exception {
+        Settable clock = new Settable();
+        Instant due = clock.now.plus(Duration.ofDays(6));
+        String stoppedId;
+        String runningId;
+        String reminderId;
+        try (EmbeddedBroker broker = TestBrokers.started(data, 8L << 20);
+                Handoff handoff = TestBrokers.handoff(broker, KeptReceipts.LAG_LIMIT, false, clock)) {
+            HeldClocks held = handoff.heldClocks();
+            stoppedId = handOff(handoff, due, ClockKind.ESCALATION, "WITHDRAWAL_NOTICE");
+            runningId = handOff(handoff, due, ClockKind.ESCALATION, "WITHDRAWAL_NOTICE");
+            reminderId = handOff(handoff, due, ClockKind.REMINDER, "PERMIT_REVOCATION");
+            assertEquals(3, held.count());
+            int[] scheduledStops = {0};
+            HeldClocks.ScheduledStop none = () -> {
+                scheduledStops[0]++;
+                return 0;
+            };
+            // what does not match stops nothing: another party, another sender, another unit, another type, a reminder
+            assertEquals(0, held.stop(stoppedId, "kommun-1480", null, null, Set.of(), none));
+            assertEquals(0, held.stop(stoppedId, "kommun-0180", "kommun-1480", null, Set.of(), none));
+            assertEquals(0, held.stop(stoppedId, "kommun-0180", "fk", "kommun-0180/sdn-farsta", Set.of(), none));
+            assertEquals(0, held.stop(stoppedId, "kommun-0180", "fk", null, Set.of("DECISION_TRANSFER"), none));
+            assertEquals(0, held.stop(reminderId, "kommun-0180", "fk", null, Set.of(), none));
+            assertEquals(5, scheduledStops[0], "the scheduled clocks are asked each time");
+            assertEquals(3, held.count());
+            assertEquals(1, held.stop(stoppedId, "kommun-0180", "fk", "kommun-0180", Set.of("WITHDRAWAL_NOTICE"), () -> 2) - 2);
+            assertEquals(0, held.stop(stoppedId, "kommun-0180", "fk", null, Set.of(), none), "stopped once");
+            assertEquals(2, held.count());
+            assertFalse(held.list().stream().anyMatch(c -> stoppedId.equals(c.get("messageId"))));
+            assertEquals(3, broker.depth(HeldClocks.PREFIX + due.atZone(ZoneOffset.UTC).toLocalDate()), "the queue keeps it until its day");
+        }
+        // a new process reads which clocks are held and which were stopped
+        try (EmbeddedBroker broker = TestBrokers.started(data, 8L << 20);
+                Handoff handoff = TestBrokers.handoff(broker, KeptReceipts.LAG_LIMIT, false, clock)) {
+            HeldClocks held = handoff.heldClocks();
+            assertEquals(2, held.count());
+            assertEquals(Set.of(runningId, reminderId), Set.copyOf(held.list().stream().map(c -> c.get("messageId")).toList()));
+            clock.now = due.minus(Duration.ofHours(30));
+            assertEquals(3, held.promote(), "all three taken from their day");
+            var scheduled = broker.server().locateQueue(Handoff.FOLLOW_UPS).getScheduledMessages().stream()
+                    .map(reference -> reference.getMessage().getStringProperty("AbMessageId")).toList();
+            assertEquals(Set.of(runningId, reminderId), Set.copyOf(scheduled), "the stopped one dropped");
+            assertEquals(2, scheduled.size());
+            assertEquals(0, held.count());
+        }
+    }
+
+    @Test
+    void with_many_clocks_held_the_day_pages_and_every_clock_is_moved_once() throws Exception {
+        Settable clock = new Settable();
+        Instant due = clock.now.plus(Duration.ofDays(4));
+        try (EmbeddedBroker broker = TestBrokers.started(data, 64L << 20);
+                Handoff handoff = TestBrokers.handoff(broker, KeptReceipts.LAG_LIMIT, false, clock)) {
+            var kommun = broker.server().locateQueue("kommun.0180");
+            for (int i = 0; i < 3_000; i++) {
+                handOff(handoff, due.plusMillis(i), ClockKind.ESCALATION, "WITHDRAWAL_NOTICE");
+                if (i % 500 == 499) {
+                    kommun.deleteAllReferences(); // as the kommun reads them
+                    handoff.keptReceipts().move();
+                }
+            }
+            String queue = HeldClocks.PREFIX + due.atZone(ZoneOffset.UTC).toLocalDate();
+            assertTrue(broker.server().getPagingManager().getPageStore(org.apache.activemq.artemis.api.core.SimpleString.of(queue)).isPaging(),
+                    "a day of clocks pages on its own address");
+            assertEquals(3_000, handoff.heldClocks().count());
+            clock.now = due.minus(Duration.ofHours(30));
+            assertEquals(3_000, handoff.heldClocks().promote());
+            assertEquals(0, broker.depth(queue));
+            assertEquals(3_000, scheduled(broker));
+            assertEquals(3_000, broker.server().locateQueue(Handoff.FOLLOW_UPS).getScheduledMessages().stream()
+                    .map(reference -> reference.getMessage().getLongProperty("AbDue")).distinct().count(), "each clock once");
+        }
+    }
+}
