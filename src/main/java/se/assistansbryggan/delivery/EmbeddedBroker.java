@@ -95,11 +95,11 @@ public final class EmbeddedBroker implements AutoCloseable {
                 // in memory, uncounted, until it fires (some 2 KB a clock), so the heap must hold the clocks that are open
                 .addAddressSetting(Handoff.FOLLOW_UPS, new AddressSettings().setMaxSizeBytes(settings.memoryBytes() / 4))
                 // clocks held for later days (HeldClocks) are plain messages read once, on the day before they are due: past
-                // a megabyte a day's clocks page in small pages, so that a read holds little of them in memory
+                // a megabyte a day's clocks page in small pages, so that a read holds little of them in memory. A move rolled
+                // back offers them again at once and never dead-letters them (a clock waiting to be offered again is held
+                // back where a browser at the start does not see it)
                 .addAddressSetting(HeldClocks.PREFIX + "#", new AddressSettings().setMaxSizeBytes(1L << 20)
-                        .setPageSizeBytes(256 * 1024).setMaxReadPageBytes(256 * 1024))
-                // a stop's marker goes when its clock can no longer be held
-                .addAddressSetting(HeldClocks.STOPPED, new AddressSettings().setExpiryAddress(DROPPED));
+                        .setPageSizeBytes(256 * 1024).setMaxReadPageBytes(256 * 1024).setMaxDeliveryAttempts(-1).setRedeliveryDelay(0L));
         // a copy of every dead letter for the audit trail; the dead letter itself stays for the operators
         config.addDivertConfiguration(new org.apache.activemq.artemis.core.config.DivertConfiguration()
                 .setName("dead-letter-audit").setAddress(DEAD_LETTERS).setForwardingAddress(DeadLetterWatcher.EVENTS)

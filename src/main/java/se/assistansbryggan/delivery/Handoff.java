@@ -119,7 +119,12 @@ public final class Handoff implements AutoCloseable {
         this.kept = server == null ? null
                 : new KeptReceipts(server, new ServerSends(server, broker.user(), broker.password(), MOVE_TIMEOUT_MILLIS, "receipt-mover-"),
                         moving, lagLimit);
-        this.held = server == null ? null : new HeldClocks(broker, server, clock, moving);
+        try {
+            this.held = server == null ? null : new HeldClocks(broker, server, clock, moving);
+        } catch (JMSException | RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     /** What one delivery puts on one queue. */
@@ -244,6 +249,51 @@ public final class Handoff implements AutoCloseable {
                 held.notAdded(holding);
             }
             throw refused;
+        } catch (JMSException failed) {
+            // nothing was kept, but for a commit whose outcome is unknown: those clocks stay counted until their day has
+            // passed (HeldClocks.promote)
+            if (!holding.isEmpty() && !outcomeUnknown(failed)) {
+                held.notAdded(holding);
+            }
+            throw failed;
+        }
+    }
+
+    /**
+     * Whether a failed hand-off may have been stored after all: the broker's own session waited for
+     * the store and stopped waiting first (not answered in time, or interrupted); a JMS commit failed
+     * other than by being rolled back. Otherwise nothing of it was kept.
+     */
+    private static boolean outcomeUnknown(JMSException failed) {
+        return failed instanceof OutcomeUnknown || failed.getLinkedException() instanceof java.util.concurrent.TimeoutException
+                || failed.getLinkedException() instanceof InterruptedException;
+    }
+
+    /**
+     * Whether the broker answered a commit with its failure (the transaction is not stored), rather
+     * than the answer being lost (no answer in time, the connection gone, a failover between).
+     */
+    private static boolean answeredWithFailure(JMSException e) {
+        if (e instanceof jakarta.jms.TransactionRolledBackException) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.activemq.artemis.api.core.ActiveMQException broker) {
+                return switch (broker.getType()) {
+                    case CONNECTION_TIMEDOUT, UNBLOCKED, TRANSACTION_OUTCOME_UNKNOWN, NOT_CONNECTED, DISCONNECTED, INTERNAL_ERROR -> false;
+                    default -> true;
+                };
+            }
+        }
+        return false;
+    }
+
+    /** A JMS commit that failed without the broker answering that it did. */
+    private static final class OutcomeUnknown extends JMSException {
+        OutcomeUnknown(JMSException cause) {
+            super(cause.getMessage(), cause.getErrorCode());
+            setLinkedException(cause);
+            initCause(cause);
         }
     }
 
@@ -253,6 +303,7 @@ public final class Handoff implements AutoCloseable {
 
     private void commitOverJms(List<Outgoing> outgoing) throws JMSException, AlreadyStored {
         Transacted tx = session();
+        boolean committing = false;
         try {
             for (Outgoing out : outgoing) {
                 Message message = out.text() == null ? tx.session.createMessage() : tx.session.createTextMessage(out.text());
@@ -263,6 +314,7 @@ public final class Handoff implements AutoCloseable {
                 tx.producer.send(tx.session.createQueue(out.queue()), message, DeliveryMode.PERSISTENT, out.priority(),
                         out.timeToLiveMillis());
             }
+            committing = true;
             tx.session.commit();
         } catch (JMSException e) {
             if (isDuplicate(e)) {
@@ -270,7 +322,7 @@ public final class Handoff implements AutoCloseable {
                 throw new AlreadyStored(e);
             }
             discard(tx);
-            throw e;
+            throw committing && !answeredWithFailure(e) ? new OutcomeUnknown(e) : e;
         } catch (RuntimeException | Error e) {
             // an Error too: no message of this transaction may go with the thread's next one
             discard(tx);

@@ -10,12 +10,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.filter.Filter;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.impl.AckReason;
-import org.apache.activemq.artemis.selector.filter.Filterable;
 import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,7 +202,8 @@ final class KeptReceipts implements AutoCloseable {
         }
         Set<Long> leaving = new HashSet<>();
         found.forEach(receipt -> leaving.add(receipt.getMessageID()));
-        recent.deleteMatchingReferences(BATCH, new Among(leaving), AckReason.NORMAL);
+        recent.deleteMatchingReferences(BATCH, new Matching("receipts moved to their buckets", receipt -> leaving.contains(receipt.getMessageID())),
+                AckReason.NORMAL);
         // the recent queue counts them gone once the delete is stored
         ServerSends.awaitStored(server.getStorageManager(), 5_000);
         return leaving.size();
@@ -231,29 +230,6 @@ final class KeptReceipts implements AutoCloseable {
             copies.add(copy);
         }
         return copies;
-    }
-
-    /** Matches the messages of these broker ids. */
-    private record Among(Set<Long> ids) implements Filter {
-        @Override
-        public boolean match(Message message) {
-            return ids.contains(message.getMessageID());
-        }
-
-        @Override
-        public boolean match(Map<String, String> map) {
-            return false;
-        }
-
-        @Override
-        public boolean match(Filterable filterable) {
-            return false;
-        }
-
-        @Override
-        public SimpleString getFilterString() {
-            return SimpleString.of("receipts moved to their buckets");
-        }
     }
 
     @Override

@@ -83,7 +83,6 @@ public final class OperatorResource {
     private java.util.function.Supplier<Map<se.assistansbryggan.message.Organisationsnummer, se.assistansbryggan.message.PermitStatus>>
             permits = Map::of;
 
-    /** Where the providers' permit statuses come from (the broker). */
     private java.util.function.Supplier<List<Map<String, Object>>> heldClocks = List::of;
 
     /** The open clocks held for later days, listed with the scheduled ones. */
@@ -92,6 +91,7 @@ public final class OperatorResource {
         return this;
     }
 
+    /** Where the providers' permit statuses come from (the broker). */
     public OperatorResource withPermits(
             java.util.function.Supplier<Map<se.assistansbryggan.message.Organisationsnummer, se.assistansbryggan.message.PermitStatus>> permits) {
         this.permits = permits;
@@ -187,7 +187,10 @@ public final class OperatorResource {
             items.add(item);
         }
         long now = clock.millis();
-        for (Map<String, Object> clockItem : broker.scheduled(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS)) {
+        // a held clock is overdue only when it was not moved to the schedule in time (the gateway stopped, or the move failing)
+        List<Map<String, Object>> clocks = new java.util.ArrayList<>(broker.scheduled(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS));
+        clocks.addAll(heldClocks.get());
+        for (Map<String, Object> clockItem : clocks) {
             if (due(clockItem) <= now) {
                 Map<String, Object> item = new java.util.LinkedHashMap<>(clockItem);
                 item.put("kind", "overdue-follow-up");

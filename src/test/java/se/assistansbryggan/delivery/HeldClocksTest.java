@@ -110,25 +110,80 @@ class HeldClocksTest {
     }
 
     @Test
-    void a_held_clock_moved_late_still_fires_at_its_time() throws Exception {
+    void a_clock_whose_day_passed_while_it_was_held_fires_at_once_when_moved_and_only_once() throws Exception {
         Settable clock = new Settable();
-        clock.now = Instant.now().minus(Duration.ofDays(5)); // the gateway was stopped for days
+        clock.now = Instant.now().minus(Duration.ofDays(5)); // handed off days ago, and the gateway stopped since
         try (EmbeddedBroker broker = TestBrokers.started(data, 8L << 20);
                 Handoff handoff = TestBrokers.handoff(broker, KeptReceipts.LAG_LIMIT, false, clock)) {
-            String id = handOff(handoff, Instant.now().plusSeconds(1), ClockKind.ESCALATION, "WITHDRAWAL_NOTICE");
-            assertEquals(1, handoff.heldClocks().count());
+            Instant due = Instant.now().minus(Duration.ofDays(2));
+            String id = handOff(handoff, due, ClockKind.ESCALATION, "WITHDRAWAL_NOTICE");
+            String queue = HeldClocks.PREFIX + due.atZone(ZoneOffset.UTC).toLocalDate();
+            assertEquals(1, broker.depth(queue));
             assertEquals(0, scheduled(broker));
             clock.now = Instant.now();
             assertEquals(1, handoff.heldClocks().promote());
+            assertNull(broker.server().locateQueue(queue), "its past day's queue removed once empty");
             try (var factory = new BrokerAccess(broker.inVmUrl(), broker.internalUser(), broker.internalPassword()).factory();
                     jakarta.jms.Connection connection = factory.createConnection()) {
                 connection.start();
                 jakarta.jms.Session session = connection.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
-                jakarta.jms.Message fired = session.createConsumer(session.createQueue(Handoff.FOLLOW_UPS)).receive(15_000);
+                jakarta.jms.MessageConsumer consumer = session.createConsumer(session.createQueue(Handoff.FOLLOW_UPS));
+                long before = System.currentTimeMillis();
+                jakarta.jms.Message fired = consumer.receive(15_000);
                 assertNotNull(fired, "the moved clock did not fire");
+                assertTrue(System.currentTimeMillis() - before < 5_000, "overdue: fired at once");
                 assertEquals(id, fired.getStringProperty("AbMessageId"));
-                assertNull(session.createConsumer(session.createQueue(Handoff.FOLLOW_UPS)).receive(500), "fired once");
+                assertNull(consumer.receive(1_000), "fired once");
             }
+            assertEquals(0, handoff.heldClocks().count());
+        }
+    }
+
+    @Test
+    void a_move_the_broker_refuses_leaves_every_clock_held_and_stoppable_however_often_and_a_later_one_moves_each_once() throws Exception {
+        Settable clock = new Settable();
+        Instant due = clock.now.plus(Duration.ofDays(4));
+        try (EmbeddedBroker broker = TestBrokers.started(data, 8L << 20);
+                Handoff handoff = TestBrokers.handoff(broker, KeptReceipts.LAG_LIMIT, false, clock)) {
+            HeldClocks held = handoff.heldClocks();
+            List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                ids.add(handOff(handoff, due.plusSeconds(i), ClockKind.ESCALATION, "WITHDRAWAL_NOTICE"));
+            }
+            var refuse = new org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin() {
+                @Override
+                public void beforeSend(org.apache.activemq.artemis.core.server.ServerSession session,
+                        org.apache.activemq.artemis.core.transaction.Transaction tx, org.apache.activemq.artemis.api.core.Message message,
+                        boolean direct, boolean noAutoCreateQueue) throws org.apache.activemq.artemis.api.core.ActiveMQException {
+                    if (message.getAddress().equals(Handoff.FOLLOW_UPS)) {
+                        throw new org.apache.activemq.artemis.api.core.ActiveMQIOErrorException("the journal fails");
+                    }
+                }
+            };
+            clock.now = due.minus(Duration.ofHours(30));
+            broker.server().registerBrokerPlugin(refuse);
+            try {
+                // more often than the broker offers a message before dead-lettering it elsewhere
+                for (int attempt = 0; attempt < 12; attempt++) {
+                    org.junit.jupiter.api.Assertions.assertThrows(jakarta.jms.JMSException.class, held::promote);
+                }
+            } finally {
+                broker.server().unRegisterBrokerPlugin(refuse);
+            }
+            String queue = HeldClocks.PREFIX + due.atZone(ZoneOffset.UTC).toLocalDate();
+            assertEquals(5, broker.depth(queue), "all still held");
+            assertEquals(0, scheduled(broker));
+            assertFalse(broker.nonEmptyQueues().keySet().stream().anyMatch(q -> q.startsWith(EmbeddedBroker.DEAD_LETTER_PREFIX)),
+                    broker.nonEmptyQueues().toString());
+            assertEquals(5, held.count());
+            assertEquals(1, held.stop(ids.get(0), "kommun-0180", "fk", null, Set.of(), () -> 0), "still found by a stop");
+
+            assertEquals(5, held.promote());
+            assertEquals(0, broker.depth(queue));
+            assertEquals(Set.copyOf(ids.subList(1, 5)), Set.copyOf(broker.server().locateQueue(Handoff.FOLLOW_UPS).getScheduledMessages()
+                    .stream().map(reference -> reference.getMessage().getStringProperty("AbMessageId")).toList()));
+            assertEquals(4, scheduled(broker), "each once");
+            assertEquals(0, broker.depth(HeldClocks.STOPPED), "the obeyed marker removed");
         }
     }
 
@@ -164,6 +219,7 @@ class HeldClocksTest {
             assertEquals(2, held.count());
             assertFalse(held.list().stream().anyMatch(c -> stoppedId.equals(c.get("messageId"))));
             assertEquals(3, broker.depth(HeldClocks.PREFIX + due.atZone(ZoneOffset.UTC).toLocalDate()), "the queue keeps it until its day");
+            assertEquals(1, broker.depth(HeldClocks.STOPPED), "its marker");
         }
         // a new process reads which clocks are held and which were stopped
         try (EmbeddedBroker broker = TestBrokers.started(data, 8L << 20);
@@ -176,6 +232,7 @@ class HeldClocksTest {
             var scheduled = broker.server().locateQueue(Handoff.FOLLOW_UPS).getScheduledMessages().stream()
                     .map(reference -> reference.getMessage().getStringProperty("AbMessageId")).toList();
             assertEquals(Set.of(runningId, reminderId), Set.copyOf(scheduled), "the stopped one dropped");
+            assertEquals(0, broker.depth(HeldClocks.STOPPED), "its marker removed once obeyed");
             assertEquals(2, scheduled.size());
             assertEquals(0, held.count());
         }

@@ -78,6 +78,10 @@ class EveryKommunTest extends SharedGateway {
         harness.awaitReceiptsMoved();
         long heldBefore = harness.gateway().broker().totalMessages();
         long clocksBefore = harness.gateway().broker().depth(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS);
+        long openBefore = harness.gateway().openFollowUps();
+        java.util.function.LongSupplier held = () -> harness.gateway().broker().nonEmptyQueues().entrySet().stream()
+                .filter(q -> q.getKey().startsWith(se.assistansbryggan.delivery.HeldClocks.PREFIX)).mapToLong(java.util.Map.Entry::getValue).sum();
+        long heldClocksBefore = held.getAsLong();
         long receiptsBefore = se.assistansbryggan.delivery.Handoff.receiptQueues().stream()
                 .mapToLong(q -> harness.gateway().broker().depth(q)).sum();
         server.registerBrokerPlugin(failInTheMiddle);
@@ -94,12 +98,16 @@ class EveryKommunTest extends SharedGateway {
         // nor any unit's queue, clock or kept receipt
         assertEquals(heldBefore, harness.gateway().broker().totalMessages());
         assertEquals(clocksBefore, harness.gateway().broker().depth(se.assistansbryggan.delivery.Handoff.FOLLOW_UPS));
+        assertEquals(heldClocksBefore, held.getAsLong(), "no clock held for a later day either");
+        assertEquals(openBefore, harness.gateway().openFollowUps(), "nor counted open");
         harness.awaitReceiptsMoved();
         assertEquals(receiptsBefore, se.assistansbryggan.delivery.Handoff.receiptQueues().stream()
                 .mapToLong(q -> harness.gateway().broker().depth(q)).sum());
 
         Receipt receipt = Receipt.parse(harness.clientAs("ivo").post(signed).body());
         assertEquals("ACCEPTED", receipt.status());
+        assertTrue(held.getAsLong() > heldClocksBefore, "the revocation's clocks, held for the end of its grace period");
+        assertEquals(openBefore + held.getAsLong() - heldClocksBefore, harness.gateway().openFollowUps());
         // the transaction's one duplicate id is the kept receipt's: the fan-out made no duplicate-id cache (allocated at
         // full size, one per address) on any of the 290 kommuner's addresses, nor an id record per delivery
         var caches = ((org.apache.activemq.artemis.core.postoffice.impl.PostOfficeImpl) server.getPostOffice()).getDuplicateIDCaches().keySet().stream().map(Object::toString).toList();
