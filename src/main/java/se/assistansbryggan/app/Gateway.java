@@ -220,16 +220,28 @@ public final class Gateway implements AutoCloseable {
         se.assistansbryggan.delivery.HeldClocks.ScheduledStop scheduled = () -> management.removeFollowUps(messageId, partyId, senderId,
                 recipientId, types);
         // with the embedded broker, clocks due later than tomorrow are held and stopped by a marker (HeldClocks)
-        int stopped = handoff.heldClocks() == null ? scheduled.stop()
-                : handoff.heldClocks().stop(messageId, partyId, senderId, recipientId, types, scheduled);
+        int stopped;
+        try {
+            stopped = handoff.heldClocks() == null ? scheduled.stop()
+                    : handoff.heldClocks().stop(messageId, partyId, senderId, recipientId, types, scheduled);
+        } catch (se.assistansbryggan.delivery.HeldClocks.PartlyStopped partly) {
+            // what did stop is closed, and recorded; the caller logs that the rest may escalate
+            closed(messageId, partyId, senderId, by, outcome, partly.stopped());
+            throw partly;
+        }
         management.removeReceived(messageId, partyId, senderId);
+        closed(messageId, partyId, senderId, by, outcome, stopped);
+        return stopped;
+    }
+
+    /** Records that a recipient's answer stopped clocks of a message, when it stopped any. */
+    private void closed(String messageId, String partyId, String senderId, String by, String outcome, int stopped) {
         if (stopped > 0) {
             java.util.Map<String, Object> closed = new java.util.HashMap<>(java.util.Map.of("recipient", partyId, "messageId", messageId,
                     "by", by, "outcome", outcome));
             closed.put("sender", senderId);
             audit.record("FOLLOW_UP_CLOSED", closed);
         }
-        return stopped;
     }
 
     /**

@@ -279,9 +279,12 @@ public final class Handoff implements AutoCloseable {
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof org.apache.activemq.artemis.api.core.ActiveMQException broker) {
+                // refusals the broker answers with; any other failure (a timeout, a lost connection, a failover, the
+                // client's own state after one) may have come after the transaction was stored
                 return switch (broker.getType()) {
-                    case CONNECTION_TIMEDOUT, UNBLOCKED, TRANSACTION_OUTCOME_UNKNOWN, NOT_CONNECTED, DISCONNECTED, INTERNAL_ERROR -> false;
-                    default -> true;
+                    case TRANSACTION_ROLLED_BACK, DUPLICATE_ID_REJECTED, ADDRESS_FULL, SECURITY_EXCEPTION, IO_ERROR, ADDRESS_DOES_NOT_EXIST,
+                            QUEUE_DOES_NOT_EXIST -> true;
+                    default -> false;
                 };
             }
         }

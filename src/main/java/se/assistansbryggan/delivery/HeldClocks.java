@@ -92,6 +92,8 @@ public final class HeldClocks extends BrokerListener {
     /** A stop and a promotion batch, one at a time; their transactions share this session. */
     private final Object lock = new Object();
     private final ScheduledExecutorService promoter;
+    /** Past days' queues found empty at the last run (removed when found empty again). */
+    private final Set<String> seenEmpty = ConcurrentHashMap.newKeySet();
     /** Whether markers of clocks no longer held are left to remove. */
     private volatile boolean obeyed;
     private Session session;
@@ -198,12 +200,54 @@ public final class HeldClocks extends BrokerListener {
      * Stops a message's escalation clocks: those held and those scheduled (by {@code scheduled}),
      * for this recipient party, started by this sender (any, when null; a clock naming no sender
      * matches any, as on the schedule), of this recipient unit (any, when null) and of these message
-     * types (any, when empty); how many were stopped. The held ones are marked first: should the
-     * scheduled ones then fail to stop, the held ones stay stopped and are counted, and the failure
-     * is logged as the scheduled clocks' own.
+     * types (any, when empty); how many were stopped. The held ones are marked first (under the
+     * lock a promotion takes, so a clock not found held was moved, and is on the schedule when the
+     * scheduled ones are removed after); the scheduled ones are tried even when marking failed.
+     *
+     * @throws PartlyStopped when either failed, saying how many were stopped all the same
      */
     public int stop(String messageId, String party, String sender, String recipient, Set<String> types, ScheduledStop scheduled)
-            throws Exception {
+            throws PartlyStopped {
+        int stoppedNow = 0;
+        Exception failed = null;
+        try {
+            stoppedNow += markHeld(messageId, party, sender, recipient, types);
+        } catch (Exception e) {
+            failed = e;
+        }
+        try {
+            stoppedNow += scheduled.stop();
+        } catch (Exception e) {
+            if (failed == null) {
+                failed = e;
+            } else {
+                failed.addSuppressed(e);
+            }
+        }
+        if (failed != null) {
+            throw new PartlyStopped(stoppedNow, failed);
+        }
+        return stoppedNow;
+    }
+
+    /** A stop the broker failed in part: {@link #stopped} clocks were stopped all the same. */
+    public static final class PartlyStopped extends JMSException {
+        private final int stopped;
+
+        PartlyStopped(int stopped, Exception cause) {
+            super("the follow-up clocks were stopped in part (" + stopped + "): " + cause.getMessage());
+            setLinkedException(cause);
+            initCause(cause);
+            this.stopped = stopped;
+        }
+
+        public int stopped() {
+            return stopped;
+        }
+    }
+
+    /** Marks the held clocks a stop matches; how many. */
+    private int markHeld(String messageId, String party, String sender, String recipient, Set<String> types) throws JMSException {
         synchronized (lock) {
             List<Held> matching = new ArrayList<>();
             for (Held held : open.getOrDefault(messageId, Set.of())) {
@@ -213,35 +257,27 @@ public final class HeldClocks extends BrokerListener {
                     matching.add(held);
                 }
             }
-            if (!matching.isEmpty()) {
-                Session tx = session();
-                try {
-                    for (Held held : matching) {
-                        Message marker = tx.createMessage();
-                        marker.setStringProperty(CLOCK_ID, held.clockId());
-                        // kept until the promoter has dropped its clock (removed then with the others it obeyed)
-                        producer.send(tx.createQueue(STOPPED), marker, DeliveryMode.PERSISTENT, 4, 0);
-                    }
-                    tx.commit();
-                } catch (Throwable e) {
-                    discard();
-                    throw e;
-                }
-                for (Held held : matching) {
-                    stopped.add(held.clockId());
-                    forget(held);
-                }
+            if (matching.isEmpty()) {
+                return 0;
             }
+            Session tx = session();
             try {
-                return matching.size() + scheduled.stop();
-            } catch (Exception e) {
-                if (matching.isEmpty()) {
-                    throw e;
+                for (Held held : matching) {
+                    Message marker = tx.createMessage();
+                    marker.setStringProperty(CLOCK_ID, held.clockId());
+                    // kept until the promoter has dropped its clock (removed then with the others it obeyed)
+                    producer.send(tx.createQueue(STOPPED), marker, DeliveryMode.PERSISTENT, 4, 0);
                 }
-                LOG.error("the scheduled follow-up clocks of {} could not be stopped; they may escalate although {} confirmed contact",
-                        messageId, party, e);
-                return matching.size();
+                tx.commit();
+            } catch (Throwable e) {
+                discard();
+                throw e;
             }
+            for (Held held : matching) {
+                stopped.add(held.clockId());
+                forget(held);
+            }
+            return matching.size();
         }
     }
 
@@ -266,7 +302,7 @@ public final class HeldClocks extends BrokerListener {
         JMSException failed = null;
         for (String queue : heldQueues()) {
             LocalDate date = LocalDate.parse(queue.substring(PREFIX.length()));
-            if (date.isAfter(tomorrow)) {
+            if (date.isAfter(tomorrow) || Thread.currentThread().isInterrupted()) {
                 continue;
             }
             try {
@@ -278,20 +314,28 @@ public final class HeldClocks extends BrokerListener {
                 continue;
             }
             var held = server.locateQueue(queue);
-            if (held != null && held.getMessageCount() == 0 && date.isBefore(today)) {
-                // no hand-off holds a clock for a past day (it holds only days after its tomorrow), so none can be routed here any more
-                try {
-                    server.destroyQueue(SimpleString.of(queue), null, true, false, true);
-                } catch (Exception e) {
-                    LOG.warn("could not remove the emptied held clocks' queue {}: {}", queue, e.getMessage());
-                    continue;
-                }
-                // counted open but never stored (a hand-off that failed without the broker saying whether it was kept): its
-                // day's queue is empty and gone, so it is not open
-                synchronized (lock) {
-                    for (Set<Held> clocks : open.values()) {
-                        clocks.stream().filter(clock -> clock.date().equals(date)).toList().forEach(this::forget);
-                    }
+            boolean empty = held != null && held.getMessageCount() == 0 && held.getDeliveringCount() == 0;
+            if (!empty || !date.isBefore(today)) {
+                seenEmpty.remove(queue);
+                continue;
+            }
+            // empty at two runs in a row: a count read just after a move is not trusted alone with what a removal deletes
+            if (seenEmpty.add(queue)) {
+                continue;
+            }
+            // no hand-off holds a clock for a past day (it holds only days after its tomorrow), so none can be routed here any more
+            try {
+                server.destroyQueue(SimpleString.of(queue), null, true, false, true);
+            } catch (Exception e) {
+                LOG.warn("could not remove the emptied held clocks' queue {}: {}", queue, e.getMessage());
+                continue;
+            }
+            seenEmpty.remove(queue);
+            // counted open but never stored (a hand-off that failed without the broker saying whether it was kept): its
+            // day's queue is empty and gone, so it is not open
+            synchronized (lock) {
+                for (Set<Held> clocks : open.values()) {
+                    clocks.stream().filter(clock -> clock.date().equals(date)).toList().forEach(this::forget);
                 }
             }
         }
@@ -308,13 +352,16 @@ public final class HeldClocks extends BrokerListener {
     private int promoteDay(String queue) throws JMSException {
         int taken = 0;
         MessageConsumer consumer = null;
+        Session consuming = null;
         try {
-            while (true) {
+            while (!Thread.currentThread().isInterrupted()) {
                 int batch;
                 synchronized (lock) {
-                    if (consumer == null) {
-                        Session tx = session();
+                    Session tx = session();
+                    if (tx != consuming) {
+                        // the first batch, or a stop's failure replaced the session (and closed the consumer with it)
                         consumer = tx.createConsumer(tx.createQueue(queue));
+                        consuming = tx;
                     }
                     batch = promoteBatch(consumer);
                 }
@@ -323,6 +370,7 @@ public final class HeldClocks extends BrokerListener {
                 }
                 taken += batch;
             }
+            return taken;
         } finally {
             synchronized (lock) {
                 if (consumer != null) {
@@ -357,7 +405,7 @@ public final class HeldClocks extends BrokerListener {
                         scheduled.setObjectProperty(name, clock.getObjectProperty(name));
                     }
                 }
-                scheduled.setLongProperty(PullQueue.SCHEDULED, clock.getLongProperty("AbDue"));
+                scheduled.setLongProperty(PullQueue.SCHEDULED, due(clock));
                 producer.send(tx.createQueue(Handoff.FOLLOW_UPS), scheduled, DeliveryMode.PERSISTENT, 4, 0);
                 promoted.add(held(clock));
             }
@@ -369,7 +417,7 @@ public final class HeldClocks extends BrokerListener {
             discard();
             throw e;
         }
-        taken.forEach(stopped::remove);
+        taken.stream().filter(java.util.Objects::nonNull).forEach(stopped::remove);
         promoted.forEach(this::forget);
         obeyed |= droppedAny;
         return taken.size();
@@ -398,11 +446,32 @@ public final class HeldClocks extends BrokerListener {
         }
     }
 
+    /**
+     * A held clock as read back. Read leniently: a clock that says less than this version writes
+     * (no kind, no time) is still moved whole, as an escalation due when its day begins, and the
+     * watcher that fires it decides (a clock it cannot use is dead-lettered there, for the
+     * operators), rather than stopping every clock of its day here.
+     */
     private static Held held(Message clock) throws JMSException {
-        String kind = clock.getStringProperty("AbClockKind");
+        ClockKind kind = ClockKind.ESCALATION;
+        try {
+            kind = ClockKind.valueOf(String.valueOf(clock.getStringProperty("AbClockKind")));
+        } catch (IllegalArgumentException noneThisVersionKnows) {
+            // an escalation, as clocks stored before reminders existed
+        }
         return new Held(clock.getStringProperty(CLOCK_ID), clock.getStringProperty("AbMessageId"), clock.getStringProperty("AbSender"),
                 clock.getStringProperty("AbParty"), clock.getStringProperty("AbRecipient"), clock.getStringProperty("AbMessageType"),
-                kind == null ? ClockKind.ESCALATION : ClockKind.valueOf(kind), clock.getLongProperty("AbDue"));
+                kind, due(clock));
+    }
+
+    /** When a held clock is due: its time, or else the start of the day it is held for. */
+    private static long due(Message clock) throws JMSException {
+        if (clock.getObjectProperty("AbDue") instanceof Number due) {
+            return due.longValue();
+        }
+        String queue = String.valueOf(clock.getJMSDestination());
+        java.util.regex.Matcher day = java.util.regex.Pattern.compile("(\\d{4}-\\d{2}-\\d{2})$").matcher(queue);
+        return day.find() ? LocalDate.parse(day.group(1)).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli() : 0L;
     }
 
     /** The held days' queues, oldest first. */
@@ -430,11 +499,15 @@ public final class HeldClocks extends BrokerListener {
                 }
             }
             List<Held> held = new ArrayList<>();
+            boolean unseen = false;
             for (String queue : heldQueues()) {
                 long browsed = 0;
                 try (QueueBrowser clocks = browsing.createBrowser(browsing.createQueue(queue))) {
                     for (Enumeration<?> all = clocks.getEnumeration(); all.hasMoreElements(); browsed++) {
                         Held clock = held((Message) all.nextElement());
+                        if (clock.clockId() == null) {
+                            continue; // not held by a hand-off of this version: moved on its day, but not stopped while held
+                        }
                         if (marked.contains(clock.clockId())) {
                             stopped.add(clock.clockId());
                         } else {
@@ -444,14 +517,19 @@ public final class HeldClocks extends BrokerListener {
                 }
                 long count = server.locateQueue(queue).getMessageCount();
                 if (browsed != count) {
+                    unseen = true;
                     // a browser does not see a message the broker holds back (being delivered, or waiting to be offered again):
                     // such a clock is moved on its day all the same, but a stop before then does not find it
                     LOG.warn("{} holds {} follow-up clocks, {} of them readable at the start: the others cannot be stopped while held",
                             queue, count, browsed);
                 }
             }
+            if (unseen) {
+                // a marker may name a clock not read here: every marker is obeyed, and none removed before a restart reads all
+                marked.stream().filter(java.util.Objects::nonNull).forEach(stopped::add);
+            }
             adding(held);
-            obeyed = marked.size() > stopped.size();
+            obeyed = !unseen && marked.size() > stopped.size();
             if (!held.isEmpty() || !stopped.isEmpty()) {
                 LOG.info("{} follow-up clocks held for later days, {} stopped while held", held.size(), stopped.size());
             }

@@ -58,6 +58,20 @@ class HeldClocksTest {
         return id;
     }
 
+    /** Noon (UTC) of the day before a clock's day: its day is tomorrow, whatever the time the test runs at. */
+    private static Instant noonTheDayBefore(Instant due) {
+        return due.atZone(ZoneOffset.UTC).toLocalDate().minusDays(1).atTime(12, 0).toInstant(ZoneOffset.UTC);
+    }
+
+    /** A queue's count, which the broker may update a moment after the transaction that changed it returned. */
+    private static void assertDepth(EmbeddedBroker broker, String queue, long expected, String... what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (broker.depth(queue) != expected && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(expected, broker.depth(queue), String.join("", what));
+    }
+
     private static long scheduled(EmbeddedBroker broker) {
         return broker.server().locateQueue(Handoff.FOLLOW_UPS).getScheduledCount();
     }
@@ -75,7 +89,7 @@ class HeldClocksTest {
             Instant due = clock.now.plus(Duration.ofDays(5));
             String id = handOff(handoff, due, ClockKind.ESCALATION, "WITHDRAWAL_NOTICE");
             String queue = HeldClocks.PREFIX + due.atZone(ZoneOffset.UTC).toLocalDate();
-            assertEquals(1, broker.depth(queue), "held on its day's queue");
+            assertDepth(broker, queue, 1, "held on its day's queue");
             assertEquals(1, scheduled(broker));
             assertEquals(1, held.count());
             assertEquals(id, held.list().get(0).get("messageId"));
@@ -85,7 +99,7 @@ class HeldClocksTest {
             assertEquals(0, held.promote(), "three days before: still held");
             clock.now = clock.now.plus(Duration.ofDays(2));
             assertEquals(1, held.promote(), "the day before: moved");
-            assertEquals(0, broker.depth(queue));
+            assertDepth(broker, queue, 0);
             assertEquals(0, held.count());
             assertEquals(2, scheduled(broker));
             var moved = broker.server().locateQueue(Handoff.FOLLOW_UPS).getScheduledMessages().stream()
@@ -105,6 +119,8 @@ class HeldClocksTest {
             assertEquals(2, scheduled(broker));
             clock.now = clock.now.plus(Duration.ofDays(3));
             held.promote();
+            assertNotNull(broker.server().locateQueue(queue), "kept until found empty twice");
+            held.promote();
             assertNull(broker.server().locateQueue(queue), "a past day's emptied queue is removed");
         }
     }
@@ -118,11 +134,12 @@ class HeldClocksTest {
             Instant due = Instant.now().minus(Duration.ofDays(2));
             String id = handOff(handoff, due, ClockKind.ESCALATION, "WITHDRAWAL_NOTICE");
             String queue = HeldClocks.PREFIX + due.atZone(ZoneOffset.UTC).toLocalDate();
-            assertEquals(1, broker.depth(queue));
+            assertDepth(broker, queue, 1);
             assertEquals(0, scheduled(broker));
             clock.now = Instant.now();
             assertEquals(1, handoff.heldClocks().promote());
-            assertNull(broker.server().locateQueue(queue), "its past day's queue removed once empty");
+            assertEquals(0, handoff.heldClocks().promote());
+            assertNull(broker.server().locateQueue(queue), "its past day's queue removed once found empty twice");
             try (var factory = new BrokerAccess(broker.inVmUrl(), broker.internalUser(), broker.internalPassword()).factory();
                     jakarta.jms.Connection connection = factory.createConnection()) {
                 connection.start();
@@ -160,7 +177,7 @@ class HeldClocksTest {
                     }
                 }
             };
-            clock.now = due.minus(Duration.ofHours(30));
+            clock.now = noonTheDayBefore(due);
             broker.server().registerBrokerPlugin(refuse);
             try {
                 // more often than the broker offers a message before dead-lettering it elsewhere
@@ -171,7 +188,7 @@ class HeldClocksTest {
                 broker.server().unRegisterBrokerPlugin(refuse);
             }
             String queue = HeldClocks.PREFIX + due.atZone(ZoneOffset.UTC).toLocalDate();
-            assertEquals(5, broker.depth(queue), "all still held");
+            assertDepth(broker, queue, 5, "all still held");
             assertEquals(0, scheduled(broker));
             assertFalse(broker.nonEmptyQueues().keySet().stream().anyMatch(q -> q.startsWith(EmbeddedBroker.DEAD_LETTER_PREFIX)),
                     broker.nonEmptyQueues().toString());
@@ -179,11 +196,11 @@ class HeldClocksTest {
             assertEquals(1, held.stop(ids.get(0), "kommun-0180", "fk", null, Set.of(), () -> 0), "still found by a stop");
 
             assertEquals(5, held.promote());
-            assertEquals(0, broker.depth(queue));
+            assertDepth(broker, queue, 0);
             assertEquals(Set.copyOf(ids.subList(1, 5)), Set.copyOf(broker.server().locateQueue(Handoff.FOLLOW_UPS).getScheduledMessages()
                     .stream().map(reference -> reference.getMessage().getStringProperty("AbMessageId")).toList()));
             assertEquals(4, scheduled(broker), "each once");
-            assertEquals(0, broker.depth(HeldClocks.STOPPED), "the obeyed marker removed");
+            assertDepth(broker, HeldClocks.STOPPED, 0, "the obeyed marker removed");
         }
     }
 
@@ -214,12 +231,17 @@ class HeldClocksTest {
             assertEquals(0, held.stop(reminderId, "kommun-0180", "fk", null, Set.of(), none));
             assertEquals(5, scheduledStops[0], "the scheduled clocks are asked each time");
             assertEquals(3, held.count());
-            assertEquals(1, held.stop(stoppedId, "kommun-0180", "fk", "kommun-0180", Set.of("WITHDRAWAL_NOTICE"), () -> 2) - 2);
+            // the scheduled ones failing to stop: the held one is stopped all the same, and said to be
+            HeldClocks.PartlyStopped partly = org.junit.jupiter.api.Assertions.assertThrows(HeldClocks.PartlyStopped.class,
+                    () -> held.stop(stoppedId, "kommun-0180", "fk", "kommun-0180", Set.of("WITHDRAWAL_NOTICE"), () -> {
+                        throw new IllegalStateException("the broker's management did not answer");
+                    }));
+            assertEquals(1, partly.stopped());
             assertEquals(0, held.stop(stoppedId, "kommun-0180", "fk", null, Set.of(), none), "stopped once");
             assertEquals(2, held.count());
             assertFalse(held.list().stream().anyMatch(c -> stoppedId.equals(c.get("messageId"))));
-            assertEquals(3, broker.depth(HeldClocks.PREFIX + due.atZone(ZoneOffset.UTC).toLocalDate()), "the queue keeps it until its day");
-            assertEquals(1, broker.depth(HeldClocks.STOPPED), "its marker");
+            assertDepth(broker, HeldClocks.PREFIX + due.atZone(ZoneOffset.UTC).toLocalDate(), 3, "the queue keeps it until its day");
+            assertDepth(broker, HeldClocks.STOPPED, 1, "its marker");
         }
         // a new process reads which clocks are held and which were stopped
         try (EmbeddedBroker broker = TestBrokers.started(data, 8L << 20);
@@ -227,12 +249,12 @@ class HeldClocksTest {
             HeldClocks held = handoff.heldClocks();
             assertEquals(2, held.count());
             assertEquals(Set.of(runningId, reminderId), Set.copyOf(held.list().stream().map(c -> c.get("messageId")).toList()));
-            clock.now = due.minus(Duration.ofHours(30));
+            clock.now = noonTheDayBefore(due);
             assertEquals(3, held.promote(), "all three taken from their day");
             var scheduled = broker.server().locateQueue(Handoff.FOLLOW_UPS).getScheduledMessages().stream()
                     .map(reference -> reference.getMessage().getStringProperty("AbMessageId")).toList();
             assertEquals(Set.of(runningId, reminderId), Set.copyOf(scheduled), "the stopped one dropped");
-            assertEquals(0, broker.depth(HeldClocks.STOPPED), "its marker removed once obeyed");
+            assertDepth(broker, HeldClocks.STOPPED, 0, "its marker removed once obeyed");
             assertEquals(2, scheduled.size());
             assertEquals(0, held.count());
         }
@@ -256,9 +278,9 @@ class HeldClocksTest {
             assertTrue(broker.server().getPagingManager().getPageStore(org.apache.activemq.artemis.api.core.SimpleString.of(queue)).isPaging(),
                     "a day of clocks pages on its own address");
             assertEquals(3_000, handoff.heldClocks().count());
-            clock.now = due.minus(Duration.ofHours(30));
+            clock.now = noonTheDayBefore(due);
             assertEquals(3_000, handoff.heldClocks().promote());
-            assertEquals(0, broker.depth(queue));
+            assertDepth(broker, queue, 0);
             assertEquals(3_000, scheduled(broker));
             assertEquals(3_000, broker.server().locateQueue(Handoff.FOLLOW_UPS).getScheduledMessages().stream()
                     .map(reference -> reference.getMessage().getLongProperty("AbDue")).distinct().count(), "each clock once");
