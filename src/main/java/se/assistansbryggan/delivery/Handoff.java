@@ -260,13 +260,12 @@ public final class Handoff implements AutoCloseable {
     }
 
     /**
-     * Whether a failed hand-off may have been stored after all: the broker's own session waited for
-     * the store and stopped waiting first (not answered in time, or interrupted); a JMS commit failed
-     * other than by being rolled back. Otherwise nothing of it was kept.
+     * Whether a failed hand-off may have been stored after all: its commit had begun, and (the
+     * broker's own session) failed or was not seen to be stored, or (JMS) failed other than by the
+     * broker answering with a refusal. Otherwise nothing of it was kept.
      */
     private static boolean outcomeUnknown(JMSException failed) {
-        return failed instanceof OutcomeUnknown || failed.getLinkedException() instanceof java.util.concurrent.TimeoutException
-                || failed.getLinkedException() instanceof InterruptedException;
+        return failed instanceof OutcomeUnknown;
     }
 
     /**
@@ -291,12 +290,16 @@ public final class Handoff implements AutoCloseable {
         return false;
     }
 
-    /** A JMS commit that failed without the broker answering that it did. */
-    private static final class OutcomeUnknown extends JMSException {
+    /** A commit that failed without the broker answering that it did: it may be stored after all. */
+    static final class OutcomeUnknown extends JMSException {
         OutcomeUnknown(JMSException cause) {
             super(cause.getMessage(), cause.getErrorCode());
             setLinkedException(cause);
             initCause(cause);
+        }
+
+        OutcomeUnknown(String reason) {
+            super(reason);
         }
     }
 

@@ -92,6 +92,8 @@ public final class HeldClocks extends BrokerListener {
     /** A stop and a promotion batch, one at a time; their transactions share this session. */
     private final Object lock = new Object();
     private final ScheduledExecutorService promoter;
+    /** Held clocks stopped whose markers could not be stored yet (written before the next move). */
+    private final Set<String> unmarked = ConcurrentHashMap.newKeySet();
     /** Past days' queues found empty at the last run (removed when found empty again). */
     private final Set<String> seenEmpty = ConcurrentHashMap.newKeySet();
     /** Whether markers of clocks no longer held are left to remove. */
@@ -260,24 +262,38 @@ public final class HeldClocks extends BrokerListener {
             if (matching.isEmpty()) {
                 return 0;
             }
-            Session tx = session();
-            try {
-                for (Held held : matching) {
-                    Message marker = tx.createMessage();
-                    marker.setStringProperty(CLOCK_ID, held.clockId());
-                    // kept until the promoter has dropped its clock (removed then with the others it obeyed)
-                    producer.send(tx.createQueue(STOPPED), marker, DeliveryMode.PERSISTENT, 4, 0);
-                }
-                tx.commit();
-            } catch (Throwable e) {
-                discard();
-                throw e;
-            }
+            // stopped from now on in this process, whatever becomes of the markers: the confirmation is stored
             for (Held held : matching) {
                 stopped.add(held.clockId());
                 forget(held);
             }
+            List<String> ids = matching.stream().map(Held::clockId).toList();
+            try {
+                writeMarkers(ids);
+            } catch (JMSException | RuntimeException e) {
+                // the promoter writes them before it moves anything; until then a restart would not know of this stop
+                unmarked.addAll(ids);
+                LOG.error("the stop of {} held follow-up clocks of {} is not yet stored; it is tried again before any clock is moved",
+                        ids.size(), messageId, e);
+            }
             return matching.size();
+        }
+    }
+
+    /** Stores the markers of these stopped held clocks, in one transaction (under the lock). */
+    private void writeMarkers(List<String> clockIds) throws JMSException {
+        Session tx = session();
+        try {
+            for (String id : clockIds) {
+                Message marker = tx.createMessage();
+                marker.setStringProperty(CLOCK_ID, id);
+                // kept until the promoter has dropped its clock (removed then with the others it obeyed)
+                producer.send(tx.createQueue(STOPPED), marker, DeliveryMode.PERSISTENT, 4, 0);
+            }
+            tx.commit();
+        } catch (Throwable e) {
+            discard();
+            throw e;
         }
     }
 
@@ -296,12 +312,24 @@ public final class HeldClocks extends BrokerListener {
      * obeyed. How many clocks were taken from their days (moved or dropped).
      */
     int promote() throws JMSException {
+        synchronized (lock) {
+            if (!unmarked.isEmpty()) {
+                List<String> ids = List.copyOf(unmarked);
+                try {
+                    writeMarkers(ids);
+                    ids.forEach(unmarked::remove);
+                } catch (JMSException | RuntimeException e) {
+                    // still unstored: this process drops those clocks all the same when it moves their day
+                    LOG.error("the stops of {} held follow-up clocks are still not stored", ids.size(), e);
+                }
+            }
+        }
         int taken = 0;
         LocalDate tomorrow = tomorrow();
         LocalDate today = tomorrow.minusDays(1);
         JMSException failed = null;
         for (String queue : heldQueues()) {
-            LocalDate date = LocalDate.parse(queue.substring(PREFIX.length()));
+            LocalDate date = dayOf(queue);
             if (date.isAfter(tomorrow) || Thread.currentThread().isInterrupted()) {
                 continue;
             }
@@ -417,7 +445,10 @@ public final class HeldClocks extends BrokerListener {
             discard();
             throw e;
         }
-        taken.stream().filter(java.util.Objects::nonNull).forEach(stopped::remove);
+        taken.stream().filter(java.util.Objects::nonNull).forEach(id -> {
+            stopped.remove(id);
+            unmarked.remove(id); // dropped: its stop needs no marker any more
+        });
         promoted.forEach(this::forget);
         obeyed |= droppedAny;
         return taken.size();
@@ -464,14 +495,23 @@ public final class HeldClocks extends BrokerListener {
                 kind, due(clock));
     }
 
-    /** When a held clock is due: its time, or else the start of the day it is held for. */
+    /** When a held clock is due: its time, or else the start of the day it is held for (or at once). */
     private static long due(Message clock) throws JMSException {
         if (clock.getObjectProperty("AbDue") instanceof Number due) {
             return due.longValue();
         }
         String queue = String.valueOf(clock.getJMSDestination());
-        java.util.regex.Matcher day = java.util.regex.Pattern.compile("(\\d{4}-\\d{2}-\\d{2})$").matcher(queue);
-        return day.find() ? LocalDate.parse(day.group(1)).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli() : 0L;
+        LocalDate day = queue.contains(PREFIX) ? dayOf(queue.substring(queue.indexOf(PREFIX))) : null;
+        return day == null ? 0L : day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    }
+
+    /** The day a held day's queue is named by, or null for a name that is not one. */
+    private static LocalDate dayOf(String queue) {
+        try {
+            return queue.startsWith(PREFIX) ? LocalDate.parse(queue.substring(PREFIX.length())) : null;
+        } catch (java.time.format.DateTimeParseException notADay) {
+            return null;
+        }
     }
 
     /** The held days' queues, oldest first. */
@@ -479,9 +519,12 @@ public final class HeldClocks extends BrokerListener {
         List<String> queues = new ArrayList<>();
         for (SimpleString name : server.getPostOffice().getAddresses()) {
             String address = name.toString();
-            if (address.startsWith(PREFIX) && address.substring(PREFIX.length()).matches("\\d{4}-\\d{2}-\\d{2}")
-                    && server.locateQueue(address) != null) {
-                queues.add(address);
+            if (address.startsWith(PREFIX) && server.locateQueue(address) != null) {
+                if (dayOf(address) != null) {
+                    queues.add(address);
+                } else {
+                    LOG.error("{} is not a held day's queue (no date in its name): its messages are not moved", address);
+                }
             }
         }
         queues.sort(null);
@@ -505,7 +548,7 @@ public final class HeldClocks extends BrokerListener {
                 try (QueueBrowser clocks = browsing.createBrowser(browsing.createQueue(queue))) {
                     for (Enumeration<?> all = clocks.getEnumeration(); all.hasMoreElements(); browsed++) {
                         Held clock = held((Message) all.nextElement());
-                        if (clock.clockId() == null) {
+                        if (clock.clockId() == null || clock.messageId() == null) {
                             continue; // not held by a hand-off of this version: moved on its day, but not stopped while held
                         }
                         if (marked.contains(clock.clockId())) {

@@ -112,10 +112,12 @@ final class ServerSends {
         }
         Open open = null;
         boolean ended = false;
+        boolean committing = false;
         try {
             open = session(storage);
             storage.setContext(open.context());
             sends.into(open, System.currentTimeMillis());
+            committing = true;
             open.session().commit();
             awaitStored(storage, timeoutMillis);
             ended = true;
@@ -129,8 +131,10 @@ final class ServerSends {
                 Thread.currentThread().interrupt();
             }
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            JMSException failed = new JMSException(e instanceof TimeoutException
-                    ? "the broker did not store the hand-off within " + timeoutMillis + " ms" : String.valueOf(cause.getMessage()));
+            String reason = e instanceof TimeoutException
+                    ? "the broker did not store the hand-off within " + timeoutMillis + " ms" : String.valueOf(cause.getMessage());
+            // a failed send stored nothing; a commit that failed, or whose storing was not seen to end, may be stored after all
+            JMSException failed = committing ? new Handoff.OutcomeUnknown(reason) : new JMSException(reason);
             failed.setLinkedException(cause instanceof Exception x ? x : e);
             failed.initCause(cause);
             throw failed;

@@ -261,6 +261,53 @@ class HeldClocksTest {
     }
 
     @Test
+    void a_stop_whose_marker_cannot_be_stored_still_drops_its_clock_and_the_marker_is_written_when_it_can() throws Exception {
+        Settable clock = new Settable();
+        Instant due = clock.now.plus(Duration.ofDays(4));
+        try (EmbeddedBroker broker = TestBrokers.started(data, 8L << 20);
+                Handoff handoff = TestBrokers.handoff(broker, KeptReceipts.LAG_LIMIT, false, clock)) {
+            HeldClocks held = handoff.heldClocks();
+            String stopped = handOff(handoff, due, ClockKind.ESCALATION, "WITHDRAWAL_NOTICE");
+            String running = handOff(handoff, due, ClockKind.ESCALATION, "WITHDRAWAL_NOTICE");
+            String again = handOff(handoff, due.plus(Duration.ofDays(1)), ClockKind.ESCALATION, "WITHDRAWAL_NOTICE");
+            var refuse = new org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin() {
+                @Override
+                public void beforeSend(org.apache.activemq.artemis.core.server.ServerSession session,
+                        org.apache.activemq.artemis.core.transaction.Transaction tx, org.apache.activemq.artemis.api.core.Message message,
+                        boolean direct, boolean noAutoCreateQueue) throws org.apache.activemq.artemis.api.core.ActiveMQException {
+                    if (message.getAddress().equals(HeldClocks.STOPPED)) {
+                        throw new org.apache.activemq.artemis.api.core.ActiveMQIOErrorException("the journal fails");
+                    }
+                }
+            };
+            broker.server().registerBrokerPlugin(refuse);
+            try {
+                // the confirmation is stored: its stop holds in this process although its markers are not
+                assertEquals(1, held.stop(stopped, "kommun-0180", "fk", null, Set.of(), () -> 0));
+                assertEquals(1, held.stop(again, "kommun-0180", "fk", null, Set.of(), () -> 0));
+                assertEquals(1, held.count());
+                assertDepth(broker, HeldClocks.STOPPED, 0);
+                clock.now = noonTheDayBefore(due);
+                assertEquals(2, held.promote(), "the day moved, its stopped clock dropped, although the markers still fail");
+            } finally {
+                broker.server().unRegisterBrokerPlugin(refuse);
+            }
+            assertEquals(Set.of(running), Set.copyOf(broker.server().locateQueue(Handoff.FOLLOW_UPS).getScheduledMessages().stream()
+                    .map(reference -> reference.getMessage().getStringProperty("AbMessageId")).toList()));
+            held.promote();
+            assertDepth(broker, HeldClocks.STOPPED, 1, "the marker of the stop whose clock is still held, written at the next move");
+        }
+        // and obeyed by the next process
+        try (EmbeddedBroker broker = TestBrokers.started(data, 8L << 20);
+                Handoff handoff = TestBrokers.handoff(broker, KeptReceipts.LAG_LIMIT, false, clock)) {
+            assertEquals(0, handoff.heldClocks().count());
+            clock.now = noonTheDayBefore(due.plus(Duration.ofDays(1)));
+            assertEquals(1, handoff.heldClocks().promote());
+            assertEquals(1, scheduled(broker), "only the clock that was never stopped");
+        }
+    }
+
+    @Test
     void with_many_clocks_held_the_day_pages_and_every_clock_is_moved_once() throws Exception {
         Settable clock = new Settable();
         Instant due = clock.now.plus(Duration.ofDays(4));
