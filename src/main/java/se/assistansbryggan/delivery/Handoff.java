@@ -272,7 +272,7 @@ public final class Handoff implements AutoCloseable {
      * Whether the broker answered a commit with its failure (the transaction is not stored), rather
      * than the answer being lost (no answer in time, the connection gone, a failover between).
      */
-    private static boolean answeredWithFailure(JMSException e) {
+    static boolean answeredWithFailure(Throwable e) {
         if (e instanceof jakarta.jms.TransactionRolledBackException) {
             return true;
         }

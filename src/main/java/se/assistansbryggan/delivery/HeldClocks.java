@@ -271,12 +271,31 @@ public final class HeldClocks extends BrokerListener {
             try {
                 writeMarkers(ids);
             } catch (JMSException | RuntimeException e) {
-                // the promoter writes them before it moves anything; until then a restart would not know of this stop
+                // tried again in seconds, before any move and at close; until then a restart would not know of this stop
                 unmarked.addAll(ids);
-                LOG.error("the stop of {} held follow-up clocks of {} is not yet stored; it is tried again before any clock is moved",
-                        ids.size(), messageId, e);
+                LOG.error("the stop of the held follow-up clocks {} of {} is not yet stored; trying again", ids, messageId, e);
+                if (promoter != null) {
+                    promoter.schedule(this::writeUnmarked, 5, TimeUnit.SECONDS);
+                }
             }
             return matching.size();
+        }
+    }
+
+    /** Stores the markers of stops that could not be stored when they were made. */
+    private void writeUnmarked() {
+        synchronized (lock) {
+            if (unmarked.isEmpty()) {
+                return;
+            }
+            List<String> ids = List.copyOf(unmarked);
+            try {
+                writeMarkers(ids);
+                ids.forEach(unmarked::remove);
+            } catch (JMSException | RuntimeException e) {
+                // still unstored: this process drops those clocks all the same when it moves their day
+                LOG.error("the stops of the held follow-up clocks {} are still not stored", ids, e);
+            }
         }
     }
 
@@ -312,18 +331,7 @@ public final class HeldClocks extends BrokerListener {
      * obeyed. How many clocks were taken from their days (moved or dropped).
      */
     int promote() throws JMSException {
-        synchronized (lock) {
-            if (!unmarked.isEmpty()) {
-                List<String> ids = List.copyOf(unmarked);
-                try {
-                    writeMarkers(ids);
-                    ids.forEach(unmarked::remove);
-                } catch (JMSException | RuntimeException e) {
-                    // still unstored: this process drops those clocks all the same when it moves their day
-                    LOG.error("the stops of {} held follow-up clocks are still not stored", ids.size(), e);
-                }
-            }
-        }
+        writeUnmarked();
         int taken = 0;
         LocalDate tomorrow = tomorrow();
         LocalDate today = tomorrow.minusDays(1);
@@ -500,8 +508,8 @@ public final class HeldClocks extends BrokerListener {
         if (clock.getObjectProperty("AbDue") instanceof Number due) {
             return due.longValue();
         }
-        String queue = String.valueOf(clock.getJMSDestination());
-        LocalDate day = queue.contains(PREFIX) ? dayOf(queue.substring(queue.indexOf(PREFIX))) : null;
+        String queue = clock.getJMSDestination() instanceof jakarta.jms.Queue held ? held.getQueueName() : "";
+        LocalDate day = dayOf(queue);
         return day == null ? 0L : day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     }
 
@@ -610,6 +618,7 @@ public final class HeldClocks extends BrokerListener {
                 Thread.currentThread().interrupt();
             }
         }
+        writeUnmarked(); // a last try, so that a restart knows of every stop
         synchronized (lock) {
             super.close();
         }

@@ -78,7 +78,9 @@ final class ServerSends {
      * journal and page files synced), as a JMS commit does.
      *
      * @throws Handoff.AlreadyStored when the broker's duplicate detection refused the transaction
-     * @throws JMSException when the broker could not store it (nothing of it is kept)
+     * @throws JMSException when the broker could not store it (nothing of it is kept), or a
+     *     {@link Handoff.OutcomeUnknown} when its commit failed without the broker refusing it, or was
+     *     not seen to be stored in time (it may be stored after all)
      */
     void commit(List<Handoff.Outgoing> outgoing) throws JMSException, Handoff.AlreadyStored {
         store((open, now) -> {
@@ -133,8 +135,10 @@ final class ServerSends {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             String reason = e instanceof TimeoutException
                     ? "the broker did not store the hand-off within " + timeoutMillis + " ms" : String.valueOf(cause.getMessage());
-            // a failed send stored nothing; a commit that failed, or whose storing was not seen to end, may be stored after all
-            JMSException failed = committing ? new Handoff.OutcomeUnknown(reason) : new JMSException(reason);
+            // a failed send stored nothing, nor a commit the broker refused; one that failed otherwise, or whose storing was not
+            // seen to end, may be stored after all
+            JMSException failed = committing && !Handoff.answeredWithFailure(cause) ? new Handoff.OutcomeUnknown(reason)
+                    : new JMSException(reason);
             failed.setLinkedException(cause instanceof Exception x ? x : e);
             failed.initCause(cause);
             throw failed;

@@ -308,6 +308,32 @@ class HeldClocksTest {
     }
 
     @Test
+    void a_held_clock_that_says_less_than_this_version_writes_is_moved_whole_for_the_start_of_its_day() throws Exception {
+        Settable clock = new Settable();
+        Instant due = clock.now.plus(Duration.ofDays(4));
+        try (EmbeddedBroker broker = TestBrokers.started(data, 8L << 20);
+                Handoff handoff = TestBrokers.handoff(broker, KeptReceipts.LAG_LIMIT, false, clock)) {
+            String queue = handoff.heldClocks().queueFor(due);
+            String id = UUID.randomUUID().toString();
+            try (var factory = new BrokerAccess(broker.inVmUrl(), broker.internalUser(), broker.internalPassword()).factory();
+                    jakarta.jms.Connection connection = factory.createConnection()) {
+                jakarta.jms.Session session = connection.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+                jakarta.jms.Message odd = session.createMessage(); // no time, a kind this version does not know, no clock id
+                odd.setStringProperty("AbMessageId", id);
+                odd.setStringProperty("AbClockKind", "SOMETHING_LATER");
+                session.createProducer(session.createQueue(queue)).send(odd);
+            }
+            clock.now = noonTheDayBefore(due);
+            assertEquals(1, handoff.heldClocks().promote());
+            var moved = broker.server().locateQueue(Handoff.FOLLOW_UPS).getScheduledMessages().get(0).getMessage();
+            assertEquals(id, moved.getStringProperty("AbMessageId"));
+            assertEquals("SOMETHING_LATER", moved.getStringProperty("AbClockKind"), "moved whole: the watcher decides");
+            assertEquals(due.atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli(),
+                    moved.getScheduledDeliveryTime());
+        }
+    }
+
+    @Test
     void with_many_clocks_held_the_day_pages_and_every_clock_is_moved_once() throws Exception {
         Settable clock = new Settable();
         Instant due = clock.now.plus(Duration.ofDays(4));
