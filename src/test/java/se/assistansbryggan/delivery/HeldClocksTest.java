@@ -72,6 +72,20 @@ class HeldClocksTest {
         assertEquals(expected, broker.depth(queue), String.join("", what));
     }
 
+    /** A broker plugin that fails every send to this address, as a failing journal would. */
+    private static org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin refusing(String address) {
+        return new org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin() {
+            @Override
+            public void beforeSend(org.apache.activemq.artemis.core.server.ServerSession session,
+                    org.apache.activemq.artemis.core.transaction.Transaction tx, org.apache.activemq.artemis.api.core.Message message,
+                    boolean direct, boolean noAutoCreateQueue) throws org.apache.activemq.artemis.api.core.ActiveMQException {
+                if (message.getAddress().equals(address)) {
+                    throw new org.apache.activemq.artemis.api.core.ActiveMQIOErrorException("the journal fails");
+                }
+            }
+        };
+    }
+
     private static long scheduled(EmbeddedBroker broker) {
         return broker.server().locateQueue(Handoff.FOLLOW_UPS).getScheduledCount();
     }
@@ -167,16 +181,7 @@ class HeldClocksTest {
             for (int i = 0; i < 5; i++) {
                 ids.add(handOff(handoff, due.plusSeconds(i), ClockKind.ESCALATION, "WITHDRAWAL_NOTICE"));
             }
-            var refuse = new org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin() {
-                @Override
-                public void beforeSend(org.apache.activemq.artemis.core.server.ServerSession session,
-                        org.apache.activemq.artemis.core.transaction.Transaction tx, org.apache.activemq.artemis.api.core.Message message,
-                        boolean direct, boolean noAutoCreateQueue) throws org.apache.activemq.artemis.api.core.ActiveMQException {
-                    if (message.getAddress().equals(Handoff.FOLLOW_UPS)) {
-                        throw new org.apache.activemq.artemis.api.core.ActiveMQIOErrorException("the journal fails");
-                    }
-                }
-            };
+            var refuse = refusing(Handoff.FOLLOW_UPS);
             clock.now = noonTheDayBefore(due);
             broker.server().registerBrokerPlugin(refuse);
             try {
@@ -270,16 +275,7 @@ class HeldClocksTest {
             String stopped = handOff(handoff, due, ClockKind.ESCALATION, "WITHDRAWAL_NOTICE");
             String running = handOff(handoff, due, ClockKind.ESCALATION, "WITHDRAWAL_NOTICE");
             String again = handOff(handoff, due.plus(Duration.ofDays(1)), ClockKind.ESCALATION, "WITHDRAWAL_NOTICE");
-            var refuse = new org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin() {
-                @Override
-                public void beforeSend(org.apache.activemq.artemis.core.server.ServerSession session,
-                        org.apache.activemq.artemis.core.transaction.Transaction tx, org.apache.activemq.artemis.api.core.Message message,
-                        boolean direct, boolean noAutoCreateQueue) throws org.apache.activemq.artemis.api.core.ActiveMQException {
-                    if (message.getAddress().equals(HeldClocks.STOPPED)) {
-                        throw new org.apache.activemq.artemis.api.core.ActiveMQIOErrorException("the journal fails");
-                    }
-                }
-            };
+            var refuse = refusing(HeldClocks.STOPPED);
             broker.server().registerBrokerPlugin(refuse);
             try {
                 // the confirmation is stored: its stop holds in this process although its markers are not
