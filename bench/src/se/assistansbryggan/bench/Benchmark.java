@@ -188,6 +188,11 @@ public final class Benchmark {
             held.put("receiptQueuesPaging", se.assistansbryggan.delivery.Handoff.receiptQueues().stream()
                     .filter(q -> paging(gateway, q)).count());
             held.put("followUpClocksPaging", paging(gateway, se.assistansbryggan.delivery.Handoff.FOLLOW_UPS));
+            // the held days (HeldClocks): how many there are, and how many of them page
+            var heldDays = gateway.broker().nonEmptyQueues().keySet().stream()
+                    .filter(q -> q.startsWith(se.assistansbryggan.delivery.HeldClocks.PREFIX)).toList();
+            held.put("heldClockDays", heldDays.size());
+            held.put("heldClockDaysPaging", heldDays.stream().filter(q -> paging(gateway, q)).count());
             report.put("heldWhenMeasuringBegan", held);
             warmUpMessages = null;
             Histogram closed = closedLoop(clients, messages, next, accepted, report);

@@ -47,8 +47,11 @@ final class Markdown {
                 .append(" messages accepted, ").append(held.get("receiptsKept")).append(" receipts kept (")
                 .append(held.get("receiptQueuesPaging")).append(" of their ").append(se.assistansbryggan.delivery.Handoff.receiptQueues().size())
                 .append(" queues paging to disk), ").append(held.get("followUpClocksOpen")).append(" follow-up clocks open (")
+                .append(held.get("followUpClocksScheduled")).append(" of them scheduled, ")
                 .append(Boolean.TRUE.equals(held.get("followUpClocksPaging")) ? "paging to disk" : "in memory")
-                .append("). What the broker holds may add to its and the collector's CPU per message.\n");
+                .append("; the others held on ").append(held.get("heldClockDays")).append(" days' queues, ")
+                .append(held.get("heldClockDaysPaging")).append(" of them paging to disk)")
+                .append(". What the broker holds may add to its and the collector's CPU per message.\n");
         md.append("\nDeliveries the consumers had not yet read when the closed loop ended: ")
                 .append(closed.get("deliveriesNotYetReadAtTheEnd")).append(".\n");
         if (Boolean.TRUE.equals(closed.get("ranOutOfPresignedMessages"))) {
