@@ -475,6 +475,10 @@ public final class Benchmark {
         // the gateway's CPU per message in multiples of the cryptography it must do per message (target: at most 3)
         ratios.put("gatewayCpuPerMessageInCryptoPerMessage", round(((Number) closed.get("gatewayCpuMsPerMessage")).doubleValue()
                 / ((Number) limits.get("cryptoMsPerMessage")).doubleValue()));
+        // the same against the cryptography as the gateway did it in the closed loop (measured apart from the yardstick: what
+        // it costs there, with the broker, the HTTPS door and the rest sharing the cores and their caches)
+        double inSitu = ((Number) closed.get("cryptoInSituMsPerMessage")).doubleValue();
+        ratios.put("gatewayCpuPerMessageInCryptoInSitu", inSitu == 0 ? 0 : round(((Number) closed.get("gatewayCpuMsPerMessage")).doubleValue() / inSitu));
         ratios.put("ofBrokerLimit", round(throughput / ((Number) limits.get("brokerDurableSendsPerSecond16Producers")).doubleValue()));
         report.put("ratios", ratios);
     }
@@ -496,6 +500,9 @@ public final class Benchmark {
         r.put("gatewayCpuMsPerMessageBy", shares.apply(ok));
         double perMessage = ok == 0 ? 0 : gatewayCpu / 1e6 / ok;
         r.put("gatewayCpuMsPerMessage", round(perMessage));
+        // the same cryptography as the yardstick in limits, as the gateway did it in this phase: among everything else it does
+        long crypto = (Long) r.remove("cryptoCpuNanos");
+        r.put("cryptoInSituMsPerMessage", ok == 0 ? 0 : round(crypto / 1e6 / ok));
         // the gateway alone on this machine's cores, were the generator elsewhere
         r.put("gatewayOnlyProjectedPerSecond", perMessage == 0 ? 0 : round(Runtime.getRuntime().availableProcessors() * 1000 / perMessage));
         return r;
@@ -549,6 +556,7 @@ public final class Benchmark {
             usage.put("gcPercentOfTime", round(100 * (gc() - gcMillis) / wallMillis));
             usage.put("generatorShareOfCpuPercent", round(100.0 * generator / Math.max(1, total)));
             usage.put("gatewayCpuNanos", total - generator);
+            usage.put("cryptoCpuNanos", end.cryptoSince(shares));
             usage.put("cpuShares", (java.util.function.IntFunction<Map<String, Object>>) messages -> end.since(shares, messages, endedInPhase));
             usage.put("peakHeapMB", peak / (1024 * 1024));
             usage.put("heapAfterGcMB", live / (1024 * 1024));

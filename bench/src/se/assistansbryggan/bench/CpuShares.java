@@ -6,6 +6,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import se.assistansbryggan.message.CryptoCpu;
 import se.assistansbryggan.metrics.GatewayMetrics;
 
 /**
@@ -39,12 +40,20 @@ final class CpuShares {
     private final Map<String, Long> stations;
     private final long processCpu;
     private final Map<String, JvmThreads.Used> jvm;
+    /** The gateway's signatures made and checked so far, their CPU in nanoseconds (part of the stations'). */
+    private final long crypto;
 
     private CpuShares(Map<Long, Long> threadCpu, Map<String, Long> stations, long processCpu, Map<String, JvmThreads.Used> jvm) {
         this.threadCpu = threadCpu;
         this.stations = stations;
         this.processCpu = processCpu;
         this.jvm = jvm;
+        this.crypto = CryptoCpu.SIGN.nanos() + CryptoCpu.VERIFY.nanos();
+    }
+
+    /** CPU nanoseconds the gateway's signatures (made and checked, in the stations) took since {@code before}. */
+    long cryptoSince(CpuShares before) {
+        return crypto - before.crypto;
     }
 
     static CpuShares now(GatewayMetrics metrics, long processCpu) {

@@ -38,6 +38,8 @@ final class Markdown {
                 .append(openBy.getOrDefault(part, "")).append(" |\n"));
         md.append("| cryptography a message needs (one verification, two signatures; measured in one thread's CPU time, parsing left out) | ")
                 .append(limits.get("cryptoMsPerMessage")).append(" | |\n");
+        md.append("| the same cryptography as the gateway did it in each phase (part of the stations above; its thread CPU, one call in eight metered) | ")
+                .append(closed.get("cryptoInSituMsPerMessage")).append(" | ").append(open.get("cryptoInSituMsPerMessage")).append(" |\n");
         md.append("\nWhile one party misbehaved (").append(misbehaving.get("misbehavingParty")).append(" kept ")
                 .append(misbehaving.get("slowRequestsKeptOpen")).append(" requests open, each body a byte every 200 ms, three times its share of ")
                 .append(misbehaving.get("itsShare")).append("), the others sent at the open loop's rate; it was answered, by HTTP status (then waiting Retry-After): ")

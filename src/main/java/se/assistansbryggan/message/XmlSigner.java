@@ -41,6 +41,15 @@ public final class XmlSigner {
 
     /** Signs the whole document with an enveloped signature appended to the root. */
     public static void sign(Document document, KeyMaterial key) {
+        long began = CryptoCpu.SIGN.begin();
+        try {
+            signed(document, key);
+        } finally {
+            CryptoCpu.SIGN.end(began);
+        }
+    }
+
+    private static void signed(Document document, KeyMaterial key) {
         try {
             boolean ec = key.privateKey() instanceof ECPrivateKey;
             XMLSignature signature = ec

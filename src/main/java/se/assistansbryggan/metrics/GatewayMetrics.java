@@ -58,6 +58,16 @@ public final class GatewayMetrics {
         new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
         new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics().bindTo(registry);
         new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+        // part of the stations' CPU (intake's receipts, trust, transform), counted apart as well: what the signatures cost
+        // where the gateway makes and checks them (process-wide, as the signing code is)
+        for (se.assistansbryggan.message.CryptoCpu operation : se.assistansbryggan.message.CryptoCpu.values()) {
+            String name = operation.name().toLowerCase(java.util.Locale.ROOT);
+            io.micrometer.core.instrument.FunctionCounter.builder("bryggan_crypto_cpu_seconds", operation, o -> o.nanos() / 1e9)
+                    .baseUnit("seconds").description("CPU used by XML signatures made or checked, within the stations")
+                    .tag("operation", name).register(registry);
+            io.micrometer.core.instrument.FunctionCounter.builder("bryggan_crypto_operations", operation, o -> o.calls())
+                    .description("XML signatures made or checked").tag("operation", name).register(registry);
+        }
         new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
         new io.micrometer.core.instrument.binder.system.FileDescriptorMetrics().bindTo(registry);
         // counters without labels exist from the start, at zero: a dashboard shows 0, not "no data"

@@ -13,6 +13,7 @@ import org.apache.xml.security.utils.Constants;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
+import se.assistansbryggan.message.CryptoCpu;
 import se.assistansbryggan.message.Refusal;
 import se.assistansbryggan.message.RefusedException;
 import se.assistansbryggan.message.XmlSigner;
@@ -59,6 +60,15 @@ public final class XmlSignatures {
 
     /** As {@link #verify}, also returning the verified reference digest: the same content has the same digest. */
     public static Verified check(Document document) {
+        long began = CryptoCpu.VERIFY.begin();
+        try {
+            return checked(document);
+        } finally {
+            CryptoCpu.VERIFY.end(began);
+        }
+    }
+
+    private static Verified checked(Document document) {
         Element signatureElement = theSignature(document);
         try {
             XMLSignature signature = isEcdsa(signatureElement)

@@ -40,6 +40,12 @@ class MetricsTest {
                         .matcher(metrics);
                 assertTrue(used.find() && Double.parseDouble(used.group(1)) > 0, station + ": " + metrics);
             }
+            // within them, the cryptography's share (process-wide: this JVM's other tests sign too, so only that it is there)
+            for (String operation : java.util.List.of("sign", "verify")) {
+                var ops = java.util.regex.Pattern.compile("bryggan_crypto_operations_total\\{operation=\"" + operation + "\"} ([0-9.E]+)").matcher(metrics);
+                assertTrue(ops.find() && Double.parseDouble(ops.group(1)) >= 1, operation + ": " + metrics);
+                assertTrue(metrics.contains("bryggan_crypto_cpu_seconds_total{operation=\"" + operation + "\"}"), metrics);
+            }
             // beside the gateway's own: the JVM's and the embedded broker's, in the same registry
             assertTrue(metrics.contains("jvm_memory_used_bytes{") && metrics.contains("jvm_gc_pause_seconds") && metrics.contains("process_cpu_usage")
                     && metrics.contains("jvm_threads_live_threads"), metrics);
