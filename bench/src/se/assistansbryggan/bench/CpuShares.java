@@ -40,20 +40,34 @@ final class CpuShares {
     private final Map<String, Long> stations;
     private final long processCpu;
     private final Map<String, JvmThreads.Used> jvm;
-    /** The gateway's signatures made and checked so far, their CPU in nanoseconds (part of the stations'). */
-    private final long crypto;
+    /** Signatures made and checked so far in this JVM, and their CPU in nanoseconds: {sign calls, sign CPU, verify calls, verify CPU}. */
+    private final long[] crypto;
 
     private CpuShares(Map<Long, Long> threadCpu, Map<String, Long> stations, long processCpu, Map<String, JvmThreads.Used> jvm) {
         this.threadCpu = threadCpu;
         this.stations = stations;
         this.processCpu = processCpu;
         this.jvm = jvm;
-        this.crypto = CryptoCpu.SIGN.nanos() + CryptoCpu.VERIFY.nanos();
+        this.crypto = new long[] {CryptoCpu.SIGN.calls(), CryptoCpu.SIGN.nanos(), CryptoCpu.VERIFY.calls(), CryptoCpu.VERIFY.nanos()};
     }
 
-    /** CPU nanoseconds the gateway's signatures (made and checked, in the stations) took since {@code before}. */
-    long cryptoSince(CpuShares before) {
-        return crypto - before.crypto;
+    /**
+     * The signatures made and checked since {@code before} (every signer in the process; during the
+     * measured phases only the gateway signs), per accepted message and at what CPU each, and the
+     * cryptography the yardstick counts (one verification, two signatures) at that cost.
+     */
+    Map<String, Object> cryptoSince(CpuShares before, int messages) {
+        long signs = crypto[0] - before.crypto[0];
+        long verifies = crypto[2] - before.crypto[2];
+        double signMicros = signs == 0 ? 0 : (crypto[1] - before.crypto[1]) / 1e3 / signs;
+        double verifyMicros = verifies == 0 ? 0 : (crypto[3] - before.crypto[3]) / 1e3 / verifies;
+        Map<String, Object> used = new LinkedHashMap<>();
+        used.put("signaturesPerMessage", Benchmark.round(signs / (double) Math.max(1, messages)));
+        used.put("verificationsPerMessage", Benchmark.round(verifies / (double) Math.max(1, messages)));
+        used.put("signatureMicros", Benchmark.round(signMicros));
+        used.put("verificationMicros", Benchmark.round(verifyMicros));
+        used.put("oneVerificationTwoSignaturesMs", signs == 0 || verifies == 0 ? 0 : Benchmark.round((verifyMicros + 2 * signMicros) / 1e3));
+        return used;
     }
 
     static CpuShares now(GatewayMetrics metrics, long processCpu) {

@@ -38,8 +38,19 @@ final class Markdown {
                 .append(openBy.getOrDefault(part, "")).append(" |\n"));
         md.append("| cryptography a message needs (one verification, two signatures; measured in one thread's CPU time, parsing left out) | ")
                 .append(limits.get("cryptoMsPerMessage")).append(" | |\n");
-        md.append("| the same cryptography as the gateway did it in each phase (part of the stations above; its thread CPU, one call in eight metered) | ")
-                .append(closed.get("cryptoInSituMsPerMessage")).append(" | ").append(open.get("cryptoInSituMsPerMessage")).append(" |\n");
+        Map<String, Object> closedCrypto = (Map<String, Object>) closed.get("cryptoInSitu");
+        Map<String, Object> openCrypto = (Map<String, Object>) open.get("cryptoInSitu");
+        md.append("| the same cryptography at what it cost in the gateway in each phase (within the parts above; each operation's thread CPU, "
+                + "one in eight timed at random) | ").append(closedCrypto.get("oneVerificationTwoSignaturesMs")).append(" | ")
+                .append(openCrypto.get("oneVerificationTwoSignaturesMs")).append(" |\n");
+        md.append("\nThe signatures the gateway made and checked (closed loop; open loop): ").append(closedCrypto.get("signaturesPerMessage"))
+                .append(" and ").append(openCrypto.get("signaturesPerMessage")).append(" made and ").append(closedCrypto.get("verificationsPerMessage"))
+                .append(" and ").append(openCrypto.get("verificationsPerMessage")).append(" checked per accepted message, at ")
+                .append(closedCrypto.get("signatureMicros")).append(" and ").append(openCrypto.get("signatureMicros")).append(" µs a signature and ")
+                .append(closedCrypto.get("verificationMicros")).append(" and ").append(openCrypto.get("verificationMicros"))
+                .append(" µs a verification of their thread's CPU (the yardstick: ")
+                .append(Benchmark.round(1e6 / ((Number) limits.get("signaturesPerSecondPerCore")).doubleValue())).append(" and ")
+                .append(Benchmark.round(1e6 / ((Number) limits.get("verificationsPerSecondPerCore")).doubleValue())).append(" µs alone).\n");
         md.append("\nWhile one party misbehaved (").append(misbehaving.get("misbehavingParty")).append(" kept ")
                 .append(misbehaving.get("slowRequestsKeptOpen")).append(" requests open, each body a byte every 200 ms, three times its share of ")
                 .append(misbehaving.get("itsShare")).append("), the others sent at the open loop's rate; it was answered, by HTTP status (then waiting Retry-After): ")

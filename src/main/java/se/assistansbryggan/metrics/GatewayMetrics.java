@@ -58,12 +58,12 @@ public final class GatewayMetrics {
         new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
         new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics().bindTo(registry);
         new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
-        // part of the stations' CPU (intake's receipts, trust, transform), counted apart as well: what the signatures cost
-        // where the gateway makes and checks them (process-wide, as the signing code is)
+        // what the XML signatures cost where they are made and checked: mostly within the stations' CPU (receipts, trust,
+        // transform), also refusals, escalations, audit pages; process-wide, as the signing code is (CryptoCpu)
         for (se.assistansbryggan.message.CryptoCpu operation : se.assistansbryggan.message.CryptoCpu.values()) {
             String name = operation.name().toLowerCase(java.util.Locale.ROOT);
             io.micrometer.core.instrument.FunctionCounter.builder("bryggan_crypto_cpu_seconds", operation, o -> o.nanos() / 1e9)
-                    .baseUnit("seconds").description("CPU used by XML signatures made or checked, within the stations")
+                    .baseUnit("seconds").description("CPU used by XML signatures made or checked (one in eight timed)")
                     .tag("operation", name).register(registry);
             io.micrometer.core.instrument.FunctionCounter.builder("bryggan_crypto_operations", operation, o -> o.calls())
                     .description("XML signatures made or checked").tag("operation", name).register(registry);

@@ -60,16 +60,16 @@ public final class XmlSignatures {
 
     /** As {@link #verify}, also returning the verified reference digest: the same content has the same digest. */
     public static Verified check(Document document) {
+        Element signatureElement = theSignature(document);
         long began = CryptoCpu.VERIFY.begin();
         try {
-            return checked(document);
+            return checked(signatureElement);
         } finally {
             CryptoCpu.VERIFY.end(began);
         }
     }
 
-    private static Verified checked(Document document) {
-        Element signatureElement = theSignature(document);
+    private static Verified checked(Element signatureElement) {
         try {
             XMLSignature signature = isEcdsa(signatureElement)
                     ? new XMLSignature(signatureElement, "", true, BC)
