@@ -12,16 +12,19 @@ import java.util.concurrent.atomic.LongAdder;
  * the process does at the time. The benchmark measures the same operations alone, warm, in one
  * thread (its crypto yardstick); this is what they cost inside the running gateway, for operators
  * ({@code bryggan_crypto_cpu_seconds}) and the benchmark's report. Process-wide: whatever signs in
- * this JVM counts (receipts and refusals, delivered copies, escalations, audit pages, policy
- * explanations, and the client library when it runs here, as in the tests). One call in
- * {@value #SAMPLED}, chosen at random, is timed and counts {@value #SAMPLED} times: reading a
- * thread's CPU clock is a system call, and a fixed turn could always fall on the same kind of
- * signature (a receipt and a delivered copy alternate).
+ * this JVM counts (receipts and refusals, delivered copies, escalations and reminders, audit pages,
+ * and the client library when it runs here, as in the tests). Each call is timed with a chance of
+ * one in {@value #SAMPLED} and then counts {@value #SAMPLED} times: reading a thread's CPU clock is
+ * a system call, and a fixed turn could always fall on the same kind of signature (a receipt and a
+ * delivered copy alternate).
  */
 public enum CryptoCpu {
     /** Signatures made. */
     SIGN,
-    /** Signatures checked (a message without one is refused before, and not counted). */
+    /**
+     * Signatures checked: from the signature element found on; a document refused for having none,
+     * several or one out of place is refused before (that search is not counted).
+     */
     VERIFY;
 
     static final int SAMPLED = 8;
